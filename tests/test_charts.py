@@ -1,0 +1,130 @@
+"""Tests of course_utils.charts (Lecture 1 charts): data drawn, labels, robustness."""
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from course_utils import charts
+
+
+def _texts(fig: Figure) -> list[str]:
+    ax = fig.axes[0]
+    return [t.get_text() for t in ax.texts]
+
+
+def test_format_wan():
+    assert charts.format_wan(500_000) == "50.0万元"
+    assert charts.format_wan(123_456, digits=2) == "12.35万元"
+    assert charts.format_wan(20_000, digits=0) == "2万元"
+
+
+def test_churn_trend_draws_the_given_rates_sorted_by_year():
+    fig = charts.churn_trend_figure({2023: 0.21, 2021: 0.14, 2022: 0.17})
+    assert isinstance(fig, Figure)
+    line = fig.axes[0].lines[0]
+    assert list(line.get_xdata()) == [2021, 2022, 2023]
+    np.testing.assert_allclose(line.get_ydata(), [0.14, 0.17, 0.21])
+    labels = _texts(fig)
+    for label in ("14.0%", "17.0%", "21.0%"):
+        assert label in labels
+    title = fig.axes[0].get_title(loc="left")
+    assert "14.0%" in title and "21.0%" in title
+
+
+def test_churn_trend_accepts_series_and_annotates_valid_events_only():
+    rates = pd.Series([0.15, 0.18, 0.20], index=[2021, 2022, 2023])
+    events = [(2022, "产品调整：手续费上调"), {"year": 2023, "text": "市场变化"},
+              (2019, "不在图上的年份"), (2021, "   "), ("abc", "坏年份"), "junk"]
+    fig = charts.churn_trend_figure(rates, events)
+    labels = _texts(fig)
+    assert "产品调整：手续费上调" in labels
+    assert "市场变化" in labels
+    assert "不在图上的年份" not in labels
+    assert "坏年份" not in labels
+    # 3 value labels + 2 event boxes
+    assert len(labels) == 5
+
+
+def test_churn_trend_tolerates_nan_and_single_year():
+    fig = charts.churn_trend_figure({2021: 0.15, 2022: float("nan"), 2023: 0.2},
+                                    [(2022, "事件在缺失年份")])
+    assert "事件在缺失年份" not in _texts(fig)
+    fig2 = charts.churn_trend_figure({2021: 0.15})
+    assert fig2.axes[0].get_title(loc="left") == "客户流失率 (churn rate)"
+    fig3 = charts.churn_trend_figure({})
+    assert fig3.axes[0].lines[0].get_xdata().size == 0
+
+
+def test_normalize_events():
+    assert charts.normalize_events(None) == []
+    assert charts.normalize_events([(2022.0, " a "), ("2023", "b"), (None, "c"), (2021, None)]) == [
+        (2022, "a"), (2023, "b")]
+
+
+def _tiers():
+    return pd.DataFrame({"tier": ["Bottom 30%", "Top 10%", "Middle 60%"],
+                         "n": [30, 10, 60], "mean_clv": [20_000.0, 500_000.0, 100_000.0]})
+
+
+def test_clv_tier_figure_orders_tiers_and_shows_shares():
+    fig = charts.clv_tier_figure(_tiers())
+    ax = fig.axes[0]
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == [500_000.0, 100_000.0, 20_000.0]
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[0].startswith("高价值") and ticks[2].startswith("低价值")
+    labels = " ".join(_texts(fig))
+    # total = 5e6 + 6e6 + 0.6e6 = 11.6e6 -> shares 43% / 52% / 5%
+    total = 10 * 5e5 + 60 * 1e5 + 30 * 2e4
+    for n, mean in [(10, 5e5), (60, 1e5), (30, 2e4)]:
+        assert f"{n * mean / total:.0%}" in labels
+    assert "25 倍" in ax.get_title(loc="left")
+
+
+def test_clv_tier_figure_from_mapping_without_counts():
+    fig = charts.clv_tier_figure({"Top 10%": 4e5, "Middle 60%": 8e4})
+    assert [p.get_height() for p in fig.axes[0].patches] == [4e5, 8e4]
+    assert "占全行" not in " ".join(_texts(fig))
+
+
+def test_loyalty_figure_orders_bands_low_to_high():
+    frame = pd.DataFrame({"band": ["≥90", "70–89", "<70"], "n": [5, 20, 10],
+                          "loyal_rate": [0.8, 0.55, 0.25]})
+    fig = charts.loyalty_figure(frame)
+    ax = fig.axes[0]
+    assert [p.get_height() for p in ax.patches] == [0.25, 0.55, 0.8]
+    labels = _texts(fig)
+    assert labels[0].startswith("25%") and "(10 人)" in labels[0]
+    assert [t.get_text() for t in ax.get_xticklabels()][-1] == "满意度 ≥ 90"
+
+
+def test_churn_reason_figure_largest_on_top():
+    fig = charts.churn_reason_figure(pd.Series({"a": 1, "b": 3, "c": 6}), highlight=["c"])
+    ax = fig.axes[0]
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == pytest.approx([0.1, 0.3, 0.6])
+    assert ax.patches[-1].get_facecolor() != ax.patches[0].get_facecolor()
+
+
+def test_charts_render_chinese_without_missing_glyphs():
+    from course_utils.plotting import setup
+
+    setup()
+    figs = [
+        charts.churn_trend_figure({2021: .15, 2022: .18, 2023: .2},
+                                  [(2022, "产品调整：手续费上调"), (2023, "市场变化：竞品高收益理财")]),
+        charts.clv_tier_figure(_tiers()),
+        charts.loyalty_figure({"≥90": .85, "70–89": .6, "<70": .3}),
+        charts.churn_reason_figure({"收益率低于他行": 3, "服务体验一般": 2}),
+    ]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for fig in figs:
+            fig.savefig(io.BytesIO(), format="png", dpi=40)
+    missing = [str(w.message) for w in caught if "missing" in str(w.message).lower()]
+    assert missing == []
