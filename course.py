@@ -38,13 +38,25 @@ def say(msg: str) -> None:
     print(f"[course] {msg}", flush=True)
 
 
+CONDA_ENV_NAME = "ai-bank-loyalty"
+
+
+def in_course_conda_env() -> bool:
+    """True inside the conda environment made from environment.yml: use it as is."""
+    return os.environ.get("CONDA_DEFAULT_ENV") == CONDA_ENV_NAME
+
+
 def venv_python() -> Path:
+    if in_course_conda_env():
+        return Path(sys.executable)
     if os.name == "nt":
         return VENV / "Scripts" / "python.exe"
     return VENV / "bin" / "python"
 
 
 def venv_bin(name: str) -> Path:
+    if in_course_conda_env():
+        return Path(sys.executable).parent / (f"{name}.exe" if os.name == "nt" else name)
     if os.name == "nt":
         return VENV / "Scripts" / f"{name}.exe"
     return VENV / "bin" / name
@@ -75,6 +87,9 @@ def ensure_env() -> None:
             "[course] Python 3.11 or newer is needed (pandas 3). "
             f"This is {platform.python_version()}: install python3.11+ and run again."
         )
+    if in_course_conda_env():
+        add_repo_to_path()
+        return
     if STAMP.exists() and STAMP.read_text().strip() == stamp_value() and venv_python().exists():
         return
     if not venv_python().exists():
@@ -83,14 +98,23 @@ def ensure_env() -> None:
     say("installing pinned packages (first run only, ~2 minutes, ~800 MB) ...")
     check([venv_python(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
            "-r", LOCK])
-    # The repository itself goes on the venv's path through a .pth file: no build
-    # backend is needed (and nothing is fetched) to import course_utils and tools.
+    add_repo_to_path()
+    STAMP.write_text(stamp_value())
+    say("environment ready.")
+
+
+def add_repo_to_path() -> None:
+    """Put the repository on the environment's import path with a .pth file.
+
+    No build backend is needed (and nothing is fetched) to import
+    ``course_utils`` and ``tools``; edits in the repo take effect at once.
+    """
     site = subprocess.check_output(
         [str(venv_python()), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         text=True).strip()
-    (Path(site) / "course_workbook.pth").write_text(str(ROOT) + "\n")
-    STAMP.write_text(stamp_value())
-    say("environment ready.")
+    pth = Path(site) / "course_workbook.pth"
+    if not pth.exists() or pth.read_text().strip() != str(ROOT):
+        pth.write_text(str(ROOT) + "\n")
 
 
 def find_chromium() -> str | None:
@@ -126,10 +150,15 @@ def ensure_browser() -> None:
         check(prefix + ["apt-get", "install", "-y", "-q", "chromium", "chromium-driver"], env=env)
 
 
+def lab_argv(extra: list[str] | None = None) -> list[str]:
+    """The JupyterLab command line: loopback only, token authentication left on
+    (Jupyter's default; no token or password option is ever passed here)."""
+    return [str(venv_bin("jupyter")), "lab", "--ip=127.0.0.1", START_PAGE, *(extra or [])]
+
+
 def cmd_lab(args: list[str]) -> int:
     ensure_env()
-    # Loopback only, token authentication left on (Jupyter's default).
-    return run([venv_bin("jupyter"), "lab", "--ip=127.0.0.1", START_PAGE, *args])
+    return run(lab_argv(args))
 
 
 def cmd_test(args: list[str]) -> int:
