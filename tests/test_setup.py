@@ -147,3 +147,10 @@ def test_lab_command_serves_loopback_with_token_auth(tmp_path):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
+
+
+def test_readme_benchmark_figures_come_from_the_results_files():
+    from tools import readme
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.render(text) == text, "README figures are stale: python -m tools.readme"
