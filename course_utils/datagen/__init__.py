@@ -1,0 +1,14 @@
+"""The one seeded synthetic bank of the course.
+
+>>> from course_utils.datagen import generate_bank
+>>> bank = generate_bank(300, seed=1)          # dict of DataFrames, CSV-shaped
+>>> bank["customers"].columns[:3].tolist()
+['customer_id', 'name', 'phone']
+
+Modules: ``customers`` (master table + KPIs by construction), ``activity``
+(accounts, balances, transactions, app usage, web visits), ``products`` and
+``texts`` (catalogue, holdings, Chinese texts), ``bank`` (orchestration, CSV).
+"""
+from .bank import TABLES, generate_bank, write_bank
+
+__all__ = ["TABLES", "generate_bank", "write_bank"]
