@@ -267,8 +267,23 @@ class WidgetExercise:
         return result
 
     # -- display ----------------------------------------------------------
-    def _repr_mimebundle_(self, **kwargs: Any):
-        return self.widget._repr_mimebundle_(**kwargs)
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        """The widget view plus a static preview (last drawing as PNG).
+
+        Live front-ends show the widget; a saved notebook (whose widget state
+        the build drops) shows the preview instead of an empty output.
+        """
+        data: dict = {}
+        view = getattr(self.widget, "_repr_mimebundle_", None)
+        if callable(view):
+            data.update(view(**kwargs) or {})
+        data["text/plain"] = f"（交互控件 (widget)「{self.title or self.name}」：运行这个单元格即可操作）"
+        for out in self._last_good_outputs:
+            png = out.get("data", {}).get("image/png")
+            if png:
+                data["image/png"] = png
+                break
+        return data
 
     def __repr__(self) -> str:
         return f"<控件练习 {self.name}>"

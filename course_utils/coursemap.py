@@ -1,0 +1,193 @@
+"""The two-day course map: lectures, time slots, one line each, notebook paths.
+
+One table feeds the start page (notebooks/00_start.ipynb), the course-map
+section of Lecture 1 and the tests that every notebook is on the start page.
+Links are made only to notebooks that exist; planned ones show 即将推出.
+
+>>> [lec.key for lec in LECTURES]
+['L1', 'L2', 'L3', 'L4', 'L5']
+>>> lecture("L1").notebook
+'notebooks/L1_overview.ipynb'
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import REPO_ROOT
+
+COMING_SOON = "即将推出"
+
+
+@dataclass(frozen=True)
+class Lecture:
+    """One lecture: its notebooks (repo-relative paths) and what it teaches."""
+
+    key: str            # "L1"
+    number: str         # "第一讲"
+    title: str          # Chinese title
+    title_en: str
+    summary: str        # one line: what the lecture notebook teaches
+    exercise_summary: str  # one line: what the exercises practise
+    notebook: str       # "notebooks/L1_overview.ipynb"
+    exercises: str      # "exercises/L1_exercises.ipynb"
+    solutions: str      # "solutions/L1_solutions.ipynb"
+
+
+@dataclass(frozen=True)
+class Session:
+    """One time slot of the two days."""
+
+    day: int            # 1 or 2
+    slot: str           # "09:00–10:30"
+    lecture: str        # lecture key
+    kind: str           # "lecture" | "exercises"
+
+
+LECTURES: tuple[Lecture, ...] = (
+    Lecture("L1", "第一讲", "AI赋能银行客户忠诚度管理概述",
+            "Overview: AI for bank customer loyalty",
+            "流失率趋势、客户生命周期价值 (CLV) 分层、满意度与忠诚度的关系，以及 AI 的四个解决方案方向。",
+            "用控件画出流失率趋势并标注关键事件；计算 CLV 分层均值和各满意度区间的忠诚率。",
+            "notebooks/L1_overview.ipynb", "exercises/L1_exercises.ipynb",
+            "solutions/L1_solutions.ipynb"),
+    Lecture("L2", "第二讲", "基于AI的客户画像与精准营销",
+            "Customer profiling & precision marketing",
+            "数据来源与预处理、RFM 特征工程、标签体系和客户分群，按客群设计精准营销。",
+            "用控件调整分群，按客群设计营销方案（产品、渠道、优惠、预算）并看投资回报率 (ROI)。",
+            "notebooks/L2_profiling.ipynb", "exercises/L2_exercises.ipynb",
+            "solutions/L2_solutions.ipynb"),
+    Lecture("L3", "第三讲", "基于AI的客户流失预警与挽留",
+            "Churn early warning & retention",
+            "流失客户画像、无泄漏的数据准备、随机森林预警模型和业务能看懂的评估；挽留策略与智能客服、外呼自动化。",
+            "在预算内为高风险客户规划挽留措施；按关键词给外呼回复分级 (A/B/C)。",
+            "notebooks/L3_churn.ipynb", "exercises/L3_exercises.ipynb",
+            "solutions/L3_solutions.ipynb"),
+    Lecture("L4", "第四讲", "个性化产品推荐与服务",
+            "Personalised recommendation & service",
+            "协同过滤、基于内容和混合推荐；理财产品推荐实例；客户留言情感分析与满意度调查分析。",
+            "搭建推荐模型，用按时间切分的数据和热门推荐基线评估 precision@k / recall@k。",
+            "notebooks/L4_recommendation.ipynb", "exercises/L4_exercises.ipynb",
+            "solutions/L4_solutions.ipynb"),
+    Lecture("L5", "第五讲", "未来展望",
+            "Outlook",
+            "AI 趋势与挑战；客户旅程触发、高价值客户挽留、长尾激活和情绪驱动的服务修复案例，以及如何用对照组检验效果。",
+            "用对照组检验一个“流失率下降”的说法是否成立。",
+            "notebooks/L5_outlook.ipynb", "exercises/L5_exercises.ipynb",
+            "solutions/L5_solutions.ipynb"),
+)
+
+SCHEDULE: tuple[Session, ...] = (
+    Session(1, "09:00–10:30", "L1", "lecture"),
+    Session(1, "10:45–12:00", "L1", "exercises"),
+    Session(1, "13:30–15:30", "L2", "lecture"),
+    Session(1, "15:45–17:00", "L2", "exercises"),
+    Session(2, "09:00–10:45", "L3", "lecture"),
+    Session(2, "11:00–12:00", "L3", "exercises"),
+    Session(2, "13:30–15:00", "L4", "lecture"),
+    Session(2, "15:00–15:45", "L4", "exercises"),
+    Session(2, "16:00–17:00", "L5", "lecture"),
+    Session(2, "17:00–17:30", "L5", "exercises"),
+)
+
+#: The four AI solution areas of Lecture 1 and the lectures that teach them.
+SOLUTION_AREAS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("客户画像与精准营销", "Profiling & precision marketing", ("L2",),
+     "看清每位客户是谁、需要什么，把营销资源投给最可能响应的客群。"),
+    ("客户流失预警与挽留", "Churn warning & retention", ("L3",),
+     "在客户离开之前识别风险，用有限的预算挽留最值得挽留的客户。"),
+    ("个性化产品推荐与服务", "Personalised recommendation & service", ("L4",),
+     "按客户的偏好推荐理财、贷款、保险产品，而不是人人一样。"),
+    ("智能客服与客户关系维护", "Smart service & relationship care", ("L3", "L4", "L5"),
+     "话术模板、智能外呼、情感分析和情绪预警，让服务既省成本又有温度。"),
+)
+
+DAY_NAMES = {1: "第一天", 2: "第二天"}
+
+
+def lecture(key: str) -> Lecture:
+    """The lecture with ``key`` (``"L1"`` ... ``"L5"``).
+
+    >>> lecture("L2").title
+    '基于AI的客户画像与精准营销'
+    """
+    for lec in LECTURES:
+        if lec.key == key:
+            return lec
+    raise KeyError(f"unknown lecture {key!r}; have {[l.key for l in LECTURES]}")
+
+
+def exists(path: str, root: Path | None = None) -> bool:
+    """Whether the repo-relative notebook ``path`` exists."""
+    return ((root or REPO_ROOT) / path).exists()
+
+
+def rel_link(path: str, from_dir: str = "notebooks") -> str:
+    """Link to repo-relative ``path`` from a notebook in ``from_dir`` (POSIX).
+
+    >>> rel_link("exercises/L1_exercises.ipynb")
+    '../exercises/L1_exercises.ipynb'
+    >>> rel_link("notebooks/L1_overview.ipynb")
+    'L1_overview.ipynb'
+    """
+    return Path(os.path.relpath(path, from_dir)).as_posix()
+
+
+def md_link(text: str, path: str, from_dir: str = "notebooks", root: Path | None = None) -> str:
+    """Markdown link if the notebook exists, else ``text（即将推出）``."""
+    if exists(path, root):
+        return f"[{text}]({rel_link(path, from_dir)})"
+    return f"{text}（{COMING_SOON}）"
+
+
+def all_notebooks() -> list[str]:
+    """Every lecture and exercise notebook path on the map (repo-relative)."""
+    return [p for lec in LECTURES for p in (lec.notebook, lec.exercises)]
+
+
+def start_page_markdown(from_dir: str = "notebooks", root: Path | None = None) -> str:
+    """The two-day map as Markdown tables (time slot, content, notebook, one line).
+
+    Only existing notebooks are linked; planned ones are marked 即将推出.
+    """
+    lines: list[str] = []
+    for day in sorted({s.day for s in SCHEDULE}):
+        lines.append(f"### {DAY_NAMES.get(day, f'第{day}天')} · Day {day}\n")
+        lines.append("| 时间 | 内容 | 笔记本 | 学什么 |")
+        lines.append("|---|---|---|---|")
+        for s in (s for s in SCHEDULE if s.day == day):
+            lec = lecture(s.lecture)
+            if s.kind == "lecture":
+                content = f"{lec.number} {lec.title}"
+                link = md_link("讲义", lec.notebook, from_dir, root)
+                what = lec.summary
+            else:
+                content = f"{lec.number} 练习"
+                link = md_link("练习", lec.exercises, from_dir, root)
+                what = lec.exercise_summary
+            lines.append(f"| {s.slot} | {content} | {link} | {what} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def solution_areas_markdown(from_dir: str = "notebooks", root: Path | None = None) -> str:
+    """The four AI solution areas with links to the lectures that teach them."""
+    lines = ["| 解决方案方向 | 做什么 | 在哪一讲 |", "|---|---|---|"]
+    for name, name_en, keys, what in SOLUTION_AREAS:
+        links = "、".join(md_link(f"{lecture(k).number} {lecture(k).title}",
+                                 lecture(k).notebook, from_dir, root) for k in keys)
+        lines.append(f"| {name} ({name_en}) | {what} | {links} |")
+    return "\n".join(lines)
+
+
+def show_start_page(from_dir: str = "notebooks"):
+    """IPython Markdown object of :func:`start_page_markdown` (for the start page)."""
+    from IPython.display import Markdown
+    return Markdown(start_page_markdown(from_dir))
+
+
+def show_solution_areas(from_dir: str = "notebooks"):
+    """IPython Markdown object of :func:`solution_areas_markdown` (for Lecture 1)."""
+    from IPython.display import Markdown
+    return Markdown(solution_areas_markdown(from_dir))
