@@ -178,6 +178,93 @@ _T = [
 ]
 _TPL = pd.DataFrame(_T, columns=["intent", "sentiment", "emotion", "kind", "text"])
 
+# Compositional evaluations: aspect + evaluation, plain or negated, single or
+# mixed ("A…，但是B…").  family -> (aspect words, {(polarity, negated): evaluations}).
+_ASPECTS: dict[str, tuple[list[str], dict[tuple[str, bool], list[str]]]] = {
+    "service": (
+        ["服务态度", "客服", "工作人员", "理财经理的服务"],
+        {("正面", False): ["很好", "不错", "很耐心", "很专业", "让人满意"],
+         ("正面", True): ["并不差", "一点也不差", "没有让我失望", "没什么可挑剔的"],
+         ("负面", False): ["太差了", "很冷淡", "让人失望", "很敷衍"],
+         ("负面", True): ["不是很好", "不太专业", "一点都不耐心", "不够热情"]},
+    ),
+    "waiting": (
+        ["排队时间", "等待时间", "电话等待时间"],
+        {("正面", False): ["很短", "还可以", "挺短的"],
+         ("正面", True): ["并不长", "一点也不长", "不算长"],
+         ("负面", False): ["太长了", "长得离谱", "让人受不了"],
+         ("负面", True): ["一点都不短", "不太合理", "不是很理想"]},
+    ),
+    "fees": (
+        ["手续费", "年费", "各项收费"],
+        {("正面", False): ["很合理", "挺低的", "很透明"],
+         ("正面", True): ["并不高", "一点也不贵", "不算贵"],
+         ("负面", False): ["太高了", "太贵了", "乱七八糟"],
+         ("负面", True): ["不合理", "一点都不透明", "不便宜"]},
+    ),
+    "app": (
+        ["APP", "手机银行", "小程序"],
+        {("正面", False): ["很好用", "很方便", "很流畅"],
+         ("正面", True): ["一点也不卡", "并不难用", "没出过问题"],
+         ("负面", False): ["太卡了", "经常闪退", "很难用"],
+         ("负面", True): ["不好用", "一点都不方便", "不太稳定"]},
+    ),
+    "returns": (
+        ["理财收益", "{product}的收益", "基金收益"],
+        {("正面", False): ["挺稳定", "还不错", "比预期好"],
+         ("正面", True): ["并不差", "没有让我失望", "一点也不低"],
+         ("负面", False): ["太低了", "一直在降", "让人失望"],
+         ("负面", True): ["不理想", "一点都不好", "不太稳定"]},
+    ),
+}
+_FAMILIES = list(_ASPECTS)
+_CONTRAST = np.array(["，但是", "，可是", "，不过", "，就是"])
+
+
+def _clause(fam: np.ndarray, pol: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """'aspect + evaluation' clauses; half of the evaluations use negation."""
+    m = len(fam)
+    out = np.empty(m, dtype=object)
+    neg = rng.random(m) < 0.5
+    for f, name in enumerate(_FAMILIES):
+        words, evals = _ASPECTS[name]
+        for p in ("正面", "负面"):
+            for g in (False, True):
+                idx = np.flatnonzero((fam == f) & (pol == p) & (neg == g))
+                if len(idx) == 0:
+                    continue
+                a = np.array(words, dtype=object)[rng.integers(0, len(words), len(idx))]
+                e = np.array(evals[(p, g)], dtype=object)[rng.integers(0, len(evals[(p, g)]), len(idx))]
+                txt = a + e
+                has_slot = np.array(["{product}" in t for t in txt])
+                if has_slot.any():
+                    prod = _slot_values("product", int(has_slot.sum()), rng)
+                    txt[has_slot] = [t.replace("{product}", q) for t, q in zip(txt[has_slot], prod)]
+                out[idx] = txt
+    return out
+
+
+def _compose(sent: np.ndarray, intent: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Evaluative messages: single clause (60 %) or mixed (40 %, main clause last).
+
+    Returns (text, intent).  The main clause's aspect is 'returns' for
+    理财收益咨询, otherwise service/waiting/fees/app; the intent becomes
+    理财收益咨询 for returns, else 投诉 (negative) or 其他 (positive).
+    """
+    m = len(sent)
+    fam = np.where(intent == "理财收益咨询", _FAMILIES.index("returns"), rng.integers(0, 4, m))
+    main = _clause(fam, sent, rng)
+    other_fam = (fam + rng.integers(1, len(_FAMILIES), m)) % len(_FAMILIES)
+    opp = np.where(sent == "正面", "负面", "正面")
+    first = _clause(other_fam, opp, rng)
+    u = rng.random(m)
+    contrast = _CONTRAST[rng.integers(0, len(_CONTRAST), m)].astype(object)
+    mixed = np.where(u < 0.25, "虽然" + first + "，但是" + main, first + contrast + main)
+    text = np.where(u < 0.4, mixed, main)
+    new_intent = np.where(fam == _FAMILIES.index("returns"), "理财收益咨询", np.where(sent == "负面", "投诉", "其他"))
+    return text.astype(object), new_intent
+
+
 # P(intent | sentiment), rows follow SENTIMENTS, columns INTENTS.
 _INTENT_GIVEN_SENT = np.array(
     [  # 账单 理财 利率 投诉 挂失 转账 销户 其他
@@ -358,9 +445,18 @@ def make_messages(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
         idx = np.flatnonzero(tpl == t)
         text[idx] = _render(_TPL.text.iat[t], len(idx), rng)
     sent = _TPL.sentiment.to_numpy()[tpl]
-    text = _decorate(text, sent, rng)
     intent = _TPL.intent.to_numpy()[tpl]
     emotion = _TPL.emotion.to_numpy()[tpl].astype(object)
+    # about half of the evaluative (non-neutral) messages are composed from
+    # aspect + (negated) evaluation clauses, single or mixed
+    comp = np.isin(intent, ["投诉", "其他", "理财收益咨询"]) & (sent != "中性") & (rng.random(m) < 0.55)
+    if comp.any():
+        ctext, cint = _compose(sent[comp], intent[comp], rng)
+        text[comp] = ctext
+        intent = intent.copy()
+        intent[comp] = cint
+        emotion[comp] = np.where(sent[comp] == "负面", "抱怨", "无")
+    text = _decorate(text, sent, rng)
 
     # channel: older customers phone more
     p_phone = np.clip(0.15 + 0.01 * (age[owner] - 30), 0.1, 0.7)

@@ -1,0 +1,290 @@
+"""Product recommendation for Lecture 4: item-based collaborative filtering.
+
+Everything works on a *holdings* table (one row per customer x product,
+columns ``customer_id``, ``product_id`` and, for the time split,
+``start_date``).  Holdings are implicit feedback: 1 = holds, 0 = does not.
+
+Typical use::
+
+    from course_utils.recommend import (time_split, item_based_cf,
+        popularity_baseline, precision_at_k, recall_at_k, coverage)
+    train, test = time_split(bank.holdings, "2023-07-01")
+    recs_cf = item_based_cf(train, k=5)
+    recs_pop = popularity_baseline(train, k=5)
+    precision_at_k(recs_cf, test, k=5), precision_at_k(recs_pop, test, k=5)
+
+Recommendation tables have columns ``customer_id``, ``product_id``,
+``rank`` (1 = best) and ``score``; they never contain a product the
+customer already holds in the training data.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "time_split",
+    "item_similarity",
+    "item_based_cf",
+    "popularity_baseline",
+    "precision_at_k",
+    "recall_at_k",
+    "coverage",
+    "evaluate",
+]
+
+_REC_COLUMNS = ["customer_id", "product_id", "rank", "score"]
+
+
+def _check_columns(df: pd.DataFrame, cols: Iterable[str], what: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{what} 应该是 DataFrame（表格），现在是 {type(df).__name__}。")
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{what} 缺少列 {missing}（missing columns）；现有列：{list(df.columns)}。"
+        )
+
+
+def time_split(holdings: pd.DataFrame, cutoff) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split holdings at a date (honest evaluation: learn from the past, test on the future).
+
+    * ``train`` = holdings with ``start_date < cutoff``;
+    * ``test``  = holdings with ``start_date >= cutoff`` of customers who
+      appear in ``train``, minus (customer, product) pairs already in
+      ``train`` (so the test asks: *which new products* did they take up?).
+
+    ``cutoff`` is a date string (``"2023-07-01"``) or a timestamp;
+    ``start_date`` may be ISO strings or datetime64.
+
+    >>> h = pd.DataFrame({"customer_id": ["a", "a", "b", "c"],
+    ...                   "product_id":  ["P1", "P2", "P1", "P3"],
+    ...                   "start_date":  ["2023-01-05", "2023-09-01", "2023-08-01", "2022-03-01"]})
+    >>> train, test = time_split(h, "2023-07-01")
+    >>> train.customer_id.tolist(), test[["customer_id", "product_id"]].values.tolist()
+    (['a', 'c'], [['a', 'P2']])
+    """
+    _check_columns(holdings, ["customer_id", "product_id", "start_date"], "holdings")
+    start = pd.to_datetime(holdings["start_date"], errors="coerce")
+    cut = pd.Timestamp(cutoff)
+    train = holdings[start < cut]
+    later = holdings[start >= cut]
+    later = later[later["customer_id"].isin(train["customer_id"])]
+    seen = pd.MultiIndex.from_frame(train[["customer_id", "product_id"]])
+    pairs = pd.MultiIndex.from_frame(later[["customer_id", "product_id"]])
+    test = later[~pairs.isin(seen)].drop_duplicates(["customer_id", "product_id"])
+    return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+def _matrix(holdings: pd.DataFrame) -> tuple[np.ndarray, pd.Index, pd.Index]:
+    """Binary customer x product matrix (float32) with its row/column labels."""
+    pairs = holdings[["customer_id", "product_id"]].drop_duplicates()
+    users = pd.Index(pd.unique(pairs["customer_id"]))
+    items = pd.Index(np.sort(pd.unique(pairs["product_id"])))
+    x = np.zeros((len(users), len(items)), dtype=np.float32)
+    x[users.get_indexer(pairs["customer_id"]), items.get_indexer(pairs["product_id"])] = 1.0
+    return x, users, items
+
+
+def item_similarity(holdings: pd.DataFrame, method: str = "cosine") -> pd.DataFrame:
+    """Product x product similarity from co-holding.
+
+    ``method="cosine"``: ``|A∩B| / sqrt(|A|·|B|)`` where ``A`` = customers
+    holding product a; ``method="jaccard"``: ``|A∩B| / |A∪B|``.  The
+    diagonal is 0 (a product is not recommended because of itself).
+
+    >>> h = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c"],
+    ...                   "product_id": ["P1", "P2", "P1", "P2", "P1"]})
+    >>> round(item_similarity(h).loc["P1", "P2"], 3)   # 2 / sqrt(3*2)
+    0.816
+    """
+    _check_columns(holdings, ["customer_id", "product_id"], "holdings")
+    x, _, items = _matrix(holdings)
+    co = x.T.astype(np.float64) @ x
+    cnt = np.diag(co).copy()
+    if method == "cosine":
+        denom = np.sqrt(np.outer(cnt, cnt))
+    elif method == "jaccard":
+        denom = cnt[:, None] + cnt[None, :] - co
+    else:
+        raise ValueError(f"method 只能是 'cosine' 或 'jaccard'，收到 {method!r}。")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sim = np.where(denom > 0, co / denom, 0.0)
+    np.fill_diagonal(sim, 0.0)
+    return pd.DataFrame(sim, index=items, columns=items)
+
+
+def _top_k(scores: np.ndarray, held: np.ndarray, users: pd.Index, items: pd.Index, k: int) -> pd.DataFrame:
+    """Top-k unheld items per row; ties broken by item order (deterministic)."""
+    s = np.where(held > 0, -np.inf, scores.astype(np.float64))
+    k_eff = min(k, s.shape[1])
+    order = np.argsort(-s, axis=1, kind="stable")[:, :k_eff]
+    top = np.take_along_axis(s, order, axis=1)
+    ok = np.isfinite(top)
+    rows, cols = np.nonzero(ok)
+    return pd.DataFrame(
+        {
+            "customer_id": users.to_numpy()[rows],
+            "product_id": items.to_numpy()[order[rows, cols]],
+            "rank": cols + 1,
+            "score": top[rows, cols],
+        }
+    )
+
+
+def _check_k(k) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k 应该是正整数（例如 5），收到 {k!r}。")
+    return int(k)
+
+
+def item_based_cf(
+    holdings_train: pd.DataFrame,
+    k: int = 5,
+    method: str = "cosine",
+    neighbours: int | None = 20,
+    popularity_tiebreak: float = 1e-3,
+) -> pd.DataFrame:
+    """Item-based collaborative filtering ("customers who hold X also hold Y").
+
+    Score of an unheld product ``j`` for a customer holding the set ``H``::
+
+        score(j) = sum_{i in H} sim(i, j)
+
+    where ``sim`` is :func:`item_similarity` (cosine by default), keeping for
+    each product only its ``neighbours`` most similar products (``None`` =
+    all).  A tiny popularity term (``popularity_tiebreak`` x share of
+    customers holding ``j``) breaks ties, e.g. for customers whose products
+    have no neighbours.  Returns the top ``k`` per customer as a table
+    ``customer_id, product_id, rank, score`` (products already held are
+    never recommended).
+
+    >>> h = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c"],
+    ...                   "product_id": ["P1", "P2", "P1", "P2", "P1"]})
+    >>> item_based_cf(h, k=1).query("customer_id == 'c'").product_id.item()
+    'P2'
+    """
+    k = _check_k(k)
+    _check_columns(holdings_train, ["customer_id", "product_id"], "holdings_train")
+    x, users, items = _matrix(holdings_train)
+    sim = item_similarity(holdings_train, method=method).loc[items, items].to_numpy()
+    if neighbours is not None and neighbours < len(items) - 1:
+        # keep each item's top-`neighbours` similar items (by column)
+        thresh = -np.sort(-sim, axis=0)[neighbours - 1]
+        sim = np.where(sim >= thresh[None, :], sim, 0.0)
+    pop = x.mean(axis=0)
+    scores = x @ sim + popularity_tiebreak * pop[None, :]
+    return _top_k(scores, x, users, items, k)
+
+
+def popularity_baseline(holdings_train: pd.DataFrame, k: int = 5) -> pd.DataFrame:
+    """Recommend the ``k`` most-held products each customer does not hold yet.
+
+    The baseline any recommender must beat.  ``score`` = share of customers
+    holding the product in ``holdings_train``.
+
+    >>> h = pd.DataFrame({"customer_id": ["a", "b", "b", "c"],
+    ...                   "product_id": ["P1", "P1", "P2", "P3"]})
+    >>> popularity_baseline(h, k=1).set_index("customer_id").product_id.to_dict()
+    {'a': 'P2', 'b': 'P3', 'c': 'P1'}
+    """
+    k = _check_k(k)
+    _check_columns(holdings_train, ["customer_id", "product_id"], "holdings_train")
+    x, users, items = _matrix(holdings_train)
+    pop = np.broadcast_to(x.mean(axis=0), x.shape)
+    return _top_k(pop, x, users, items, k)
+
+
+def _rec_lists(recs, k: int) -> dict:
+    """Normalise recommendations to {customer_id: [product_id, ...]} (top k)."""
+    if isinstance(recs, pd.DataFrame):
+        _check_columns(recs, ["customer_id", "product_id"], "recs")
+        r = recs.sort_values("rank", kind="stable") if "rank" in recs else recs
+        r = r.groupby("customer_id", sort=False)["product_id"].agg(list)
+        return {c: v[:k] for c, v in r.items()}
+    if isinstance(recs, Mapping):
+        return {c: list(v)[:k] for c, v in recs.items()}
+    raise TypeError("recs 应该是推荐表（DataFrame: customer_id, product_id, rank）或 {客户: [产品…]} 字典。")
+
+
+def _truth(test: pd.DataFrame) -> dict:
+    _check_columns(test, ["customer_id", "product_id"], "test")
+    return {c: set(v) for c, v in test.groupby("customer_id")["product_id"]}
+
+
+def _hits(recs, test: pd.DataFrame, k: int):
+    k = _check_k(k)
+    lists = _rec_lists(recs, k)
+    truth = _truth(test)
+    for cust, items in truth.items():
+        rec = lists.get(cust, [])
+        yield len(set(rec) & items), len(items)
+
+
+def precision_at_k(recs, test: pd.DataFrame, k: int = 5) -> float:
+    """Mean over test customers of (hits in the top k) / k.
+
+    ``recs``: recommendation table or ``{customer: [products]}``; ``test``:
+    the held-out holdings (``customer_id, product_id``).  Every customer
+    with at least one test item counts; a customer without recommendations
+    scores 0.  Returns a fraction in [0, 1].
+
+    >>> recs = {"a": ["P1", "P2"], "b": ["P3", "P4"]}
+    >>> test = pd.DataFrame({"customer_id": ["a", "b", "b"], "product_id": ["P2", "P3", "P9"]})
+    >>> precision_at_k(recs, test, k=2)   # a: 1/2, b: 1/2
+    0.5
+    """
+    vals = [h / k for h, _ in _hits(recs, test, k)]
+    return float(np.mean(vals)) if vals else float("nan")
+
+
+def recall_at_k(recs, test: pd.DataFrame, k: int = 5) -> float:
+    """Mean over test customers of (hits in the top k) / (number of test items).
+
+    >>> recs = {"a": ["P1", "P2"], "b": ["P3", "P4"]}
+    >>> test = pd.DataFrame({"customer_id": ["a", "b", "b"], "product_id": ["P2", "P3", "P9"]})
+    >>> recall_at_k(recs, test, k=2)   # a: 1/1, b: 1/2
+    0.75
+    """
+    vals = [h / n for h, n in _hits(recs, test, k)]
+    return float(np.mean(vals)) if vals else float("nan")
+
+
+def coverage(recs, catalogue, k: int | None = None) -> float:
+    """Share of the catalogue that appears in at least one recommendation list.
+
+    ``catalogue``: product table (with ``product_id``), list of ids, or the
+    number of products.  ``k``: only count each customer's top ``k``
+    (default: all rows).  A popularity baseline recommends the same few
+    products to everybody, so its coverage is low.
+
+    >>> coverage({"a": ["P1", "P2"], "b": ["P1", "P3"]}, ["P1", "P2", "P3", "P4"])
+    0.75
+    """
+    lists = _rec_lists(recs, k if k is not None else 10**9)
+    shown = {p for v in lists.values() for p in v}
+    if isinstance(catalogue, pd.DataFrame):
+        _check_columns(catalogue, ["product_id"], "catalogue")
+        universe = set(catalogue["product_id"])
+    elif isinstance(catalogue, (int, np.integer)):
+        return len(shown) / int(catalogue) if catalogue else float("nan")
+    else:
+        universe = set(catalogue)
+    return len(shown & universe) / len(universe) if universe else float("nan")
+
+
+def evaluate(recs, test: pd.DataFrame, catalogue, k: int = 5) -> dict:
+    """precision@k, recall@k and coverage in one dict (for a comparison table).
+
+    >>> recs = {"a": ["P1", "P2"]}
+    >>> test = pd.DataFrame({"customer_id": ["a"], "product_id": ["P2"]})
+    >>> evaluate(recs, test, ["P1", "P2", "P3", "P4"], k=2)
+    {'precision@k': 0.5, 'recall@k': 1.0, 'coverage': 0.5}
+    """
+    return {
+        "precision@k": precision_at_k(recs, test, k),
+        "recall@k": recall_at_k(recs, test, k),
+        "coverage": coverage(recs, catalogue, k),
+    }
