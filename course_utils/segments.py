@@ -1,0 +1,481 @@
+"""Customer segmentation for Lecture 2: RFM scores and segments, k-means, profiles.
+
+Public functions
+----------------
+rfm_scores(rfm_table, bins=5, weights=(1, 1, 1))
+    R/F/M scores 1..bins by rank-based quantiles (5 = best) and the classic
+    8-segment RFM name (重要价值客户 ... 一般挽留客户).
+kmeans_segments(features, k=4, seed=0)
+    k-means on log-transformed, standardised features (the data-driven alternative).
+compare_segmentations(a, b)
+    Crosstab and adjusted Rand index between two segmentations.
+segment_profile(table, segment_col, feature_cols)
+    Mean of each feature per segment (+ size and share), for a heatmap.
+plot_profile_heatmap(profile, ...)
+    The profile as a heatmap a manager can read (colour = relative level per column,
+    numbers = the real means).
+segment_stability(seg_a, seg_b)
+    How many customers keep their segment between two cut-off dates.
+merge_small_segments(segments, min_share)
+    Fold segments smaller than ``min_share`` into 其他 (or a named segment).
+render_segmentation(rfm_table, bins, w_r, w_f, w_m)
+    Pure render logic of the "tune the segmentation" widget (tables + figure).
+
+The 8-segment rule (documented for trainees as well):
+each score is "high" (高) when it is above the middle of the scale, i.e.
+``score > bins / 2`` (for ``bins=5``: 3, 4, 5 are high, 1 and 2 low). Then
+
+====== ====== ====== ==============
+R      F      M      segment
+====== ====== ====== ==============
+高     高     高     重要价值客户
+高     低     高     重要发展客户
+低     高     高     重要保持客户
+低     低     高     重要挽留客户
+高     高     低     一般价值客户
+高     低     低     一般发展客户
+低     高     低     一般保持客户
+低     低     低     一般挽留客户
+====== ====== ====== ==============
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "SEGMENTS",
+    "SEGMENT_RULES",
+    "SEGMENT_STRATEGY",
+    "FEATURE_LABELS",
+    "score_column",
+    "rfm_scores",
+    "segment_of",
+    "kmeans_segments",
+    "compare_segmentations",
+    "segment_profile",
+    "plot_profile_heatmap",
+    "segment_stability",
+    "merge_small_segments",
+    "render_segmentation",
+]
+
+#: The eight RFM segments in display order (most to least valuable).
+SEGMENTS: tuple[str, ...] = (
+    "重要价值客户",
+    "重要发展客户",
+    "重要保持客户",
+    "重要挽留客户",
+    "一般价值客户",
+    "一般发展客户",
+    "一般保持客户",
+    "一般挽留客户",
+)
+
+#: (R high, F high, M high) -> segment name.
+SEGMENT_RULES: dict[tuple[bool, bool, bool], str] = {
+    (True, True, True): "重要价值客户",
+    (True, False, True): "重要发展客户",
+    (False, True, True): "重要保持客户",
+    (False, False, True): "重要挽留客户",
+    (True, True, False): "一般价值客户",
+    (True, False, False): "一般发展客户",
+    (False, True, False): "一般保持客户",
+    (False, False, False): "一般挽留客户",
+}
+
+#: Meaning and the usual strategy per segment (trainee-facing, Chinese).
+SEGMENT_STRATEGY: dict[str, str] = {
+    "重要价值客户": "最近来过、常来、金额高：VIP 维护，专属客户经理，高端理财/私行产品",
+    "重要发展客户": "最近来过、金额高但不常来：提升频次，交叉销售（信用卡、基金定投）",
+    "重要保持客户": "常来、金额高但最近没来：及时唤回，客户经理电话关怀",
+    "重要挽留客户": "金额高但最近没来、也不常来：流失风险高，重点挽留（专属利率、面访）",
+    "一般价值客户": "最近来过、常来但金额低：提升客单价，推荐小额理财/定投",
+    "一般发展客户": "新近但不活跃、金额低：低成本培育，APP 推送新手礼",
+    "一般保持客户": "常来但金额低、最近没来：低成本提醒，短信/APP 活动",
+    "一般挽留客户": "久未交易、不活跃、金额低：只用最低成本渠道（APP 推送），不宜投入高成本",
+}
+
+#: Chinese labels for feature columns used in profiles and plots.
+FEATURE_LABELS: dict[str, str] = {
+    "recency_days": "最近交易距今(天)",
+    "frequency": "交易笔数",
+    "monetary": "交易金额(元)",
+    "R_score": "R分",
+    "F_score": "F分",
+    "M_score": "M分",
+    "rfm_score": "RFM综合分",
+    "age": "年龄",
+    "monthly_income": "月收入(元)",
+    "tenure_days": "开户天数",
+    "active_months": "近6月活跃月数",
+    "txn_recent": "近90天交易笔数",
+    "amount_recent": "近90天交易金额(元)",
+    "n_accounts": "账户数",
+    "n_products": "持有产品数",
+    "n_categories": "持有产品类别数",
+    "product_usage_rate": "产品使用率",
+    "wealth_share": "理财基金占比",
+    "mobile_share": "线上渠道占比",
+    "counter_share": "柜台渠道占比",
+    "balance_last": "月末余额(元)",
+    "balance_trend": "余额变化率",
+    "app_minutes_recent": "近90天APP分钟",
+    "web_visits_recent": "近90天网站访问",
+    "messages_recent": "近90天客服留言",
+    "negative_messages_recent": "近90天负面留言",
+    "study_abroad_visits": "留学页面访问",
+    "n": "客户数",
+    "share": "占比",
+}
+
+
+def _fail(zh: str, en: str) -> ValueError:
+    return ValueError(f"{zh}\n{en}")
+
+
+def score_column(values: pd.Series, bins: int = 5, higher_is_better: bool = True) -> pd.Series:
+    """Scores 1..``bins`` from rank-based quantiles (``bins`` = best).
+
+    Equal values always get the same score (average rank). A constant column
+    (or one single customer) gets the middle score ``(bins + 1) // 2``.
+
+    >>> score_column(pd.Series([10, 20, 30, 40, 50]), bins=5).tolist()
+    [1, 2, 3, 4, 5]
+    >>> score_column(pd.Series([7, 7, 7]), bins=5).tolist()
+    [3, 3, 3]
+    """
+    s = pd.to_numeric(values, errors="coerce").astype("float64")
+    if s.isna().any():
+        raise _fail(
+            f"列 '{values.name}' 有空值或非数字，无法打分。请先处理缺失值。",
+            f"Column '{values.name}' has missing / non-numeric values; clean it before scoring.",
+        )
+    if s.nunique() <= 1:
+        return pd.Series((bins + 1) // 2, index=s.index, dtype="int64")
+    ranked = (s if higher_is_better else -s).rank(method="average").to_numpy()
+    # ceil(rank * bins / n), with a tiny tolerance so exact boundaries are not bumped up
+    scores = np.ceil(ranked * bins / len(s) - 1e-9).clip(1, bins).astype("int64")
+    return pd.Series(scores, index=s.index, dtype="int64")
+
+
+def segment_of(r: int, f: int, m: int, bins: int = 5) -> str:
+    """The 8-segment name for one customer's scores (high = ``score > bins / 2``).
+
+    >>> segment_of(5, 1, 4)
+    '重要发展客户'
+    """
+    return SEGMENT_RULES[(r > bins / 2, f > bins / 2, m > bins / 2)]
+
+
+def _check_bins(bins) -> int:
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or not 2 <= bins <= 10:
+        raise _fail(
+            f"bins 应该是 2 到 10 之间的整数（常用 5，即五分位），现在是 {bins!r}。",
+            f"bins must be an integer between 2 and 10 (usually 5), got {bins!r}.",
+        )
+    return int(bins)
+
+
+def rfm_scores(
+    rfm_table: pd.DataFrame,
+    bins: int = 5,
+    weights: Sequence[float] = (1.0, 1.0, 1.0),
+) -> pd.DataFrame:
+    """R/F/M scores and the 8-segment RFM name for each customer.
+
+    Parameters
+    ----------
+    rfm_table : DataFrame
+        Output of :func:`course_utils.features.rfm` (columns ``recency_days``,
+        ``frequency``, ``monetary``; extra columns are kept).
+    bins : int
+        Number of score levels (5 = quintiles). Scores run 1..bins, ``bins`` = best:
+        most recent (smallest ``recency_days``), most frequent, highest monetary.
+    weights : (w_r, w_f, w_m)
+        Weights of the combined ``rfm_score`` (weighted mean of the three scores, on the
+        same 1..bins scale). They rank customers inside a segment and define "RFM top
+        20%"; they do not change the 8-segment rule.
+
+    Returns
+    -------
+    Copy of ``rfm_table`` with ``R_score``, ``F_score``, ``M_score`` (int),
+    ``rfm_score`` (float) and ``segment`` (ordered categorical, see :data:`SEGMENTS`).
+
+    Ties get equal scores (rank-based quantiles); a constant column gets the
+    middle score instead of failing.
+
+    >>> t = pd.DataFrame({"recency_days": [5, 50, 500], "frequency": [9, 3, 1],
+    ...                   "monetary": [900.0, 300.0, 10.0]}, index=["A", "B", "C"])
+    >>> rfm_scores(t, bins=3)[["R_score", "F_score", "M_score", "segment"]]
+       R_score  F_score  M_score segment
+    A        3        3        3  重要价值客户
+    B        2        2        2  重要价值客户
+    C        1        1        1  一般挽留客户
+    """
+    if not isinstance(rfm_table, pd.DataFrame):
+        raise _fail(
+            f"rfm_table 应该是 rfm() 返回的 DataFrame，现在是 {type(rfm_table).__name__}。",
+            f"rfm_table must be the DataFrame returned by rfm(), got {type(rfm_table).__name__}.",
+        )
+    missing = [c for c in ("recency_days", "frequency", "monetary") if c not in rfm_table.columns]
+    if missing:
+        raise _fail(
+            f"rfm_table 缺少列 {missing}。请先用 rfm(transactions, as_of) 计算 RFM 表。",
+            f"rfm_table is missing {missing}; compute it with rfm(transactions, as_of).",
+        )
+    bins = _check_bins(bins)
+    try:
+        w = np.asarray(list(weights), dtype="float64")
+    except (TypeError, ValueError):
+        w = np.array([])
+    if w.shape != (3,) or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+        raise _fail(
+            f"weights 应该是 3 个非负数 (R, F, M 的权重)，且不能全为 0，现在是 {weights!r}。",
+            f"weights must be three non-negative numbers, not all zero; got {weights!r}.",
+        )
+    out = rfm_table.copy()
+    out["R_score"] = score_column(out["recency_days"], bins, higher_is_better=False)
+    out["F_score"] = score_column(out["frequency"], bins)
+    out["M_score"] = score_column(out["monetary"], bins)
+    scores = out[["R_score", "F_score", "M_score"]].to_numpy(dtype="float64")
+    out["rfm_score"] = scores @ (w / w.sum())
+    half = bins / 2
+    code = (
+        (out["R_score"].to_numpy() > half).astype(int) * 4
+        + (out["F_score"].to_numpy() > half).astype(int) * 2
+        + (out["M_score"].to_numpy() > half).astype(int)
+    )
+    by_code = {
+        int(r) * 4 + int(f) * 2 + int(m): name for (r, f, m), name in SEGMENT_RULES.items()
+    }
+    names = np.array([by_code[i] for i in range(8)], dtype=object)[code]
+    out["segment"] = pd.Categorical(names, categories=list(SEGMENTS), ordered=True)
+    return out
+
+
+# --------------------------------------------------------------------------
+# k-means alternative
+# --------------------------------------------------------------------------
+def kmeans_segments(
+    features: pd.DataFrame,
+    k: int = 4,
+    seed: int = 0,
+    log_cols: Sequence[str] | None = ("frequency", "monetary", "recency_days"),
+) -> pd.Series:
+    """k-means clusters on log-transformed, standardised features.
+
+    ``log_cols`` (heavy-tailed, non-negative) get ``log1p`` before
+    ``StandardScaler``; without scaling, the column with the largest numbers
+    (money) would decide the clusters alone. Returns a categorical Series
+    ``簇1..簇k`` ordered by mean ``monetary`` (簇1 = highest) when that column
+    exists. Example: ``kmeans_segments(rfm_table, k=4, seed=SEED)``.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.preprocessing import StandardScaler
+
+    if not isinstance(k, (int, np.integer)) or not 2 <= k <= 20:
+        raise _fail(f"k 应该是 2 到 20 之间的整数，现在是 {k!r}。", f"k must be an int in 2..20, got {k!r}.")
+    X = features.apply(pd.to_numeric, errors="coerce").astype("float64")
+    if X.isna().any().any():
+        raise _fail(
+            "聚类特征里有空值，请先填补缺失值（见数据预处理一节）。",
+            "Features contain missing values; impute them before clustering.",
+        )
+    for c in log_cols or ():
+        if c in X.columns:
+            X[c] = np.log1p(X[c].clip(lower=0))
+    Z = StandardScaler().fit_transform(X.to_numpy())
+    labels = KMeans(n_clusters=int(k), n_init=10, random_state=seed).fit_predict(Z)
+    lab = pd.Series(labels, index=features.index)
+    if "monetary" in features.columns:
+        order = features["monetary"].groupby(lab).mean().sort_values(ascending=False).index
+    else:
+        order = lab.value_counts().index
+    rename = {old: f"簇{i + 1}" for i, old in enumerate(order)}
+    names = [f"簇{i + 1}" for i in range(int(k))]
+    return pd.Series(
+        pd.Categorical(lab.map(rename), categories=names, ordered=True),
+        index=features.index,
+        name="cluster",
+    )
+
+
+def compare_segmentations(a: pd.Series, b: pd.Series) -> tuple[pd.DataFrame, float]:
+    """Crosstab of two segmentations of the same customers and their adjusted Rand index.
+
+    ARI is 1 for identical groupings (whatever the labels), about 0 for unrelated ones.
+
+    >>> tab, ari = compare_segmentations(pd.Series(list("aabb")), pd.Series(list("xxyy")))
+    >>> round(ari, 3)
+    1.0
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    a, b = a.align(b, join="inner")
+    tab = pd.crosstab(a.rename(a.name or "A"), b.rename(b.name or "B"))
+    ari = float(adjusted_rand_score(a.astype(str), b.astype(str)))
+    return tab, ari
+
+
+# --------------------------------------------------------------------------
+# profiles and heatmap
+# --------------------------------------------------------------------------
+def segment_profile(
+    table: pd.DataFrame,
+    segment_col: str = "segment",
+    feature_cols: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Mean of each feature per segment, plus ``n`` (customers) and ``share`` (0-1).
+
+    Segments keep their categorical order; empty categories are dropped.
+    Example: ``segment_profile(scored, "segment", ["recency_days", "frequency", "monetary"])``.
+    """
+    if feature_cols is None:
+        feature_cols = [
+            c for c in table.columns if c != segment_col and pd.api.types.is_numeric_dtype(table[c])
+        ]
+    feature_cols = list(feature_cols)
+    g = table.groupby(segment_col, observed=True)
+    prof = g[feature_cols].mean()
+    prof.insert(0, "n", g.size())
+    prof.insert(1, "share", prof["n"] / max(len(table), 1))
+    return prof
+
+
+def plot_profile_heatmap(
+    profile: pd.DataFrame,
+    ax=None,
+    title: str = "客群画像热力图（颜色=相对高低，数字=均值）",
+    labels: dict[str, str] | None = None,
+):
+    """Heatmap of a :func:`segment_profile`: colour = column-wise z-score, text = real mean.
+
+    Column names are translated with :data:`FEATURE_LABELS` (override with ``labels``).
+    Returns the matplotlib Axes.
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    lab = dict(FEATURE_LABELS)
+    lab.update(labels or {})
+    data = profile.drop(columns=[c for c in ("share",) if c in profile.columns])
+    z = (data - data.mean()) / data.std(ddof=0).replace(0, np.nan)
+    z = z.fillna(0.0)
+    annot = data.map(_fmt)
+    if ax is None:
+        _, ax = plt.subplots(
+            figsize=(min(1.15 * data.shape[1] + 2.5, 14), 0.55 * data.shape[0] + 1.6)
+        )
+    sns.heatmap(
+        z,
+        annot=annot.to_numpy(),
+        fmt="",
+        cmap="RdYlGn",
+        center=0,
+        vmin=-2,
+        vmax=2,
+        cbar_kws={"label": "相对水平 (标准分)"},
+        linewidths=0.5,
+        ax=ax,
+        annot_kws={"fontsize": 8},
+    )
+    ax.set_xticklabels([lab.get(c, c) for c in data.columns], rotation=30, ha="right")
+    ax.set_yticklabels([str(i) for i in data.index], rotation=0)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(title)
+    return ax
+
+
+def _fmt(v) -> str:
+    if pd.isna(v):
+        return ""
+    v = float(v)
+    if abs(v) >= 10000:
+        return f"{v / 10000:.1f}万"
+    if abs(v) >= 100:
+        return f"{v:.0f}"
+    if abs(v) >= 1:
+        return f"{v:.1f}"
+    return f"{v:.2f}"
+
+
+# --------------------------------------------------------------------------
+# common problems: unstable and tiny segments
+# --------------------------------------------------------------------------
+def segment_stability(seg_a: pd.Series, seg_b: pd.Series) -> tuple[pd.DataFrame, float]:
+    """Transition table between the segments at two cut-offs and the share that stayed.
+
+    Only customers present at both dates are compared. Rows = segment at the first
+    date, columns = at the second, values = row shares (0-1).
+    """
+    a, b = seg_a.align(seg_b, join="inner")
+    if len(a) == 0:
+        return pd.DataFrame(), float("nan")
+    tab = pd.crosstab(a.rename("第一次"), b.rename("第二次"), normalize="index")
+    stayed = float((a.astype(str) == b.astype(str)).mean())
+    return tab, stayed
+
+
+def merge_small_segments(
+    segments: pd.Series, min_share: float = 0.02, into: str = "其他"
+) -> pd.Series:
+    """Fold segments holding less than ``min_share`` of customers into ``into``.
+
+    A campaign needs enough customers per segment to measure a response; tiny
+    segments are merged (into 其他, or an existing segment name).
+    """
+    s = segments.astype(str)
+    shares = s.value_counts(normalize=True)
+    small = shares.index[shares < min_share]
+    return s.where(~s.isin(small), into).rename(segments.name)
+
+
+# --------------------------------------------------------------------------
+# widget render logic (pure; the widget only wires controls to this)
+# --------------------------------------------------------------------------
+def render_segmentation(
+    rfm_table: pd.DataFrame,
+    bins: int = 5,
+    w_r: float = 1.0,
+    w_f: float = 1.0,
+    w_m: float = 1.0,
+    top_share: float = 0.2,
+    draw: bool = True,
+):
+    """Everything the "tune the segmentation" widget shows, for one set of controls.
+
+    Returns ``(sizes, profile, fig)``: segment sizes (n, share, and how many of them
+    are in the weighted "RFM top ``top_share``"), the R/F/M profile per segment, and a
+    figure (bar chart of sizes + profile heatmap), or ``None`` when ``draw=False``.
+    """
+    scored = rfm_scores(rfm_table, bins=bins, weights=(w_r, w_f, w_m))
+    cut = scored["rfm_score"].quantile(1 - top_share)
+    scored["top"] = scored["rfm_score"] >= cut
+    g = scored.groupby("segment", observed=False)
+    sizes = pd.DataFrame(
+        {
+            "客户数": g.size(),
+            "占比": g.size() / max(len(scored), 1),
+            f"RFM前{int(round(top_share * 100))}%人数": g["top"].sum().astype("int64"),
+        }
+    )
+    profile = segment_profile(
+        scored, "segment", ["recency_days", "frequency", "monetary", "rfm_score"]
+    )
+    fig = None
+    if draw:
+        import matplotlib.pyplot as plt
+
+        fig, (ax1, ax2) = plt.subplots(
+            1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [1, 1.5]}
+        )
+        ax1.barh(sizes.index.astype(str)[::-1], sizes["客户数"].to_numpy()[::-1], color="#4C72B0")
+        ax1.set_title(f"各客群人数（{bins} 分位，权重 R:F:M = {w_r:g}:{w_f:g}:{w_m:g}）")
+        ax1.set_xlabel("客户数")
+        plot_profile_heatmap(profile.drop(columns=["share"]), ax=ax2, title="客群画像（均值）")
+        fig.tight_layout()
+    return sizes, profile, fig
