@@ -97,7 +97,7 @@ def item_similarity(holdings: pd.DataFrame, method: str = "cosine") -> pd.DataFr
 
     >>> h = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c"],
     ...                   "product_id": ["P1", "P2", "P1", "P2", "P1"]})
-    >>> round(item_similarity(h).loc["P1", "P2"], 3)   # 2 / sqrt(3*2)
+    >>> round(float(item_similarity(h).loc["P1", "P2"]), 3)   # 2 / sqrt(3*2)
     0.816
     """
     _check_columns(holdings, ["customer_id", "product_id"], "holdings")

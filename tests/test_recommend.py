@@ -1,0 +1,149 @@
+"""Recommender (course_utils.recommend): metrics by hand, split rules, and the
+lesson's claim: item-based CF beats the popularity baseline on a time split."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from _standin_customers import standin_customers
+from course_utils.datagen.products import make_holdings, make_products
+from course_utils.recommend import (
+    coverage,
+    evaluate,
+    item_based_cf,
+    item_similarity,
+    popularity_baseline,
+    precision_at_k,
+    recall_at_k,
+    time_split,
+)
+
+
+# --- hand-computed metrics -------------------------------------------------
+
+TEST = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "product_id": ["P1", "P3", "P2", "P9"]})
+
+
+def test_precision_and_recall_by_hand():
+    recs = {"a": ["P1", "P2", "P3"], "b": ["P4", "P2", "P5"], "c": ["P1", "P2", "P3"]}
+    # hits: a 2, b 1, c 0; test sizes a 2, b 1, c 1
+    assert precision_at_k(recs, TEST, k=3) == pytest.approx((2 / 3 + 1 / 3 + 0) / 3)
+    assert recall_at_k(recs, TEST, k=3) == pytest.approx((1 + 1 + 0) / 3)
+    # only the top 1 counts
+    assert precision_at_k(recs, TEST, k=1) == pytest.approx((1 + 0 + 0) / 3)
+    assert recall_at_k(recs, TEST, k=1) == pytest.approx((0.5 + 0 + 0) / 3)
+
+
+def test_metrics_accept_tables_and_respect_rank_order():
+    table = pd.DataFrame(
+        {"customer_id": ["a", "a", "b"], "product_id": ["P3", "P1", "P2"], "rank": [2, 1, 1], "score": [0.1, 0.9, 1.0]}
+    )
+    # a's top 1 is P1 (rank 1), not P3 although P3 comes first in the table
+    assert precision_at_k(table, TEST, k=1) == pytest.approx((1 + 1 + 0) / 3)
+
+
+def test_customer_without_recommendations_counts_as_zero():
+    assert precision_at_k({"a": ["P1"]}, TEST, k=1) == pytest.approx(1 / 3)
+
+
+def test_coverage_by_hand():
+    recs = {"a": ["P1", "P2"], "b": ["P2", "P3"]}
+    assert coverage(recs, ["P1", "P2", "P3", "P4", "P5"]) == pytest.approx(3 / 5)
+    assert coverage(recs, 6) == pytest.approx(3 / 6)
+    assert coverage(recs, pd.DataFrame({"product_id": ["P1", "P2", "P3", "P4"]}), k=1) == pytest.approx(2 / 4)
+
+
+def test_evaluate_bundle():
+    out = evaluate({"a": ["P1", "P5"]}, TEST[TEST.customer_id == "a"], ["P1", "P2", "P3", "P4", "P5"], k=2)
+    assert out == {"precision@k": 0.5, "recall@k": 0.5, "coverage": 0.4}
+
+
+def test_bad_k_and_bad_input_give_chinese_messages():
+    with pytest.raises(ValueError, match="正整数"):
+        precision_at_k({"a": ["P1"]}, TEST, k=0)
+    with pytest.raises(ValueError, match="缺少列"):
+        item_based_cf(pd.DataFrame({"cust": ["a"], "product_id": ["P1"]}))
+    with pytest.raises(TypeError, match="DataFrame"):
+        popularity_baseline([("a", "P1")])
+
+
+# --- split and algorithms on tiny data -------------------------------------
+
+TINY = pd.DataFrame(
+    {
+        "customer_id": ["a", "a", "a", "b", "b", "c", "c", "d", "e"],
+        "product_id": ["P1", "P2", "P3", "P1", "P2", "P1", "P4", "P4", "P2"],
+        "start_date": ["2022-01-01", "2022-05-01", "2023-08-01", "2022-02-01", "2023-09-01",
+                       "2022-03-01", "2022-03-05", "2023-10-01", "2023-11-01"],
+    }
+)
+
+
+def test_time_split_rules():
+    train, test = time_split(TINY, "2023-07-01")
+    assert (pd.to_datetime(train.start_date) < pd.Timestamp("2023-07-01")).all()
+    # d and e have nothing before the cut-off -> not in test; b's P2 is new
+    assert sorted(map(tuple, test[["customer_id", "product_id"]].values)) == [("a", "P3"), ("b", "P2")]
+
+
+def test_time_split_excludes_items_already_held():
+    h = pd.DataFrame({"customer_id": ["a", "a"], "product_id": ["P1", "P1"], "start_date": ["2022-01-01", "2024-01-01"]})
+    train, test = time_split(h, "2023-07-01")
+    assert len(train) == 1 and test.empty
+
+
+def test_item_similarity_by_hand():
+    train, _ = time_split(TINY, "2023-07-01")  # a:{P1,P2} b:{P1} c:{P1,P4}
+    sim = item_similarity(train)
+    assert sim.loc["P1", "P2"] == pytest.approx(1 / np.sqrt(3 * 1))
+    assert sim.loc["P1", "P4"] == pytest.approx(1 / np.sqrt(3 * 1))
+    assert sim.loc["P2", "P4"] == 0
+    assert np.diag(sim.to_numpy()).sum() == 0
+    jac = item_similarity(train, method="jaccard")
+    assert jac.loc["P1", "P2"] == pytest.approx(1 / 3)
+
+
+def test_cf_and_popularity_never_recommend_held_items():
+    train, _ = time_split(TINY, "2023-07-01")
+    held = set(map(tuple, train[["customer_id", "product_id"]].values))
+    for recs in (item_based_cf(train, k=3), popularity_baseline(train, k=3)):
+        assert not set(map(tuple, recs[["customer_id", "product_id"]].values)) & held
+        assert recs.groupby("customer_id")["rank"].apply(lambda r: list(r) == list(range(1, len(r) + 1))).all()
+
+
+def test_cf_by_hand():
+    train, _ = time_split(TINY, "2023-07-01")
+    recs = item_based_cf(train, k=2, neighbours=None)
+    # b holds P1: P2 and P4 both have sim 1/sqrt(3); the popularity tie-break is equal
+    # too (1 holder each) -> item order decides: P2 first
+    b = recs[recs.customer_id == "b"].sort_values("rank")
+    assert b.product_id.tolist() == ["P2", "P4"]
+    # a holds P1, P2: P4 scores sim(P1,P4)+sim(P2,P4) = 1/sqrt(3)
+    a = recs[recs.customer_id == "a"]
+    assert a.product_id.tolist() == ["P4"]
+    assert a.score.item() == pytest.approx(1 / np.sqrt(3), abs=1e-2)
+
+
+def test_popularity_by_hand():
+    train, _ = time_split(TINY, "2023-07-01")
+    pop = popularity_baseline(train, k=1).set_index("customer_id").product_id
+    # P1 is held by 3 of 3 customers, P2 and P4 by 1: tie -> item order
+    assert pop.to_dict() == {"a": "P4", "b": "P2", "c": "P2"}
+
+
+# --- the lesson: CF beats popularity on generated data ---------------------
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_item_cf_beats_popularity_on_time_split(seed):
+    rng = np.random.default_rng(seed)
+    products = make_products(rng)
+    holdings = make_holdings(standin_customers(3000, 100 + seed), products, rng)
+    train, test = time_split(holdings, "2023-07-01")
+    assert test.customer_id.nunique() > 500
+    cf = evaluate(item_based_cf(train, k=5), test, products, k=5)
+    pop = evaluate(popularity_baseline(train, k=5), test, products, k=5)
+    assert cf["precision@k"] > 1.5 * pop["precision@k"]
+    assert cf["precision@k"] - pop["precision@k"] > 0.05
+    assert cf["recall@k"] > pop["recall@k"]
+    assert cf["coverage"] > pop["coverage"]
