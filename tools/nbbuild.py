@@ -117,7 +117,15 @@ class Target:
         return self.kind != "exercise"
 
     def rel(self) -> str:
-        return self.path.relative_to(ROOT).as_posix()
+        return _rel(self.path)
+
+
+def _rel(path: Path) -> str:
+    """Repo-relative POSIX path when inside the repo, else the path itself."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def solution_name(stem: str) -> str:
@@ -217,8 +225,7 @@ def generate(target: Target):
     import nbformat
 
     text = target.source.read_text(encoding="utf-8")
-    validate_markers(text, target.source.relative_to(ROOT) if target.source.is_relative_to(ROOT)
-                     else target.source, allow=target.kind != "lecture")
+    validate_markers(text, _rel(target.source), allow=target.kind != "lecture")
     nb = jupytext.reads(text, fmt="py:percent")
     keep = "SOLUTION" if target.kind == "solution" else "PLACEHOLDER"
     drop_tag = "exercise-only" if target.kind == "solution" else "solution-only"
@@ -228,7 +235,8 @@ def generate(target: Target):
         if drop_tag in tags:
             continue
         if target.kind == "lecture" and any(t in tags for t in BUILD_TAGS):
-            raise BuildError(f"{target.source}: tags {BUILD_TAGS} are for src/exercises only")
+            raise BuildError(f"{_rel(target.source)}: tags {BUILD_TAGS} are for "
+                             "src/exercises only")
         meta = {k: copy.deepcopy(v) for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
         tags = [t for t in tags if t not in BUILD_TAGS]
         if tags:
@@ -251,7 +259,7 @@ def generate(target: Target):
         cell.id = f"c{i:03d}"
     out.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": copy.deepcopy(LANGUAGE_INFO)}
     if not _parameters_ok(out):
-        raise BuildError(f"{target.source}: needs a code cell tagged 'parameters' that sets "
+        raise BuildError(f"{_rel(target.source)}: needs a code cell tagged 'parameters' that sets "
                          "SEED and N_CUSTOMERS (first code cell: "
                          "'# %% tags=[\"parameters\"]')")
     return out
@@ -338,6 +346,7 @@ def build(target: Target, run: bool = True) -> bool:
     """Generate (and execute) one target; returns True if the file changed."""
     nb = generate(target)
     if target.executed and run:
+        target.path.parent.mkdir(parents=True, exist_ok=True)
         nb = execute(nb, cwd=target.path.parent, label=target.rel())
     return write_notebook(normalise(nb, executed=target.executed and run), target.path)
 
@@ -372,7 +381,7 @@ def check_target(target: Target) -> list[str]:
         if sw != sg:
             what = [k for k in sw if sw[k] != sg[k]]
             problems.append(f"{target.rel()}: cell {i} differs from "
-                            f"{target.source.relative_to(ROOT)} ({', '.join(what)})")
+                            f"{_rel(target.source)} ({', '.join(what)})")
             break
     return problems
 
@@ -388,16 +397,16 @@ def orphans(root: Path = ROOT) -> list[str]:
     return found
 
 
-def check_all(only: list[str] | None = None) -> list[str]:
+def check_all(only: list[str] | None = None, root: Path = ROOT) -> list[str]:
     """Every freshness problem (``--check``)."""
     problems: list[str] = []
-    for t in targets(only):
+    for t in targets(only, root=root):
         try:
             problems.extend(check_target(t))
         except BuildError as exc:
             problems.append(str(exc))
     if not only:
-        problems.extend(orphans())
+        problems.extend(orphans(root))
     return problems
 
 
@@ -423,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.list:
         for t in targets(args.only):
-            print(f"{t.kind:9s} {t.source.relative_to(ROOT)} -> {t.rel()}")
+            print(f"{t.kind:9s} {_rel(t.source)} -> {t.rel()}")
         return 0
     if args.check:
         problems = check_all(args.only)
