@@ -161,6 +161,9 @@ def coerce_table(df: pd.DataFrame, table: str, path="(内存 in memory)") -> pd.
     for col in spec.get("ids", []):
         if col in df.columns:
             df[col] = df[col].astype(str)
+    for col in df.columns:                       # '' means "none", as when read from CSV
+        if (df[col].dtype == object or pd.api.types.is_string_dtype(df[col])) and (df[col] == "").any():
+            df[col] = df[col].mask(df[col] == "")
     date_cols = [(c, "%Y-%m-%d", "YYYY-MM-DD") for c in spec.get("dates", [])]
     date_cols += [(c, "%Y-%m", "YYYY-MM") for c in spec.get("months", [])]
     for col, fmt, shown in date_cols:

@@ -34,7 +34,7 @@ def tier_sizes(n: int) -> tuple[int, int, int]:
     >>> tier_sizes(5000)
     (500, 3000, 1500)
     >>> tier_sizes(15)
-    (2, 9, 4)
+    (2, 8, 5)
     """
     top = _round_half_up(0.10 * n)
     bottom = _round_half_up(0.30 * n)
@@ -53,7 +53,7 @@ def yearly_churn_rates(customers: pd.DataFrame, years=(2021, 2022, 2023)) -> pd.
     >>> df = pd.DataFrame({"open_date": ["2020-01-01"] * 4 + ["2021-06-01"],
     ...                    "churn_date": ["2021-03-01", "", "2022-02-01", "", ""]})
     >>> yearly_churn_rates(df, years=(2021, 2022)).round(3).tolist()
-    [0.25, 0.5]
+    [0.25, 0.25]
     """
     open_d = _dates(customers["open_date"])
     churn_d = _dates(customers["churn_date"])

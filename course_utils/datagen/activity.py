@@ -32,6 +32,8 @@ WEB_PAGES = np.array(["首页", "理财产品", "基金", "保险", "信用卡",
                      dtype=object)
 _WEB_P = np.array([0.30, 0.19, 0.11, 0.07, 0.12, 0.09, 0.06, 0.06])
 STUDY_PAGE = 7
+#: First day of the last six months of the window (silent = no transaction since).
+SILENT_FROM = APP_FIRST_WEEK
 #: Rates of deliberate dirt in transactions.
 BAD_AMOUNT_RATE = 0.001
 DUPLICATE_RATE = 0.002
@@ -173,6 +175,7 @@ def make_activity(c: dict, offset: int, rng: np.random.Generator) -> dict[str, p
     web_visits = pd.DataFrame({"customer_id": ids[v_ci[o]], "visit_date": days_to_str(v_day[o]),
                                "page": WEB_PAGES[page[o]], "dwell_seconds": dwell[o]})
 
-    silent = (churn_d == NEVER) & (last_txn < END - 181)
+    # silent: active at the end, opened before 2024, no transaction in the last 6 months
+    silent = (churn_d == NEVER) & (open_d < SILENT_FROM) & (last_txn < SILENT_FROM)
     return {"accounts": accounts, "balances": balances, "transactions": transactions,
             "app_usage": app_usage, "web_visits": web_visits, "_silent_ids": ids[silent]}

@@ -1,0 +1,198 @@
+"""The synthetic bank tells the seed's story: on the committed data and on other seeds."""
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_utils import config, kpis
+from course_utils.data import load_bank
+from course_utils.datagen import bank as bankmod
+from course_utils.datagen import generate_bank, write_bank
+
+OTHER_SEEDS = (11, 22, 33)
+SMALL_N = 1500
+CHURN_TARGETS = {2021: 0.15, 2022: 0.18, 2023: 0.20}
+CLV_TARGETS = {"Top 10%": 500_000, "Middle 60%": 100_000, "Bottom 30%": 20_000}
+LOYAL_TARGETS = {"≥90": 0.85, "70–89": 0.60, "<70": 0.30}
+SILENT_FROM = pd.Timestamp("2024-01-01")
+
+
+@pytest.fixture(scope="module")
+def committed():
+    return load_bank()
+
+
+@pytest.fixture(scope="module", params=("committed",) + OTHER_SEEDS)
+def any_bank(request, committed):
+    if request.param == "committed":
+        return committed
+    from course_utils.data import get_bank
+    return get_bank(seed=request.param, n_customers=SMALL_N)
+
+
+# ---------------------------------------------------------------- headline KPIs
+def test_yearly_churn_targets(any_bank):
+    rates = kpis.yearly_churn_rates(any_bank.customers)
+    for year, target in CHURN_TARGETS.items():
+        assert abs(rates[year] - target) <= 0.005, (year, rates[year])
+
+
+def test_some_churn_in_2024_h1_and_new_customers_keep_joining(any_bank):
+    c = any_bank.customers
+    assert (c["churn_date"] >= "2024-01-01").sum() > 0.02 * len(c)
+    for y in (2021, 2022, 2023, 2024):
+        assert (c["open_date"].dt.year == y).sum() > 0.04 * len(c)
+
+
+def test_clv_tiers_targets(any_bank):
+    t = kpis.clv_tiers(any_bank.customers).set_index("tier")
+    for tier, target in CLV_TARGETS.items():
+        assert abs(t.loc[tier, "mean_clv"] / target - 1) <= 0.05, (tier, t.loc[tier, "mean_clv"])
+
+
+def test_clv_follows_income_balances_and_volume(any_bank):
+    c = any_bank.customers.set_index("customer_id")
+    bal = any_bank.balances.groupby("customer_id")["balance"].mean()
+    vol = any_bank.transactions.loc[any_bank.transactions["amount"].between(0, 1e6)] \
+        .groupby("customer_id")["amount"].sum()
+    df = pd.DataFrame({"clv": c["clv"], "income": c["monthly_income"], "bal": bal, "vol": vol})
+    rho = df.corr(method="spearman")["clv"]
+    assert rho["income"] > 0.3 and rho["bal"] > 0.3 and rho["vol"] > 0.3, rho
+
+
+def test_loyalty_by_satisfaction_targets(any_bank):
+    t = kpis.loyalty_by_satisfaction(any_bank.customers).set_index("band")
+    for band, target in LOYAL_TARGETS.items():
+        assert t.loc[band, "n"] > 0.1 * len(any_bank.customers)
+        assert abs(t.loc[band, "loyal_rate"] - target) <= 0.02, (band, t.loc[band, "loyal_rate"])
+
+
+def test_unhappy_customers_churn_more(any_bank):
+    c = any_bank.customers
+    ever = c["churn_date"].notna()
+    low, high = ever[c["satisfaction"] < 70].mean(), ever[c["satisfaction"] >= 90].mean()
+    assert low > high + 0.1, (low, high)
+
+
+# ---------------------------------------------------------------- lesson material
+def test_silent_customers_and_outbound_calls(any_bank):
+    c, t = any_bank.customers, any_bank.transactions
+    active = c.loc[c["churn_date"].isna() & (c["open_date"] < SILENT_FROM), "customer_id"]
+    recent = set(t.loc[t["txn_date"] >= SILENT_FROM, "customer_id"])
+    silent = set(active) - recent
+    share = len(silent) / c["churn_date"].isna().sum()
+    assert 0.05 <= share <= 0.11, share
+    assert set(any_bank.outbound_calls["customer_id"]) == silent
+
+
+def test_app_usage_has_week_over_week_drops(any_bank):
+    u = any_bank.app_usage.sort_values(["customer_id", "week_start"])
+    assert u["week_start"].nunique() >= 20
+    assert (u["week_start"].dt.day_of_week == 0).all()
+    prev = u.groupby("customer_id")["minutes"].shift()
+    drop = (prev >= 10) & (u["minutes"] <= 0.5 * prev)
+    users = u["customer_id"].nunique()
+    n_drop = u.loc[drop, "customer_id"].nunique()
+    assert 0.05 * users <= n_drop <= 0.9 * users, (n_drop, users)
+
+
+def test_long_study_abroad_page_visits(any_bank):
+    w = any_bank.web_visits
+    study = w[w["page"] == "留学金融"]
+    assert len(study) > 0.01 * len(w)
+    assert (study["dwell_seconds"] > 180).sum() >= 10
+    assert (study["dwell_seconds"] <= 180).sum() >= 10
+
+
+# ---------------------------------------------------------------- consistency
+def test_dates_are_consistent(any_bank):
+    c = any_bank.customers.set_index("customer_id")
+    assert (c["churn_date"].isna() | (c["churn_date"] > c["open_date"])).all()
+    assert c.loc[c["churn_date"].isna(), "churn_reason"].isna().all()
+    assert c.loc[c["churn_date"].notna(), "churn_reason"].notna().all()
+    t = any_bank.transactions
+    assert t["txn_date"].between(config.WINDOW_START, config.WINDOW_END).all()
+    life = c.loc[t["customer_id"], ["open_date", "churn_date"]].reset_index(drop=True)
+    assert (t["txn_date"].reset_index(drop=True) >= life["open_date"]).all()
+    assert (life["churn_date"].isna() | (t["txn_date"].reset_index(drop=True) <= life["churn_date"])).all()
+    assert set(any_bank.holdings["customer_id"]) <= set(c.index)
+    assert set(any_bank.holdings["product_id"]) <= set(any_bank.products["product_id"])
+
+
+def test_masked_personal_data(any_bank):
+    c = any_bank.customers
+    assert c["name"].str.fullmatch(r"[\u4e00-\u9fff]\*{1,2}").all()
+    assert c["phone"].str.fullmatch(r"1\d{2}\*{4}\d{4}").all()
+    assert set(c["gender"]) == {"男", "女"}
+    assert set(c["risk_appetite"].astype(str)) <= {"R1", "R2", "R3", "R4", "R5"}
+    assert c["satisfaction"].between(0, 100).all() and set(c["loyal"]) == {0, 1}
+
+
+def test_documented_dirt_rates(any_bank):
+    c, t = any_bank.customers, any_bank.transactions
+    assert abs(c["monthly_income"].isna().mean() - 0.05) <= 0.002
+    bad_age = ~c["age"].between(18, 100)
+    assert 0.001 <= bad_age.mean() <= 0.005
+    bad_amt = (t["amount"] <= 0) | (t["amount"] >= 9_999_999)
+    assert 0.0005 <= bad_amt.mean() <= 0.002
+    dup = t.duplicated().mean()
+    assert 0.001 <= dup <= 0.004
+
+
+# ---------------------------------------------------------------- determinism and files
+def test_same_seed_same_tables_other_seed_other_rows():
+    a, b = generate_bank(400, seed=7), generate_bank(400, seed=7)
+    assert a.keys() == b.keys()
+    for k in a:
+        pd.testing.assert_frame_equal(a[k], b[k])
+    c = generate_bank(400, seed=8)
+    assert not a["customers"]["clv"].equals(c["customers"]["clv"])
+    assert not a["transactions"].shape == c["transactions"].shape or \
+        not a["transactions"]["amount"].equals(c["transactions"]["amount"])
+
+
+def test_regenerating_default_reproduces_committed_files_byte_for_byte(tmp_path):
+    paths = write_bank(tmp_path, config.DEFAULT_CUSTOMERS, config.DEFAULT_SEED, progress=False)
+    committed = sorted(p.name for p in config.datasets_dir().glob("*.csv"))
+    assert committed == sorted(p.name for p in paths.values())
+    for name, p in paths.items():
+        ref = config.datasets_dir() / p.name
+        assert p.read_bytes() == ref.read_bytes(), f"{p.name} differs from the committed file"
+
+
+def test_committed_files_are_utf8_bom_and_small_enough():
+    files = list(config.datasets_dir().glob("*.csv"))
+    assert len(files) == len(bankmod.TABLES)
+    assert sum(f.stat().st_size for f in files) <= 25 * 1024 * 1024
+    for f in files:
+        raw = f.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), f.name
+        raw.decode("utf-8")
+        assert b"\r\n" not in raw[:10000]
+
+
+def test_chunked_writing_equals_in_memory(tmp_path, monkeypatch):
+    monkeypatch.setattr(bankmod, "CHUNK", 150)            # several chunks for 400 customers
+    written = write_bank(tmp_path / "w", 400, seed=3, progress=False)
+    mem = generate_bank(400, seed=3)
+    (tmp_path / "m").mkdir()
+    for name, df in mem.items():
+        bankmod.write_table(df, tmp_path / "m" / f"{name}.csv")
+        assert written[name].read_bytes() == (tmp_path / "m" / f"{name}.csv").read_bytes(), name
+    assert mem["customers"]["customer_id"].is_unique
+
+
+def test_cli_generate(tmp_path):
+    out = tmp_path / "bank"
+    r = subprocess.run([sys.executable, "-m", "course_utils", "generate", "--customers", "200",
+                        "--seed", "5", "--out", str(out), "--no-progress"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "wrote 11 files" in r.stdout
+    c = load_bank(out, tables=["customers"]).customers
+    assert len(c) == 200
+    bad = subprocess.run([sys.executable, "-m", "course_utils", "generate", "--customers", "abc"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
