@@ -1,0 +1,247 @@
+"""Validation of the committed notebooks (notebooks/, exercises/, solutions/).
+
+Fast checks (no kernel): freshness against src/ (``tools.nbbuild --check``),
+every code cell of executed notebooks executed in order, exercise notebooks
+clean, no error outputs, a ``parameters`` cell, widget cells tagged, every
+notebook on the start page.
+
+Kernel runs (marker ``notebooks``), each in a subprocess with a hard timeout
+so a hung ipykernel fails the test instead of stalling CI:
+
+* nbval strict on notebooks/ and solutions/ (text outputs compared, with
+  tests/nbval_sanitize.cfg), nbval-lax on exercises/ (must run untouched);
+* papermill on every notebook at a small size (SEED=7, N_CUSTOMERS=800) and
+  at the default size with another seed (SEED=99), then a scan of the output
+  for the engine's widget error marker.
+
+Deselect the kernel runs with ``pytest -m "not notebooks"``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_utils import config, coursemap
+from course_utils.exercises.core import ERROR_MARKER
+from tools import nbbuild
+
+ROOT = Path(__file__).resolve().parent.parent
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+EXECUTED = sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("solutions/*.ipynb"))
+EXERCISES = sorted(ROOT.glob("exercises/*.ipynb"))
+ALL = EXECUTED + EXERCISES
+START_PAGE = ROOT / "notebooks" / "00_start.ipynb"
+
+#: Seconds a single cell may run inside nbval / papermill.
+CELL_TIMEOUT = 120
+#: Seconds a whole nbval / papermill subprocess may take before it is killed.
+RUN_TIMEOUT = 420
+WIDGET_TAGS = {"widget-exercise", "nbval-ignore-output"}
+WIDGET_PREVIEW_TEXT = "交互控件 (widget)"
+
+
+def rel(p: Path) -> str:
+    return p.relative_to(ROOT).as_posix()
+
+
+def ids(paths):
+    return [rel(p) for p in paths]
+
+
+def read(p: Path):
+    return nbformat.read(p, as_version=4)
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def run_bounded(cmd: list[str], timeout: int = RUN_TIMEOUT, cwd: Path = ROOT):
+    """Run ``cmd`` in its own process group; kill the group after ``timeout`` s."""
+    proc = subprocess.Popen(cmd, cwd=cwd, env=nbbuild.kernel_env(), start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        pytest.fail(f"timed out after {timeout} s (hung kernel?): {' '.join(cmd)}\n"
+                    f"{out[-3000:]}")
+    return proc.returncode, out
+
+
+# --------------------------------------------------------------------------
+# Fast structural checks
+# --------------------------------------------------------------------------
+def test_there_are_notebooks():
+    assert START_PAGE.exists(), "notebooks/00_start.ipynb missing: run python -m tools.nbbuild"
+
+
+def test_committed_notebooks_are_up_to_date_with_sources():
+    problems = nbbuild.check_all()
+    assert not problems, ("committed notebooks are out of date with src/ "
+                          "(run `python -m tools.nbbuild`):\n  " + "\n  ".join(problems))
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=ids(EXECUTED))
+def test_executed_notebook_ran_every_cell_in_order(path):
+    cells = code_cells(read(path))
+    counts = [c.execution_count for c in cells]
+    assert None not in counts, f"{rel(path)}: cells never executed: " \
+        f"{[i for i, c in enumerate(counts) if c is None]}"
+    assert counts == list(range(1, len(counts) + 1)), \
+        f"{rel(path)}: execution counts not 1..n in order: {counts}"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_no_error_outputs_committed(path):
+    nb = read(path)
+    for i, c in enumerate(code_cells(nb)):
+        for out in c.outputs:
+            assert out.output_type != "error", \
+                f"{rel(path)} code cell {i}: error output {out.get('ename')}"
+            if out.output_type == "stream" and out.name == "stderr":
+                assert "Traceback" not in out.text, f"{rel(path)} code cell {i}: traceback"
+                assert "Glyph" not in out.text, f"{rel(path)} code cell {i}: missing CJK glyphs"
+    assert ERROR_MARKER not in path.read_text(encoding="utf-8"), \
+        f"{rel(path)}: contains a widget render error box"
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=ids(EXERCISES))
+def test_exercise_notebook_is_clean(path):
+    for i, c in enumerate(code_cells(read(path))):
+        assert c.outputs == [], f"{rel(path)} code cell {i} has outputs"
+        assert c.execution_count is None, f"{rel(path)} code cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_parameters_cell(path):
+    cells = code_cells(read(path))
+    tagged = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{rel(path)}: needs exactly one cell tagged 'parameters'"
+    src = tagged[0].source
+    for name in ("SEED", "N_CUSTOMERS"):
+        assert re.search(rf"^{name}\s*=", src, re.M), f"{rel(path)}: parameters lacks {name}"
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=ids(EXECUTED))
+def test_widget_cells_are_tagged(path):
+    """A cell that displayed a widget must carry the widget tags (browser suite + nbval)."""
+    for i, c in enumerate(code_cells(read(path))):
+        shows_widget = any(WIDGET_PREVIEW_TEXT in str(o.get("data", {}).get("text/plain", ""))
+                           or nbbuild.WIDGET_VIEW_MIME in o.get("data", {})
+                           for o in c.outputs)
+        if shows_widget:
+            missing = WIDGET_TAGS - set(c.metadata.get("tags", []))
+            assert not missing, f"{rel(path)} code cell {i} shows a widget but lacks tags {missing}"
+
+
+def _start_page_links() -> set[str]:
+    texts = []
+    for c in read(START_PAGE).cells:
+        texts.append(c.source)
+        for o in c.get("outputs", []):
+            for mime in ("text/markdown", "text/html"):
+                texts.append(str(o.get("data", {}).get(mime, "")))
+    links = re.findall(r"\]\(([^)]+\.ipynb)\)|href=\"([^\"]+\.ipynb)\"", "\n".join(texts))
+    return {os.path.normpath(os.path.join("notebooks", a or b)).replace(os.sep, "/")
+            for a, b in links}
+
+
+def test_start_page_links_every_lecture_and_exercise_notebook():
+    links = _start_page_links()
+    present = {rel(p) for p in sorted(ROOT.glob("notebooks/*.ipynb")) +
+               sorted(ROOT.glob("exercises/*.ipynb")) if p != START_PAGE}
+    missing = present - links
+    assert not missing, (f"not on the start page: {sorted(missing)} -- add them to "
+                         "course_utils/coursemap.py and rebuild notebooks/00_start.ipynb")
+    dangling = {l for l in links if not (ROOT / l).exists()}
+    assert not dangling, f"start page links to missing notebooks: {sorted(dangling)}"
+
+
+def test_coursemap_knows_every_notebook_and_marks_planned_ones(tmp_path):
+    on_map = set(coursemap.all_notebooks())
+    for p in sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("exercises/*.ipynb")):
+        if p != START_PAGE:
+            assert rel(p) in on_map, f"{rel(p)} is not in course_utils/coursemap.py"
+    # In an empty checkout every entry is planned; with one file it gets a link.
+    md = coursemap.start_page_markdown(root=tmp_path)
+    assert "](" not in md and md.count(coursemap.COMING_SOON) == len(coursemap.SCHEDULE)
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "exercises" / "L1_exercises.ipynb").write_text("{}")
+    md = coursemap.start_page_markdown(root=tmp_path)
+    assert "[练习](../exercises/L1_exercises.ipynb)" in md
+    assert md.count(coursemap.COMING_SOON) == len(coursemap.SCHEDULE) - 1
+
+
+# --------------------------------------------------------------------------
+# Kernel runs
+# --------------------------------------------------------------------------
+def _nbval(path: Path, lax: bool) -> None:
+    cmd = [sys.executable, "-m", "pytest", "--nbval-lax" if lax else "--nbval", str(path),
+           "--nbval-current-env", "--nbval-cell-timeout", str(CELL_TIMEOUT),
+           "-p", "no:cacheprovider", "-q", "-o", "addopts=", "--rootdir", str(ROOT)]
+    if not lax:
+        cmd += ["--nbval-sanitize-with", str(SANITIZE)]
+    rc, out = run_bounded(cmd)
+    assert rc == 0, f"nbval {'lax' if lax else 'strict'} failed on {rel(path)}:\n{out[-6000:]}"
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+@pytest.mark.parametrize("path", EXECUTED, ids=ids(EXECUTED))
+def test_nbval_strict(path):
+    _nbval(path, lax=False)
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+@pytest.mark.parametrize("path", EXERCISES, ids=ids(EXERCISES))
+def test_nbval_lax_exercises_run_untouched(path):
+    _nbval(path, lax=True)
+
+
+SIZES = {"small": (7, 800), "default": (99, config.DEFAULT_CUSTOMERS)}
+
+
+def papermill_run(path: Path, out: Path, seed: int, n: int,
+                  timeout: int = RUN_TIMEOUT) -> tuple[int, str]:
+    """Run ``path`` with papermill (kernel python3, per-cell timeout) into ``out``."""
+    cmd = [sys.executable, "-m", "papermill", str(path), str(out),
+           "-k", "python3", "--cwd", str(path.parent),
+           "--execution-timeout", str(CELL_TIMEOUT), "--start-timeout", "120",
+           "-p", "SEED", str(seed), "-p", "N_CUSTOMERS", str(n),
+           "--no-progress-bar", "--log-level", "WARNING"]
+    return run_bounded(cmd, timeout=timeout)
+
+
+def widget_errors(nb_path: Path) -> list[str]:
+    """Widget render errors recorded in an executed notebook (outputs or widget state)."""
+    text = nb_path.read_text(encoding="utf-8")
+    return [m.group(0) for m in re.finditer(
+        rf".{{0,200}}{ERROR_MARKER}", text)] if ERROR_MARKER in text else []
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_papermill_runs(path, size, tmp_path):
+    seed, n = SIZES[size]
+    out = tmp_path / path.name
+    rc, log = papermill_run(path, out, seed, n)
+    assert rc == 0, f"papermill failed on {rel(path)} (SEED={seed}, N_CUSTOMERS={n}):\n" \
+                    f"{log[-6000:]}"
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert injected and f"N_CUSTOMERS = {n}" in "".join(injected[0]["source"])
+    errors = widget_errors(out)
+    assert not errors, f"{rel(path)}: a widget render failed:\n{errors[0]}"
