@@ -1,4 +1,5 @@
-"""Product recommendation for Lecture 4: item-based collaborative filtering.
+"""Product recommendation for Lecture 4: item-based collaborative filtering,
+a popularity baseline, content-based and hybrid recommenders, and metrics.
 
 Everything works on a *holdings* table (one row per customer x product,
 columns ``customer_id``, ``product_id`` and, for the time split,
@@ -29,6 +30,9 @@ __all__ = [
     "item_similarity",
     "item_based_cf",
     "popularity_baseline",
+    "product_features",
+    "content_based",
+    "hybrid",
     "precision_at_k",
     "recall_at_k",
     "coverage",
@@ -169,13 +173,105 @@ def item_based_cf(
     k = _check_k(k)
     _check_columns(holdings_train, ["customer_id", "product_id"], "holdings_train")
     x, users, items = _matrix(holdings_train)
+    scores = _cf_scores(holdings_train, x, items, method, neighbours)
+    scores = scores + popularity_tiebreak * x.mean(axis=0)[None, :]
+    return _top_k(scores, x, users, items, k)
+
+
+def _cf_scores(holdings_train, x, items, method, neighbours) -> np.ndarray:
     sim = item_similarity(holdings_train, method=method).loc[items, items].to_numpy()
     if neighbours is not None and neighbours < len(items) - 1:
-        # keep each item's top-`neighbours` similar items (by column)
+        # keep, for each candidate product, its `neighbours` most similar products
         thresh = -np.sort(-sim, axis=0)[neighbours - 1]
         sim = np.where(sim >= thresh[None, :], sim, 0.0)
-    pop = x.mean(axis=0)
-    scores = x @ sim + popularity_tiebreak * pop[None, :]
+    return x @ sim
+
+
+def product_features(products: pd.DataFrame) -> pd.DataFrame:
+    """Content features of products: one-hot ``category`` and ``risk_level``.
+
+    Index = ``product_id``; values 0/1.  Used by :func:`content_based`.
+
+    >>> p = pd.DataFrame({"product_id": ["P1", "P2"], "category": ["基金", "存款"],
+    ...                   "risk_level": ["R4", "R1"]})
+    >>> product_features(p).loc["P1"].to_dict()
+    {'category_基金': 1.0, 'category_存款': 0.0, 'risk_R4': 1.0, 'risk_R1': 0.0}
+    """
+    _check_columns(products, ["product_id", "category", "risk_level"], "products")
+    cat = pd.get_dummies(products["category"], prefix="category", dtype=float)
+    risk = pd.get_dummies(products["risk_level"], prefix="risk", dtype=float)
+    cat = cat[[f"category_{c}" for c in pd.unique(products["category"])]]
+    risk = risk[[f"risk_{r}" for r in pd.unique(products["risk_level"])]]
+    out = pd.concat([cat, risk], axis=1)
+    out.index = products["product_id"].to_numpy()
+    return out
+
+
+def _content_scores(x, items, products) -> np.ndarray:
+    f = product_features(products).reindex(items).fillna(0.0).to_numpy()
+    f = f / np.maximum(np.linalg.norm(f, axis=1, keepdims=True), 1e-12)
+    profile = x @ f
+    profile = profile / np.maximum(np.linalg.norm(profile, axis=1, keepdims=True), 1e-12)
+    return profile @ f.T
+
+
+def content_based(
+    holdings_train: pd.DataFrame, products: pd.DataFrame, k: int = 5, popularity_tiebreak: float = 1e-3
+) -> pd.DataFrame:
+    """Content-based recommendation: products *like* the ones a customer holds.
+
+    A customer's profile is the sum of the (normalised) feature vectors of
+    the products they hold (:func:`product_features`: category and risk
+    level); an unheld product scores the cosine between its features and
+    the profile (0..1).  Only products that appear in ``holdings_train``
+    are candidates, as for the other recommenders.
+
+    >>> h = pd.DataFrame({"customer_id": ["a", "b", "b"], "product_id": ["P1", "P2", "P3"]})
+    >>> p = pd.DataFrame({"product_id": ["P1", "P2", "P3"], "category": ["基金", "基金", "存款"],
+    ...                   "risk_level": ["R4", "R4", "R1"]})
+    >>> content_based(h, p, k=1).query("customer_id == 'a'").product_id.item()
+    'P2'
+    """
+    k = _check_k(k)
+    _check_columns(holdings_train, ["customer_id", "product_id"], "holdings_train")
+    x, users, items = _matrix(holdings_train)
+    scores = _content_scores(x, items, products) + popularity_tiebreak * x.mean(axis=0)[None, :]
+    return _top_k(scores, x, users, items, k)
+
+
+def hybrid(
+    holdings_train: pd.DataFrame,
+    products: pd.DataFrame,
+    k: int = 5,
+    alpha: float = 0.7,
+    method: str = "cosine",
+    neighbours: int | None = 20,
+) -> pd.DataFrame:
+    """Hybrid: ``alpha`` x CF score + (1 - alpha) x content score.
+
+    Each score is first divided by the customer's largest score of that
+    kind, so both lie in 0..1.  ``alpha=1`` is pure item-based CF,
+    ``alpha=0`` pure content-based.
+
+    >>> h = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c"],
+    ...                   "product_id": ["P1", "P2", "P1", "P2", "P1"]})
+    >>> p = pd.DataFrame({"product_id": ["P1", "P2"], "category": ["基金", "存款"], "risk_level": ["R4", "R1"]})
+    >>> hybrid(h, p, k=1).query("customer_id == 'c'").product_id.item()
+    'P2'
+    """
+    k = _check_k(k)
+    if not 0.0 <= float(alpha) <= 1.0:
+        raise ValueError(f"alpha 应在 0 到 1 之间，收到 {alpha!r}。")
+    _check_columns(holdings_train, ["customer_id", "product_id"], "holdings_train")
+    x, users, items = _matrix(holdings_train)
+
+    def scaled(s):
+        s = np.where(x > 0, 0.0, s)
+        return s / np.maximum(s.max(axis=1, keepdims=True), 1e-12)
+
+    cf = scaled(_cf_scores(holdings_train, x, items, method, neighbours))
+    cb = scaled(_content_scores(x, items, products))
+    scores = alpha * cf + (1 - alpha) * cb + 1e-3 * x.mean(axis=0)[None, :]
     return _top_k(scores, x, users, items, k)
 
 

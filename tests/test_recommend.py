@@ -9,7 +9,10 @@ import pytest
 from _standin_customers import standin_customers
 from course_utils.datagen.products import make_holdings, make_products
 from course_utils.recommend import (
+    content_based,
     coverage,
+    hybrid,
+    product_features,
     evaluate,
     item_based_cf,
     item_similarity,
@@ -147,3 +150,58 @@ def test_item_cf_beats_popularity_on_time_split(seed):
     assert cf["precision@k"] - pop["precision@k"] > 0.05
     assert cf["recall@k"] > pop["recall@k"]
     assert cf["coverage"] > pop["coverage"]
+
+
+# --- content-based and hybrid ---------------------------------------------
+
+PRODS = pd.DataFrame(
+    {
+        "product_id": ["P1", "P2", "P3", "P4"],
+        "category": ["基金", "基金", "存款", "存款"],
+        "risk_level": ["R4", "R5", "R1", "R1"],
+    }
+)
+
+
+def test_product_features_one_hot():
+    f = product_features(PRODS)
+    assert f.shape == (4, 2 + 3)
+    assert (f.sum(axis=1) == 2).all()
+    assert f.loc["P3", "category_存款"] == 1 and f.loc["P3", "risk_R1"] == 1
+
+
+def test_content_based_by_hand():
+    h = pd.DataFrame({"customer_id": ["a", "b", "c", "c"], "product_id": ["P3", "P1", "P2", "P4"]})
+    recs = content_based(h, PRODS, k=3)
+    # a holds a deposit R1 (P3): P4 is identical in features (cosine 1), P1/P2 share nothing
+    a = recs[recs.customer_id == "a"].sort_values("rank")
+    assert a.product_id.iloc[0] == "P4"
+    assert a.score.iloc[0] == pytest.approx(1.0, abs=1e-2)
+    # b holds a fund R4: P2 shares the category only -> cosine 1/2
+    b = recs[recs.customer_id == "b"].sort_values("rank")
+    assert b.product_id.iloc[0] == "P2" and b.score.iloc[0] == pytest.approx(0.5, abs=1e-2)
+
+
+def test_hybrid_extremes_and_validation():
+    rng = np.random.default_rng(4)
+    products = make_products(rng)
+    train, _ = time_split(make_holdings(standin_customers(800, 9), products, rng), "2023-07-01")
+    key = ["customer_id", "rank"]
+    pure_cf = hybrid(train, products, k=5, alpha=1.0).sort_values(key).product_id.to_numpy()
+    cf = item_based_cf(train, k=5).sort_values(key).product_id.to_numpy()
+    assert (pure_cf == cf).mean() > 0.95  # only tie-breaking can differ
+    pure_cb = hybrid(train, products, k=5, alpha=0.0).sort_values(key).product_id.to_numpy()
+    cb = content_based(train, products, k=5).sort_values(key).product_id.to_numpy()
+    assert (pure_cb == cb).mean() > 0.95
+    with pytest.raises(ValueError, match="alpha"):
+        hybrid(train, products, alpha=1.5)
+
+
+def test_content_based_beats_popularity_but_not_cf():
+    rng = np.random.default_rng(8)
+    products = make_products(rng)
+    train, test = time_split(make_holdings(standin_customers(3000, 18), products, rng), "2023-07-01")
+    p = {name: precision_at_k(r, test, 5) for name, r in [
+        ("cf", item_based_cf(train, 5)), ("cb", content_based(train, products, 5)),
+        ("pop", popularity_baseline(train, 5))]}
+    assert p["pop"] < p["cb"] < p["cf"], p

@@ -420,7 +420,7 @@ def make_messages(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
     m = len(owner)
 
     # sentiment
-    z = -1.6 + 2.6 * risk[owner] + 3.0 * (0.7 - sat[owner] / 100) + 1.8 * near
+    z = -2.0 + 2.6 * risk[owner] + 3.0 * (0.7 - sat[owner] / 100) + 1.8 * near
     p_neg = 1 / (1 + np.exp(-z))
     p_pos = (1 - p_neg) * np.clip(0.15 + 0.45 * sat[owner] / 100, 0, 1)
     u = rng.random(m)
