@@ -12,6 +12,7 @@ theme and the Chinese font; the charts themselves do not depend on it.
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -36,6 +37,20 @@ TIER_CN = {"Top 10%": "高价值", "Middle 60%": "中价值", "Bottom 30%": "低
 BAND_ORDER = ("<70", "70–89", "≥90")
 
 
+class CourseFigure(Figure):
+    """A matplotlib Figure that displays itself as PNG in Jupyter.
+
+    Figures made with the object API are not known to pyplot, so Jupyter's
+    inline backend would only print ``<Figure ...>`` unless pyplot happened to
+    be imported; ``_repr_png_`` makes the display independent of that.
+    """
+
+    def _repr_png_(self) -> bytes:
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+        return buf.getvalue()
+
+
 def format_wan(amount_cny: float, digits: int = 1) -> str:
     """Format an amount in CNY as 万元 (units of 10,000 CNY).
 
@@ -45,6 +60,24 @@ def format_wan(amount_cny: float, digits: int = 1) -> str:
     '2万元'
     """
     return f"{amount_cny / 10_000:.{digits}f}万元"
+
+
+def wrap_label(text: str, width: int = 11) -> str:
+    """Break a Chinese annotation into short lines (after "：" first, then every ``width`` chars).
+
+    >>> wrap_label("产品调整：部分免费服务改为收费")
+    '产品调整：\\n部分免费服务改为收费'
+    """
+    parts = []
+    head, sep, tail = text.partition("：")
+    if sep and len(text) > width:
+        parts.append(head + sep)
+        text = tail
+    while len(text) > width:
+        parts.append(text[:width])
+        text = text[width:]
+    parts.append(text)
+    return "\n".join(p for p in parts if p)
 
 
 def _percent_axis(ax, digits: int = 0) -> None:
@@ -85,6 +118,7 @@ def churn_trend_figure(
     *,
     title: str | None = None,
     figsize: tuple[float, float] = (7.5, 4.2),
+    ymax: float | None = None,
 ) -> Figure:
     """Annotated line chart of yearly churn rates.
 
@@ -98,6 +132,9 @@ def churn_trend_figure(
         Events on a year that is not plotted, or with blank text, are skipped.
     title:
         Chart title; by default it states the change from first to last year.
+    ymax:
+        Fixed top of the y axis (fraction); default: fits the data. A widget
+        passes a fixed value so moving a slider visibly moves the line.
 
     Returns
     -------
@@ -115,7 +152,7 @@ def churn_trend_figure(
     years = list(series.index)
     values = series.to_numpy(dtype=float)
 
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = CourseFigure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     ax.plot(years, values, color=ACCENT, linewidth=2.5, marker="o", markersize=8, zorder=3)
     for year, value in zip(years, values):
@@ -126,7 +163,8 @@ def churn_trend_figure(
 
     finite = values[np.isfinite(values)]
     top = float(finite.max()) if finite.size else 0.25
-    ax.set_ylim(0, max(top * 1.55, 0.05))
+    y_top = ymax if ymax is not None else max(top * 1.55, 0.05)
+    ax.set_ylim(0, y_top)
     ax.set_xticks(years)
     ax.set_xticklabels([f"{y}年" for y in years])
     if years:
@@ -140,10 +178,15 @@ def churn_trend_figure(
         value = series.get(year)
         if value is None or not np.isfinite(value):
             continue
-        lift = 0.34 if i % 2 == 0 else 0.22
+        lift = 0.22 if i % 2 == 0 else 0.12
+        text_y = min(value + y_top * lift, y_top * 0.8)
+        # keep boxes inside the axes: first year left-aligned, last right-aligned
+        ha = "left" if year == years[0] and len(years) > 1 else (
+            "right" if year == years[-1] and len(years) > 1 else "center")
+        dx = {"left": -0.15, "right": 0.15, "center": 0.0}[ha]
         ax.annotate(
-            text, xy=(year, value), xytext=(year, value + top * lift),
-            ha="center", va="bottom", fontsize=10, color=MAIN,
+            wrap_label(text), xy=(year, value), xytext=(year + dx, text_y),
+            ha=ha, va="bottom", fontsize=10, color=MAIN,
             bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=MAIN, lw=1),
             arrowprops=dict(arrowstyle="->", color=MAIN, lw=1.2),
             zorder=4,
@@ -151,9 +194,10 @@ def churn_trend_figure(
 
     if title is None:
         if finite.size >= 2:
-            title = (f"客户流失率 (churn rate) 三年从 {finite[0]:.1%} 升至 {finite[-1]:.1%}"
-                     if len(years) == 3 else
-                     f"客户流失率 (churn rate) 从 {finite[0]:.1%} 变为 {finite[-1]:.1%}")
+            first, last = finite[0], finite[-1]
+            span = f"{len(years)} 年" if len(years) != 3 else "三年"
+            verb = "升至" if last > first else ("降至" if last < first else "持平于")
+            title = f"客户流失率 (churn rate) {span}从 {first:.1%} {verb} {last:.1%}"
         else:
             title = "客户流失率 (churn rate)"
     ax.set_title(title, fontsize=13, loc="left")
@@ -197,7 +241,7 @@ def clv_tier_figure(
     labels = [f"{TIER_CN.get(t, t)}客户\n{t}" for t in frame.index]
     colors = [ACCENT if t == "Top 10%" else MUTED for t in frame.index]
 
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = CourseFigure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     x = np.arange(len(frame))
     ax.bar(x, means.to_numpy(), color=colors, width=0.6)
@@ -262,7 +306,7 @@ def loyalty_figure(
     """
     frame = _band_frame(bands)
     rates = frame["loyal_rate"].astype(float)
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = CourseFigure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     x = np.arange(len(frame))
     colors = [GOOD if b == "≥90" else (ACCENT if b == "<70" else MUTED) for b in frame.index]
@@ -313,7 +357,7 @@ def churn_reason_figure(
                        dtype=float).sort_values()
     shares = counts / counts.sum() if counts.sum() > 0 else counts
     hl = set(highlight)
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = CourseFigure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(shares))
     ax.barh(y, shares.to_numpy(), color=[ACCENT if r in hl else MUTED for r in shares.index])

@@ -128,3 +128,18 @@ def test_charts_render_chinese_without_missing_glyphs():
             fig.savefig(io.BytesIO(), format="png", dpi=40)
     missing = [str(w.message) for w in caught if "missing" in str(w.message).lower()]
     assert missing == []
+
+
+def test_churn_trend_title_follows_direction_and_fixed_scale():
+    down = charts.churn_trend_figure({2021: .2, 2022: .18, 2023: .15})
+    assert "降至" in down.axes[0].get_title(loc="left")
+    flat = charts.churn_trend_figure({2021: .1, 2022: .1, 2023: .1})
+    assert "持平于" in flat.axes[0].get_title(loc="left")
+    fixed = charts.churn_trend_figure({2021: .1, 2022: .1, 2023: .1}, ymax=0.45)
+    assert fixed.axes[0].get_ylim() == pytest.approx((0, 0.45))
+
+
+def test_course_figure_displays_as_png_in_jupyter():
+    fig = charts.loyalty_figure({"≥90": .85})
+    png = fig._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -243,7 +243,7 @@ def test_setup_accepts_bank_like_object(customers):
         pass
     b = Bank()
     b.customers = customers
-    q1, q2, q3 = L1.setup(b)
+    q1, q2, q3, q4 = L1.setup(b)
     assert q2.check(L1.tier_means(customers["clv"])).status == "correct"
     with pytest.raises(TypeError):
         L1.setup("not a bank")
@@ -265,7 +265,7 @@ def test_checks_on_committed_data():
     except Exception as exc:  # dataset not committed yet
         pytest.skip(f"default dataset not available: {exc}")
     c = bank.customers
-    q1, q2, q3 = L1.setup(bank)
+    q1, q2, q3, q4 = L1.setup(bank)
     tiers = kpis.clv_tiers(c).set_index("tier")["mean_clv"]
     loyal = kpis.loyalty_by_satisfaction(c).set_index("band")["loyal_rate"]
     assert q2.check(tiers).status == "correct"
@@ -275,3 +275,29 @@ def test_checks_on_committed_data():
     band_r = pd.cut(c["satisfaction"], bins=[0, 70, 90, 101], labels=["<70", "70–89", "≥90"])
     assert "分档边界" in q3.check(c.groupby(band_r, observed=True)["loyal"].mean()).message
     assert "排序方向" in q2.check(L1.tier_means(c["clv"], ascending=True)).message
+
+
+# ---------------------------------------------------------------------------
+# Q4 churn cut
+# ---------------------------------------------------------------------------
+def test_q4_checks(qs, customers):
+    from course_utils.impact import churn_cut_impact
+
+    q4 = qs[3]
+    r = churn_cut_impact(customers, 2023, 0.2)
+    jan1 = pd.Timestamp("2023-01-01")
+    active = (customers["open_date"] <= jan1) & (
+        customers["churn_date"].isna() | (customers["churn_date"] >= jan1))
+    typed = (active & (customers["churn_date"].dt.year == 2023)).sum() * 0.2
+    assert r.churned > 20
+    wrong = [
+        (r.churned, "20 个百分点"),
+        (r.churned * 0.8, "仍然会流失"),
+        (active.sum() * 0.2, "年初在网"),
+        (r.churn_rate * 0.2, "比例"),
+        (typed + 15, "偏多"),
+        ("100", "文字"),
+        ([1, 2], "列表"),
+    ]
+    assert_check_cases(q4, correct=[typed, round(typed), int(typed), np.float64(typed)],
+                       wrong=wrong)

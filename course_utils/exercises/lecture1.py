@@ -1,10 +1,10 @@
-"""Lecture 1 exercises: churn-trend widget, CLV tier means, satisfaction -> loyalty.
+"""Lecture 1 exercises: churn-trend widget, CLV tiers, satisfaction -> loyalty, churn cut.
 
 In a notebook::
 
     from course_utils.exercises import ____
     from course_utils.exercises import lecture1
-    q1, q2, q3 = lecture1.setup(bank)          # bind the exercises to this bank's data
+    q1, q2, q3, q4 = lecture1.setup(bank)      # bind the exercises to this bank's data
     app1 = lecture1.churn_trend_app(q1)        # the widget exercise (cell tags:
     app1                                       #   widget-exercise, nbval-ignore-output)
     q1.check(app1.values)
@@ -66,13 +66,18 @@ N_EVENT_ROWS = 3
 # ---------------------------------------------------------------------------
 # Reference computations (also used to recognise typical mistakes)
 # ---------------------------------------------------------------------------
+def _round_half_up(x: float) -> int:
+    # same rounding as kpis.tier_sizes (Python's round() rounds half to even)
+    return int(math.floor(x + 0.5 + 1e-9))
+
+
 def tier_means(clv: pd.Series, *, ascending: bool = False,
                shares: tuple[float, float, float] = TIER_SHARES,
                stat: str = "mean", top_count: int | None = None) -> pd.Series:
     """Mean CLV (CNY) per value tier by rank: Top 10% / Middle 60% / Bottom 30%.
 
-    Customers are sorted by CLV (highest first); the first ``round(10% × n)``
-    form the top tier, the last ``round(30% × n)`` the bottom tier, the rest the
+    Customers are sorted by CLV (highest first); the first ``10% × n`` (rounded half up)
+    form the top tier, the last ``30% × n`` the bottom tier, the rest the
     middle. ``ascending``, ``shares``, ``stat`` and ``top_count`` reproduce
     typical mistakes (sorting the wrong way, wrong cut, median, "first 10").
 
@@ -82,8 +87,8 @@ def tier_means(clv: pd.Series, *, ascending: bool = False,
     values = pd.to_numeric(pd.Series(clv), errors="coerce").dropna()
     values = values.sort_values(ascending=ascending, kind="stable").to_numpy()
     n = len(values)
-    n_top = int(round(shares[0] * n)) if top_count is None else int(top_count)
-    n_bottom = int(round(shares[2] * n))
+    n_top = _round_half_up(shares[0] * n) if top_count is None else int(top_count)
+    n_bottom = _round_half_up(shares[2] * n)
     if shares[0] + shares[1] + shares[2] < 0.999:  # a cut that leaves customers out
         n_mid_end = n_top + int(round(shares[1] * n))
     else:
@@ -274,7 +279,9 @@ def render_churn_trend(values: Mapping[str, Any]) -> Any:
             rates[year] = float(v) / 100.0
         except (TypeError, ValueError):
             rates[year] = float("nan")
-    return charts.churn_trend_figure(rates, answer["events"])
+    finite = [v for v in rates.values() if math.isfinite(v)]
+    ymax = max([0.45] + [v * 1.3 for v in finite])  # fixed scale: slider moves the line
+    return charts.churn_trend_figure(rates, answer["events"], ymax=ymax)
 
 
 def _parse_events(events: Any) -> tuple[list[tuple[Any, str]] | None, str]:
@@ -594,14 +601,76 @@ class LoyaltyExercise(Exercise):
 
 
 # ---------------------------------------------------------------------------
+# Q4: what "AI cut churn by 20%" means in customers
+# ---------------------------------------------------------------------------
+def diagnose_customers_kept(answer: Any, customers: pd.DataFrame, year: int = 2023,
+                            relative_cut: float = 0.20) -> str | None:
+    """Return None if ``answer`` is the number of customers kept, else a message.
+
+    Right answer: churners of ``year`` × ``relative_cut`` (±1 customer for rounding).
+    """
+    from course_utils.impact import churn_cut_impact
+
+    if isinstance(answer, str):
+        return "答案应该是一个数字（客户人数），你给的是文字。去掉引号试试。"
+    if isinstance(answer, (pd.Series, pd.DataFrame, list, tuple, dict, np.ndarray)):
+        return f"答案应该是一个数字（客户人数），你给的是{_type_name(answer)}。"
+    if not _is_real(answer) or _is_nan(answer):
+        return f"答案应该是一个有效数字（客户人数），你给的是{_type_name(answer)}。"
+    a = float(answer)
+    r = churn_cut_impact(customers, year, relative_cut)
+    want = r.churned * relative_cut
+    if abs(a - want) <= 1.0:
+        return None
+    if 0 < a < 1:
+        return "这是一个比例，题目问的是少流失的客户“人数”。"
+    if abs(a - r.churned) <= 1.0:
+        return ("这是当年全部流失客户的人数——相当于把“降低 20%”理解成降低 20 个百分点、"
+                "流失率降到 0。这里是相对降低。")
+    if abs(a - r.churned * (1 - relative_cut)) <= 1.0:
+        return "这是降低后仍然会流失的人数。题目问的是因此少流失（被留住）的人数。"
+    if abs(a - r.active_start * relative_cut) <= 1.0:
+        return "20% 要乘在当年流失的客户数上，而不是年初在网的客户数上。"
+    return f"人数{'偏多' if a > want else '偏少'}了。先算出当年流失了多少人，再想“相对降低 20%”意味着什么。"
+
+
+class ChurnCutExercise(Exercise):
+    """Q4: customers kept if 2023's churn rate were 20% lower (relative)."""
+
+    id = "L1.churn_cut"
+    title = "流失率降低 20% 能留住多少客户"
+    hints = [
+        "先数出 2023 年 1 月 1 日在网、并在 2023 年内流失的客户人数。",
+        "“流失率降低 20%”是相对降低：流失人数也相应减少 20%。",
+        "少流失的人数 = 2023 年流失人数 × 0.2。",
+    ]
+    solution_code = (
+        "jan1 = pd.Timestamp('2023-01-01')\n"
+        "active = (customers['open_date'] <= jan1) & (\n"
+        "    customers['churn_date'].isna() | (customers['churn_date'] >= jan1))\n"
+        "churned_2023 = (active & (customers['churn_date'].dt.year == 2023)).sum()\n"
+        "answer4 = churned_2023 * 0.2"
+    )
+    success = "答对了！这些客户每人都带着自己的 CLV——这就是“降低 20%”的分量。"
+
+    def expected(self) -> pd.DataFrame:
+        return self.ctx["customers"]
+
+    def check_answer(self, answer: Any, expected: Any):
+        msg = diagnose_customers_kept(answer, expected)
+        return (msg is None, msg or "")
+
+
+# ---------------------------------------------------------------------------
 # Binding to data
 # ---------------------------------------------------------------------------
-def setup(bank_or_customers: Any) -> tuple[ChurnTrendExercise, ClvTierExercise, LoyaltyExercise]:
+def setup(bank_or_customers: Any) -> tuple[ChurnTrendExercise, ClvTierExercise,
+                                           LoyaltyExercise, ChurnCutExercise]:
     """Create Lecture 1's exercises bound to a bank (or its customers table).
 
     >>> customers = pd.DataFrame({"open_date": ["2020-01-01"], "churn_date": [None],
     ...                           "clv": [1.0], "satisfaction": [90], "loyal": [1]})
-    >>> q1, q2, q3 = setup(customers)
+    >>> q1, q2, q3, q4 = setup(customers)
     >>> q3.id
     'L1.loyalty_by_satisfaction'
     """
@@ -609,4 +678,4 @@ def setup(bank_or_customers: Any) -> tuple[ChurnTrendExercise, ClvTierExercise, 
     if not isinstance(customers, pd.DataFrame):
         raise TypeError("setup() needs the bank (get_bank(...)) or its customers DataFrame")
     return (ChurnTrendExercise(customers=customers), ClvTierExercise(customers=customers),
-            LoyaltyExercise(customers=customers))
+            LoyaltyExercise(customers=customers), ChurnCutExercise(customers=customers))

@@ -1,0 +1,180 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 第一讲 练习 · Lecture 1 exercises
+#
+# 配合[第一讲讲义](../notebooks/L1_overview.ipynb)使用。共 4 题：
+#
+# 1. 用折线图展示流失率 15%→20%（控件 (widget) 练习）；
+# 2. 计算三个价值层的平均客户生命周期价值 (CLV)；
+# 3. 满意度分档与忠诚客户占比；
+# 4. “流失率降低 20%”能留住多少客户。
+#
+# **预计时间**：约 75 分钟（第一天 10:45–12:00）。
+#
+# **怎么做**：在代码里把 `____`（四个下划线）换成你的答案，运行单元格，再运行下面的
+# `q1.check(...)` 看反馈：✅ 正确、❌ 还不对（会告诉你哪里不对）、✏️ 尚未作答。
+# 卡住了？去掉 `# q1.hint()` 前面的 `#` 运行，看提示（多运行几次，提示会越来越具体）；
+# 最后还可以看 `q1.solution()` 参考答案。
+
+# %% tags=["parameters"]
+# 参数 (parameters)：讲师可以换随机种子或数据规模
+from course_utils.config import DEFAULT_CUSTOMERS, DEFAULT_SEED
+
+SEED = DEFAULT_SEED
+N_CUSTOMERS = DEFAULT_CUSTOMERS
+
+# %%
+import pandas as pd
+
+from course_utils.data import get_bank
+from course_utils.exercises import ____
+from course_utils.exercises import lecture1
+from course_utils.plotting import setup
+
+setup()
+bank = get_bank(seed=SEED, n_customers=N_CUSTOMERS)
+customers = bank.customers
+q1, q2, q3, q4 = lecture1.setup(bank)   # 四道题，按这份数据判分
+print(f"数据已加载：{len(customers):,} 位客户")
+
+# %% [markdown]
+# ## 练习 1：用折线图展示流失率 15%→20% · Churn trend
+#
+# 某银行过去三年的客户流失率逐年上升。请在下面的控件里：
+#
+# 1. 用三个滑块设置 2021、2022、2023 年的流失率（单位 %，按我们数据算出的值，误差 1 个百分点以内）；
+# 2. 为**至少 2 个**关键节点选年份并写一句说明（例如行内某次产品调整、某个市场变化），输入后按回车。
+#
+# 图会随你的设置更新。可以直接点控件里的“检查答案”，也可以在下一个单元格用代码检查。
+# 不记得每年的流失率？先用 `lecture1.churn_rates(customers)` 或讲义第一节的方法算一算。
+
+# %% tags=["widget-exercise", "nbval-ignore-output"]
+app1 = lecture1.churn_trend_app(q1)
+app1
+
+# %%
+# 调好控件后，把 ____ 换成 app1.values（控件当前的取值），再运行本单元格
+# BEGIN PLACEHOLDER
+answer1 = ____
+# END PLACEHOLDER
+# BEGIN SOLUTION
+rates = lecture1.churn_rates(customers)           # 每年流失率（小数），按数据计算
+answer1 = {
+    "rates": rates.to_dict(),
+    "events": [(2022, "产品调整：部分免费服务改为收费"),
+               (2023, "市场变化：竞品推出高收益理财、存款降息")],
+}
+# END SOLUTION
+q1.check(answer1)
+
+# %% tags=["solution-only"]
+# 参考答案画出来的图
+lecture1.render_churn_trend(
+    {**{f"y{y}": r * 100 for y, r in answer1["rates"].items()},
+     **{f"event{i}_year": y for i, (y, _t) in enumerate(answer1["events"], 1)},
+     **{f"event{i}_text": t for i, (_y, t) in enumerate(answer1["events"], 1)}})
+
+# %%
+# 需要帮助？去掉下一行开头的 # 再运行
+# q1.hint()
+# q1.solution()
+
+# %% [markdown]
+# ## 练习 2：三个价值层的平均 CLV · CLV tiers
+#
+# 把客户按 `clv` **从高到低**排序：前 10% 是高价值层 (Top 10%)，接下来 60% 是中价值层
+# (Middle 60%)，最后 30% 是低价值层 (Bottom 30%)。分别算出每层的**平均** CLV（单位：元），
+# 放进字典 `answer2`。
+
+# %%
+n = len(customers)
+# BEGIN PLACEHOLDER
+clv_sorted = ____          # 按 clv 从高到低排序后的一列
+top = ____                 # 前 10% 的客户
+middle = ____              # 接下来 60% 的客户
+bottom = ____              # 最后 30% 的客户
+answer2 = {"Top 10%": ____, "Middle 60%": ____, "Bottom 30%": ____}
+# END PLACEHOLDER
+# BEGIN SOLUTION
+clv_sorted = customers["clv"].sort_values(ascending=False)   # 从高到低
+n_top, n_bottom = round(0.1 * n), round(0.3 * n)
+top = clv_sorted.iloc[:n_top]
+middle = clv_sorted.iloc[n_top:n - n_bottom]
+bottom = clv_sorted.iloc[n - n_bottom:]
+answer2 = {"Top 10%": top.mean(), "Middle 60%": middle.mean(), "Bottom 30%": bottom.mean()}
+# END SOLUTION
+q2.check(answer2)
+
+# %%
+# q2.hint()
+# q2.solution()
+
+# %% [markdown]
+# ## 练习 3：满意度与忠诚客户占比 · Satisfaction vs loyalty
+#
+# 按满意度 `satisfaction` 把客户分成三档：**≥90**、**70–89**、**<70**（满意度正好 90 的属于 ≥90 档，
+# 正好 70 的属于 70–89 档）。算出每档里忠诚客户（`loyal` = 1）的**占比**（0 到 1 之间的小数），
+# 得到以 `"≥90"`、`"70–89"`、`"<70"` 为索引的序列 (Series) 或字典 `answer3`。
+#
+# 提示：`pd.cut(列, bins=[0, 70, 90, 101], labels=["<70", "70–89", "≥90"], right=...)` 可以分档。
+
+# %%
+# BEGIN PLACEHOLDER
+band = ____                # 每位客户所在的满意度档
+answer3 = ____             # 每档的忠诚客户占比
+# END PLACEHOLDER
+# BEGIN SOLUTION
+band = pd.cut(customers["satisfaction"], bins=[0, 70, 90, 101],
+              labels=["<70", "70–89", "≥90"], right=False)   # right=False：90 归入 ≥90
+answer3 = customers.groupby(band, observed=True)["loyal"].mean()
+# END SOLUTION
+q3.check(answer3)
+
+# %%
+# q3.hint()
+# q3.solution()
+
+# %% [markdown]
+# ## 练习 4：“流失率降低 20%”能留住多少客户 · What a 20% cut means
+#
+# 某银行说“利用 AI 让客户流失率降低了 20%”。假设我们的银行 2023 年做到了（相对降低 20%），
+# 2023 年会**少流失多少位客户**？把人数写进 `answer4`。
+#
+# 想一想：“降低 20%”和“降低 20 个百分点”有什么不同？
+
+# %%
+# BEGIN PLACEHOLDER
+answer4 = ____
+# END PLACEHOLDER
+# BEGIN SOLUTION
+jan1 = pd.Timestamp("2023-01-01")
+active = (customers["open_date"] <= jan1) & (
+    customers["churn_date"].isna() | (customers["churn_date"] >= jan1))   # 年初在网
+churned_2023 = (active & (customers["churn_date"].dt.year == 2023)).sum()  # 当年流失
+answer4 = churned_2023 * 0.2
+# END SOLUTION
+q4.check(answer4)
+
+# %%
+# q4.hint()
+# q4.solution()
+
+# %% [markdown]
+# ## 做完了？· Wrap-up
+#
+# - 练习 1 的图就是向领导汇报时的那张图：趋势 + 关键节点，一眼能看懂。
+# - 练习 2、3 的分层和分档，是后面客户画像（第二讲）和流失预警（第三讲）的起点。
+# - 练习 4 只是算术：它**不能**证明 AI 有效。要证明效果，需要对照组 (control group)——第五讲再见。
+#
+# **讨论**：如果 2024 年的流失率真的比 2023 年低 20%，你还需要哪些信息，才能相信这是 AI 的功劳？
