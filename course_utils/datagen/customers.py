@@ -150,10 +150,9 @@ def make_customers(n: int, rng: np.random.Generator) -> pd.DataFrame:
     age_u = ((age - 45) / 15.0) ** 2
     low_act = lam < np.quantile(lam, 0.35)
     single = n_acc <= 1
-    tenure_y = (START - open_day).clip(0) / 365.0
     logit = (-0.35 * (satisfaction - 77) / 12.5 + 1.1 * (satisfaction < 65) + 0.5 * (satisfaction < 75)
-             + 0.8 * age_u + 1.7 * (single & low_act) + 0.2 * single
-             - 0.25 * z_inc - 0.15 * np.log1p(tenure_y) + rng.normal(0, 0.75, n))
+             + 1.1 * age_u + 1.8 * (single & low_act) + 0.2 * single
+             - 0.25 * z_inc + rng.normal(0, 0.75, n))
 
     # --- churn: exact yearly counts among customers active on 1 Jan
     churn_day = np.full(n, NEVER, dtype=np.int64)
@@ -163,7 +162,11 @@ def make_customers(n: int, rng: np.random.Generator) -> pd.DataFrame:
         jan1 = EPOCH_DAY[year]
         active = np.flatnonzero((open_day < jan1) & (churn_day == NEVER))
         k = _round_half_up(rate * active.shape[0])
-        chosen = active[_pick_weighted(logit[active], k, rng)]
+        # tenure effect at that date: unhappy newcomers leave fast (interaction)
+        ten = (jan1 - open_day[active]) / 365.0
+        lw = (logit[active] - 0.2 * np.log1p(ten)
+              + 1.4 * ((satisfaction[active] < 72) & (ten < 1.5)))
+        chosen = active[_pick_weighted(lw, k, rng)]
         day = jan1 + rng.integers(1, ndays, chosen.shape[0])          # never on 1 Jan
         early = day < open_day[chosen] + 30
         day = np.where(early, np.maximum(jan1 + 1, open_day[chosen] + 30), day)
@@ -187,13 +190,13 @@ def make_customers(n: int, rng: np.random.Generator) -> pd.DataFrame:
     dormant_from = np.where(dormant, np.maximum(dormant_from, open_day + 60), NEVER)
 
     # --- behavioural decline before churn (most, not all churners), dips among the rest
-    # (customers with several accounts rarely fade out: they leave at once; but they often
-    #  move money into wealth products for a while -> a dip that is not churn)
-    broad = n_acc >= 3
-    declines = churned & (rng.random(n) < np.where(broad, 0.45, 0.85))
+    # Affluent customers rarely fade out (they leave at once, e.g. poached by a private bank),
+    # but they often move money into wealth products for a while -> a dip that is not churn.
+    rich = z_inc > 0.6
+    declines = churned & (rng.random(n) < np.where(rich, 0.3, 0.8))
     decline_start = np.where(declines, churn_day - rng.integers(45, 300, n), NEVER)
     decline_start = np.maximum(decline_start, open_day + 15)
-    dip = (~declines) & (rng.random(n) < np.where(broad, 0.6, 0.08) + 0.1 * (z_inc > 0.8))
+    dip = (~declines) & (rng.random(n) < np.where(rich, 0.6, 0.05))
     dip_start = np.where(dip, rng.integers(START - 120, END, n), NEVER)
     dip_len = rng.integers(90, 300, n)
 
