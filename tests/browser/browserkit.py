@@ -1,0 +1,864 @@
+"""Browser-test kit: system Chromium + JupyterLab / Voila servers + widget checks.
+
+Used by the browser suite (``tests/browser/test_browser_*.py``) and by
+``benchmarks/bench_browser.py``. Nothing here downloads anything: the browser is
+the system's Chrome/Chromium (``COURSE_CHROMIUM`` or ``chromium`` on PATH),
+driven by Python Playwright; the servers are the ``.venv``'s JupyterLab and
+Voila on a free loopback port with a throwaway token.
+
+The central function is :func:`check_widget_exercise`: given the DOM element of
+one widget exercise (a notebook cell in JupyterLab, a cell in Voila) it waits
+for the controls, changes every one of them the way a trainee would (keyboard
+*and* mouse drag for sliders, choosing another option in dropdowns, typing in
+text boxes, clicking buttons such as "检查答案") and returns a
+:class:`WidgetReport` listing every problem: no controls rendered, a change that
+did not redraw the output within the timeout, an engine error box, a traceback
+or warning printed into the widget. The suite asserts ``report.ok``; the
+self-tests assert that deliberately broken copies give ``report.ok is False``.
+
+Example (inside a test, with the fixtures of ``conftest.py``)::
+
+    page = lab.new_page(browser)
+    nb = lab.open_notebook(page, "L1_exercises.ipynb")
+    lab.run_all(page, nb)
+    report = check_widget_exercise(page, lab.cell(page, 5), "L1_cell5", ARTIFACTS)
+    assert report.ok, report.summary()
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+ROOT = Path(__file__).resolve().parents[2]
+EXERCISES_DIR = ROOT / "exercises"
+ARTIFACTS_DIR = ROOT / "test-artifacts" / "browser"
+WIDGET_TAG = "widget-exercise"
+
+#: Generous upper bound for one control change to show in the output (s).
+CHANGE_TIMEOUT = 20.0
+#: Upper bound for JupyterLab / Voila to come up (s).
+SERVER_TIMEOUT = 90.0
+#: Upper bound for "run all cells" of one notebook (s).
+RUN_ALL_TIMEOUT = 180.0
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+NO_BROWSER_MESSAGE = (
+    "No Chrome/Chromium found for the browser tests (tests/browser/).\n"
+    "  Debian/Ubuntu:  sudo apt-get install -y chromium chromium-driver\n"
+    "                  (python3 course.py test does this itself when run as root or with sudo)\n"
+    "  macOS/Windows:  install Google Chrome\n"
+    "  Anywhere:       export COURSE_CHROMIUM=/path/to/chrome-or-chromium\n"
+    "The browser tests never skip silently; to leave them out of a local run on purpose use\n"
+    "  pytest -m 'not browser'"
+)
+
+
+# --------------------------------------------------------------------------
+# Finding the browser
+# --------------------------------------------------------------------------
+def find_chromium(env: dict | None = None, which=shutil.which) -> str | None:
+    """Path of an installed Chrome/Chromium, or None.
+
+    Order: ``$COURSE_CHROMIUM`` (if the file exists), then ``chromium``,
+    ``chromium-browser``, ``google-chrome``, ``google-chrome-stable`` on PATH,
+    then the usual macOS / Windows install locations.
+
+    >>> find_chromium({"COURSE_CHROMIUM": "/nonexistent"}, which=lambda n: None) is None
+    True
+    """
+    env = os.environ if env is None else env
+    explicit = env.get("COURSE_CHROMIUM")
+    if explicit and Path(explicit).is_file():
+        return explicit
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = which(name)
+        if found:
+            return found
+    for candidate in (
+        "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+        "/Applications/Chromium.app/Contents/MacOS/Chromium",
+        r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+        r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+    ):
+        if Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def in_ci(env: dict | None = None) -> bool:
+    """True when running in CI (``CI`` set to a true-ish value)."""
+    env = os.environ if env is None else env
+    return str(env.get("CI", "")).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def missing_browser_message(env: dict | None = None) -> str:
+    """The failure message when no browser is found (mentions CI when in CI)."""
+    prefix = "[CI] " if in_ci(env) else ""
+    explicit = (env if env is not None else os.environ).get("COURSE_CHROMIUM")
+    note = (f"\n(COURSE_CHROMIUM={explicit!r} does not exist.)" if explicit
+            and not Path(explicit).is_file() else "")
+    return prefix + NO_BROWSER_MESSAGE + note
+
+
+def require_chromium(env: dict | None = None, which=shutil.which) -> str:
+    """The browser path, or fail the test with :func:`missing_browser_message`.
+
+    Fails (never skips) both in CI and locally: a skipped browser suite would
+    hide exactly what it is there to prove. ``pytest -m 'not browser'`` leaves
+    the suite out on purpose.
+    """
+    import pytest
+
+    path = find_chromium(env, which=which)
+    if path is None:
+        pytest.fail(missing_browser_message(env), pytrace=False)
+    return path
+
+
+def launch_browser(playwright: Any, executable: str):
+    """Launch headless Chromium through Playwright with the course's flags.
+
+    Playwright gives every launch a fresh temporary profile (user-data-dir),
+    removed when the browser closes.
+    """
+    return playwright.chromium.launch(executable_path=executable, headless=True,
+                                      args=CHROMIUM_ARGS, timeout=60_000)
+
+
+# --------------------------------------------------------------------------
+# Discovery
+# --------------------------------------------------------------------------
+def widget_cells(nb_path: Path) -> list[int]:
+    """Indices (0-based, among all cells) of the cells tagged ``widget-exercise``."""
+    import nbformat
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    return [i for i, c in enumerate(nb.cells)
+            if WIDGET_TAG in (c.get("metadata", {}).get("tags") or [])]
+
+
+def discover_widget_notebooks(folder: Path = EXERCISES_DIR) -> list[Path]:
+    """Every ``*.ipynb`` in ``folder`` with at least one ``widget-exercise`` cell.
+
+    Found by scanning the notebooks, so a new lecture's exercises are picked
+    up without editing the suite.
+    """
+    if not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.glob("*.ipynb"))
+            if not p.name.startswith(".") and widget_cells(p)]
+
+
+# --------------------------------------------------------------------------
+# Servers
+# --------------------------------------------------------------------------
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def jupyter_env(work: Path) -> dict[str, str]:
+    """Environment for a server: private config/data/runtime dirs, venv first.
+
+    The venv's own share/jupyter (kernelspec ``python3``, lab extensions)
+    stays on the path because it comes from ``sys.prefix``. ``MPLBACKEND`` is
+    removed so the kernel uses the inline backend (course.py sets Agg for tests).
+    """
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)
+    env.pop("JUPYTER_PATH", None)
+    for key, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
+        d = work / sub
+        d.mkdir(parents=True, exist_ok=True)
+        env[key] = str(d)
+    env["COURSE_PROGRESS_FILE"] = str(work / "progress.jsonl")
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["PYTHONHASHSEED"] = "0"
+    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    return env
+
+
+class Server:
+    """A JupyterLab or Voila server process in its own process group.
+
+    :meth:`stop` always ends it: SIGTERM to the group (the server shuts its
+    kernels down), then SIGKILL for the group and every remaining descendant
+    (kernels run in their own sessions) after ``grace`` seconds.
+    """
+
+    def __init__(self, kind: str, cmd: list[str], env: dict, cwd: Path, port: int,
+                 token: str, log_path: Path) -> None:
+        self.kind, self.cmd, self.env, self.cwd = kind, cmd, env, cwd
+        self.port, self.token, self.log_path = port, token, log_path
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self, timeout: float = SERVER_TIMEOUT) -> "Server":
+        self._log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, env=self.env, stdout=self._log,
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.kind} exited with {self.proc.returncode} before "
+                                   f"listening; log:\n{self.log_tail()}")
+            if _port_open(self.port) and self._ready():
+                return self
+            time.sleep(0.25)
+        raise TimeoutError(f"{self.kind} not ready after {timeout:.0f} s; log:\n{self.log_tail()}")
+
+    def _ready(self) -> bool:
+        if self.kind != "lab":
+            return True  # Voila executes the notebook on GET /: the port is enough
+        try:
+            self.api("GET", "api/status")
+            return True
+        except Exception:  # noqa: BLE001
+            return False
+
+    def api(self, method: str, path: str, timeout: float = 10.0) -> Any:
+        """Call the server's REST API with the token; JSON result or None."""
+        req = urllib.request.Request(self.url + path, method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return ""
+        return "\n".join(lines[-n:])
+
+    def stop(self, grace: float = 10.0) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            try:
+                import psutil
+                descendants = psutil.Process(proc.pid).children(recursive=True)
+            except Exception:  # noqa: BLE001 - psutil missing or process gone
+                descendants = []
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                try:
+                    proc.wait(timeout=grace)
+                except subprocess.TimeoutExpired:
+                    pass
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            for child in descendants:
+                try:
+                    child.kill()
+                except Exception:  # noqa: BLE001 - already gone
+                    pass
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def _write_lab_settings(settings_dir: Path) -> None:
+    """User settings: no virtual scrolling (every cell in the DOM), no news."""
+    files = {
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+            {"fetchNews": "false", "checkForUpdates": False},
+    }
+    for rel, content in files.items():
+        p = settings_dir / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(json.dumps(content))
+
+
+def _write_server_config(config_dir: Path) -> None:
+    """Nothing reaches the network: no news feed, no update check, no PyPI."""
+    cfg = {"LabApp": {"news_url": None,
+                      "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
+                      "extension_manager": "readonly"},
+           "ServerApp": {"terminals_enabled": False}}
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "jupyter_server_config.json").write_text(json.dumps(cfg))
+
+
+def _root_flag() -> list[str]:
+    return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+
+
+def start_lab(root_dir: Path, work: Path, attempts: int = 3) -> Server:
+    """Start JupyterLab serving ``root_dir`` (a throwaway copy) on a free port."""
+    work.mkdir(parents=True, exist_ok=True)
+    env = jupyter_env(work)
+    _write_server_config(Path(env["JUPYTER_CONFIG_DIR"]))
+    _write_lab_settings(work / "settings")
+    last: Exception | None = None
+    for _ in range(attempts):
+        port, token = free_port(), secrets.token_hex(16)
+        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", *_root_flag(),
+               "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
+               f"--LabApp.user_settings_dir={work / 'settings'}",
+               f"--LabApp.workspaces_dir={work / 'workspaces'}"]
+        server = Server("lab", cmd, env, root_dir, port, token, work / "lab.log")
+        try:
+            return server.start()
+        except Exception as exc:  # noqa: BLE001 - port raced away: try another
+            server.stop()
+            last = exc
+    raise RuntimeError(f"JupyterLab did not start: {last}")
+
+
+def voila_command(notebook: Path, port: int, token: str) -> list[str]:
+    """The Voila command line the suite uses (same flags as ``course.py app``)."""
+    return [sys.executable, "-m", "voila", str(notebook), "--no-browser",
+            f"--port={port}", "--Voila.ip=127.0.0.1", f"--Voila.token={token}",
+            "--strip_sources=True"]
+
+
+def start_voila(notebook: Path, work: Path, attempts: int = 3) -> Server:
+    """Start Voila (app mode) on ``notebook`` on a free port."""
+    work.mkdir(parents=True, exist_ok=True)
+    env = jupyter_env(work)
+    _write_server_config(Path(env["JUPYTER_CONFIG_DIR"]))
+    last: Exception | None = None
+    for _ in range(attempts):
+        port, token = free_port(), secrets.token_hex(16)
+        server = Server("voila", voila_command(notebook, port, token), env,
+                        notebook.parent, port, token, work / "voila.log")
+        try:
+            return server.start()
+        except Exception as exc:  # noqa: BLE001
+            server.stop()
+            last = exc
+    raise RuntimeError(f"Voila did not start: {last}")
+
+
+# --------------------------------------------------------------------------
+# JupyterLab page helpers
+# --------------------------------------------------------------------------
+KERNEL_IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+
+_RUN_STATE_JS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return null;
+  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+      .map(p => p.innerText.trim());
+  const ind = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  const errors = [...panel.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+      .map(e => e.innerText).filter(t => /Traceback|Error\\b/.test(t)).map(t => t.slice(0, 800));
+  return {prompts, status: ind ? ind.getAttribute('data-status') : null, errors};
+}"""
+
+
+def new_page(browser: Any, width: int = 1400, height: int = 1500):
+    """A page in a fresh browser context (no shared storage between notebooks)."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    ctx.set_default_timeout(CHANGE_TIMEOUT * 1000)
+    return ctx.new_page()
+
+
+def open_notebook(page: Any, server: Server, relpath: str,
+                  timeout: float = SERVER_TIMEOUT) -> None:
+    """Open ``relpath`` (relative to the server root) and wait for an idle kernel."""
+    url = f"{server.url}lab/tree/{urllib.parse.quote(relpath)}?token={server.token}&reset"
+    page.goto(url, timeout=timeout * 1000)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout * 1000)
+    page.wait_for_selector(KERNEL_IDLE, timeout=timeout * 1000)
+
+
+def _click_run_all(page: Any) -> None:
+    page.keyboard.press("Escape")
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    item = page.locator(".lm-Menu-item[data-command='runmenu:run-all']")
+    item.wait_for(state="visible")
+    item.click()
+
+
+def run_all(page: Any, timeout: float = RUN_ALL_TIMEOUT, start_timeout: float = 10.0) -> dict:
+    """Run all cells through the Run menu; wait until every code cell ran.
+
+    Returns the final state ``{prompts, status, errors}``. Raises
+    ``AssertionError`` when a cell shows a traceback (run-all stops there) and
+    ``TimeoutError`` when the run does not finish in ``timeout`` seconds. If no
+    cell starts within ``start_timeout`` s (the kernel connection was not quite
+    ready when the menu was used) the command is given again, up to 3 times.
+    """
+    deadline = time.monotonic() + timeout
+    settled_since: float | None = None
+    state: dict = {}
+    clicks, last_click = 0, 0.0
+    while time.monotonic() < deadline:
+        state = page.evaluate(_RUN_STATE_JS) or {}
+        prompts = state.get("prompts", [])
+        done = [p for p in prompts if p.startswith("[") and p[1:-2].isdigit()]
+        running = [p for p in prompts if "*" in p]
+        if not done and not running:
+            if clicks >= 3 and time.monotonic() - last_click > start_timeout:
+                raise AssertionError(f"run-all did not start after {clicks} tries: {state}")
+            if clicks == 0 or time.monotonic() - last_click > start_timeout:
+                _click_run_all(page)
+                clicks, last_click = clicks + 1, time.monotonic()
+            time.sleep(0.25)
+            continue
+        if state.get("errors"):
+            raise AssertionError("a cell raised during run-all:\n" + "\n---\n".join(state["errors"]))
+        if len(done) == len(prompts) and state.get("status") == "idle":
+            return state
+        # run-all stopped early without a visible traceback: wait a little, then report
+        if not running and state.get("status") == "idle":
+            settled_since = settled_since or time.monotonic()
+            if time.monotonic() - settled_since > 5:
+                raise AssertionError(f"run-all stopped: prompts {prompts}")
+        else:
+            settled_since = None
+        time.sleep(0.25)
+    raise TimeoutError(f"run-all not finished after {timeout:.0f} s: {state}")
+
+
+def lab_cell(page: Any, index: int):
+    """Locator of notebook cell ``index`` (0-based, all cells) in the open notebook."""
+    return page.locator(f".jp-NotebookPanel:not(.lm-mod-hidden) "
+                        f".jp-Cell[data-windowed-list-index='{index}']")
+
+
+def shutdown_kernels(server: Server) -> None:
+    """Delete every session (and its kernel) on a JupyterLab server; never raises."""
+    try:
+        for s in server.api("GET", "api/sessions") or []:
+            server.api("DELETE", f"api/sessions/{s['id']}")
+    except Exception:  # noqa: BLE001
+        pass
+
+
+# --------------------------------------------------------------------------
+# Checking one widget exercise
+# --------------------------------------------------------------------------
+# A short fingerprint of everything a control change should redraw: the text
+# and image sources inside Output widgets and HTML widgets (feedback).
+_SIGNATURE_JS = """(root) => {
+  const parts = [];
+  root.querySelectorAll('.widget-output, .widget-html, .widget-htmlmath').forEach(el => {
+    parts.push(el.innerText);
+    el.querySelectorAll('img').forEach(i => parts.push(i.getAttribute('src') || ''));
+    el.querySelectorAll('svg').forEach(s => parts.push(s.outerHTML.length + ''));
+  });
+  const s = parts.join('\\u0001');
+  let h = 5381;
+  for (let i = 0; i < s.length; i++) { h = ((h << 5) + h + s.charCodeAt(i)) | 0; }
+  return h + ':' + s.length;
+}"""
+
+_PROBLEMS_JS = """(root) => {
+  const out = [];
+  root.querySelectorAll('.course-engine-error').forEach(e => {
+    const box = e.closest('.course-feedback') || e.parentElement;
+    out.push('engine error box: ' + (box ? box.innerText : '').slice(0, 300));
+  });
+  root.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]').forEach(e =>
+    out.push('stderr/traceback shown to the trainee: ' + e.innerText.slice(0, 400)));
+  const txt = root.innerText || '';
+  for (const bad of ['Error displaying widget', 'Failed to load view', 'Failed to create view',
+                     'model not found', 'Could not create']) {
+    if (txt.includes(bad)) out.push('widget front-end error: ' + bad);
+  }
+  return out;
+}"""
+
+_CONTROLS = {
+    # kind: CSS selector inside the exercise root
+    "slider": ".widget-slider:not(.mod-disabled)",
+    "dropdown": ".widget-dropdown select:not([disabled])",
+    "select": ".widget-select select:not([disabled])",
+    "text": ".widget-text input[type='text']:not([disabled]), "
+            ".widget-textarea textarea:not([disabled])",
+    "number": ".widget-text input[type='number']:not([disabled])",
+    "checkbox": ".widget-checkbox input[type='checkbox']:not([disabled])",
+    "radio": ".widget-radio-box",
+    "button": "button.jupyter-button:not(.widget-toggle-button):not([disabled])",
+}
+_ANY_CONTROL = ", ".join(_CONTROLS.values())
+
+
+@dataclass
+class ControlResult:
+    """One change made to one control and what came of it."""
+
+    kind: str
+    label: str
+    action: str
+    changed: bool
+    latency_s: float | None = None  # action -> output settled in its new state
+    detail: str = ""
+
+
+@dataclass
+class WidgetReport:
+    """Outcome of :func:`check_widget_exercise`; ``ok`` when ``problems`` is empty."""
+
+    name: str
+    controls: list[ControlResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    screenshots: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def latencies(self) -> list[float]:
+        return [c.latency_s for c in self.controls if c.latency_s is not None]
+
+    def summary(self) -> str:
+        lines = [f"widget exercise {self.name}: {'OK' if self.ok else 'FAILED'}"]
+        lines += [f"  PROBLEM: {p}" for p in self.problems]
+        for c in self.controls:
+            lat = f"{c.latency_s:.2f} s" if c.latency_s is not None else "-"
+            lines.append(f"  {c.kind:<8} {c.label[:30]:<30} {c.action:<22} "
+                         f"changed={c.changed} {lat} {c.detail}")
+        lines += [f"  screenshot: {p}" for p in self.screenshots]
+        return "\n".join(lines)
+
+
+def _label_of(control: Any) -> str:
+    try:
+        return control.evaluate("""el => {
+          const box = el.closest('.widget-inline-hbox, .widget-inline-vbox, .jupyter-widgets');
+          const lab = box ? box.querySelector('.widget-label') : null;
+          return (lab && lab.innerText.trim()) || el.innerText || el.getAttribute('title') || '';
+        }""").strip()[:40]
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def _signature(page: Any, root_handle: Any) -> str:
+    return page.evaluate(_SIGNATURE_JS, root_handle)
+
+
+def _wait_settled_change(page: Any, root_handle: Any, before: str, t0: float,
+                         timeout: float, quiet: float = 0.4) -> tuple[bool, float | None]:
+    """Wait until the signature differs from ``before`` and then stays put.
+
+    Returns (changed, seconds from ``t0`` to the last change seen).
+    """
+    deadline = t0 + timeout
+    current, last_change = before, None
+    while time.monotonic() < deadline:
+        sig = _signature(page, root_handle)
+        now = time.monotonic()
+        if sig != current:
+            current, last_change = sig, now
+        if last_change is not None and current != before and now - last_change >= quiet:
+            return True, last_change - t0
+        time.sleep(0.05)
+    if last_change is not None and current != before:
+        return True, last_change - t0
+    return False, None
+
+
+def _aria_value(handle: Any) -> float | None:
+    v = handle.get_attribute("aria-valuenow")
+    try:
+        return float(v) if v is not None else None
+    except ValueError:
+        return None
+
+
+def _slider_actions(page: Any, slider: Any) -> Iterable[tuple[str, Any]]:
+    """(action name, callable) pairs: keyboard first, then a mouse drag."""
+    handle = slider.locator(".noUi-handle").first
+
+    def keyboard() -> str:
+        now = _aria_value(handle)
+        hi = float(handle.get_attribute("aria-valuemax") or "inf")
+        vertical = handle.get_attribute("aria-orientation") == "vertical"
+        up = now is None or now < hi
+        key = ("ArrowUp" if up else "ArrowDown") if vertical else ("ArrowRight" if up else "ArrowLeft")
+        handle.focus()
+        page.keyboard.press(key)
+        after = _aria_value(handle)
+        return f"{key} {now}->{after}", after != now
+
+    def drag() -> str:
+        now = _aria_value(handle)
+        handle.scroll_into_view_if_needed()
+        hb = handle.bounding_box()
+        track = slider.locator(".noUi-base").first.bounding_box()
+        if not hb or not track:
+            return "drag: slider not visible", False
+        vertical = handle.get_attribute("aria-orientation") == "vertical"
+        cx, cy = hb["x"] + hb["width"] / 2, hb["y"] + hb["height"] / 2
+        if vertical:
+            frac = (cy - track["y"]) / max(track["height"], 1)
+            tx, ty = cx, track["y"] + track["height"] * (0.75 if frac < 0.5 else 0.25)
+        else:
+            frac = (cx - track["x"]) / max(track["width"], 1)
+            tx, ty = track["x"] + track["width"] * (0.75 if frac < 0.5 else 0.25), cy
+        page.mouse.move(cx, cy)
+        page.mouse.down()
+        page.mouse.move(tx, ty, steps=8)
+        page.mouse.up()
+        after = _aria_value(handle)
+        return f"drag {now}->{after}", after != now
+
+    return [("keyboard", keyboard), ("drag", drag)]
+
+
+def _dropdown_action(select: Any) -> tuple[str, Any]:
+    def choose() -> str:
+        info = select.evaluate("""s => ({cur: s.selectedIndex,
+            opts: [...s.options].map(o => ({v: o.value, d: o.disabled, t: o.text}))})""")
+        opts = info["opts"]
+        n = len(opts)
+        for step in range(1, n):
+            j = (info["cur"] + step) % n
+            if not opts[j]["d"]:
+                select.select_option(index=j)
+                return f"select {opts[j]['t'][:20]!r}", True
+        return "select: only one option", False
+    return ("select option", choose)
+
+
+def _text_action(page: Any, box: Any) -> tuple[str, Any]:
+    def type_() -> str:
+        current = box.input_value()
+        box.click()
+        try:
+            num = float(current.replace(",", "").replace("%", ""))
+        except ValueError:
+            num = None
+        if num is not None and current.strip():
+            new = f"{num + 1:g}"
+            box.press("ControlOrMeta+a")
+            box.press_sequentially(new, delay=20)
+        else:
+            box.press("End")
+            new = current + "测试"
+            box.press_sequentially("测试", delay=20)
+        box.press("Tab")  # commit (continuous_update=False widgets sync on blur)
+        return f"type {current[:15]!r}->{new[:15]!r}", None
+    return ("type", type_)
+
+
+def _number_action(box: Any) -> tuple[str, Any]:
+    def bump() -> str:
+        current = box.input_value()
+        box.focus()
+        box.press("ArrowUp")
+        if box.input_value() == current:  # at max: go down
+            box.press("ArrowDown")
+        after = box.input_value()
+        box.press("Tab")
+        return f"step {current}->{after}", after != current
+    return ("arrow key", bump)
+
+
+def _checkbox_action(box: Any) -> tuple[str, Any]:
+    return ("click", lambda: (box.click(), ("toggle", None))[1])
+
+
+def _radio_action(group: Any) -> tuple[str, Any]:
+    def pick() -> str:
+        radios = group.locator("input[type='radio']")
+        for i in range(radios.count()):
+            if not radios.nth(i).is_checked():
+                radios.nth(i).check()
+                return f"radio #{i}", True
+        return "radio: nothing to pick", False
+    return ("pick", pick)
+
+
+def _button_action(button: Any) -> tuple[str, Any]:
+    return ("click", lambda: (button.click(), ("click", None))[1])
+
+
+def screenshot(target: Any, path: Path) -> Path | None:
+    """Screenshot of a locator or page into ``path``; None (never raises) on failure."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        target.screenshot(path=str(path), timeout=15_000)
+        return path
+    except Exception:  # noqa: BLE001 - screenshots are evidence, not the test
+        return None
+
+
+def _shot_target(root: Any) -> Any:
+    """The cell's output area (controls + chart) if there is one, else the cell."""
+    out = root.locator(".jp-Cell-outputWrapper")
+    try:
+        return out.first if out.count() else root
+    except Exception:  # noqa: BLE001
+        return root
+
+
+def check_widget_exercise(page: Any, root: Any, name: str, artifacts: Path | None = ARTIFACTS_DIR,
+                          timeout: float = CHANGE_TIMEOUT,
+                          click_buttons: bool = True) -> WidgetReport:
+    """Change every control of one widget exercise and verify the output follows.
+
+    ``root`` is a Playwright locator of the exercise's DOM element (a notebook
+    cell). For each control: slider -> keyboard arrow, then mouse drag;
+    dropdown/select -> another option; text -> typing; number -> arrow key;
+    checkbox/radio -> click; buttons (e.g. "检查答案") last -> click. After each
+    change the output (Output widgets' images and text, HTML widgets) must
+    change within ``timeout`` seconds and show no error box, traceback or
+    warning. Screenshots ``<name>__before.png`` / ``__after.png`` go to
+    ``artifacts``. Never raises for a broken exercise: problems are collected
+    in the returned :class:`WidgetReport`.
+    """
+    report = WidgetReport(name)
+    try:
+        root.wait_for(state="attached", timeout=timeout * 1000)
+        root.scroll_into_view_if_needed(timeout=timeout * 1000)
+    except Exception as exc:  # noqa: BLE001
+        report.problems.append(f"exercise element not found: {exc.__class__.__name__}")
+        return report
+    try:
+        root.locator(_ANY_CONTROL).first.wait_for(state="visible", timeout=timeout * 1000)
+    except Exception:  # noqa: BLE001
+        report.problems.append(f"no widget controls rendered within {timeout:.0f} s "
+                               f"(cell shows: {root.inner_text()[:200]!r})")
+    root_handle = root.element_handle()
+    shot_target = _shot_target(root)
+    if artifacts is not None:
+        shot = screenshot(shot_target, artifacts / f"{name}__before.png")
+        if shot:
+            report.screenshots.append(shot)
+    if report.problems:
+        return report
+    problems = page.evaluate(_PROBLEMS_JS, root_handle)
+    report.problems += [f"before any change: {p}" for p in problems]
+
+    actions: list[tuple[str, str, Any, Any]] = []  # kind, action, element, fn
+    for kind, sel in _CONTROLS.items():
+        if kind == "button" and not click_buttons:
+            continue
+        loc = root.locator(sel)
+        for i in range(loc.count()):
+            el = loc.nth(i)
+            if not el.is_visible():
+                continue
+            if kind == "slider":
+                pairs = _slider_actions(page, el)
+            elif kind in ("dropdown", "select"):
+                pairs = [_dropdown_action(el)]
+            elif kind == "text":
+                pairs = [_text_action(page, el)]
+            elif kind == "number":
+                pairs = [_number_action(el)]
+            elif kind == "checkbox":
+                pairs = [_checkbox_action(el)]
+            elif kind == "radio":
+                pairs = [_radio_action(el)]
+            else:
+                pairs = [_button_action(el)]
+            for action, fn in pairs:
+                actions.append((kind, action, el, fn))
+    if not actions:
+        report.problems.append("no controls the suite knows how to change "
+                               "(slider, dropdown, text, number, checkbox, radio, button)")
+
+    for kind, action, el, fn in actions:
+        label = _label_of(el)
+        before = _signature(page, root_handle)
+        t0 = time.monotonic()
+        try:
+            detail, moved = fn()
+        except Exception as exc:  # noqa: BLE001 - a control the browser cannot operate
+            report.controls.append(ControlResult(kind, label, action, False, None,
+                                                 f"{type(exc).__name__}: {str(exc)[:120]}"))
+            report.problems.append(f"{kind} {label!r}: could not {action}: {exc.__class__.__name__}")
+            continue
+        if moved is False:
+            report.problems.append(f"{kind} {label!r}: {action} did not move the control ({detail})")
+        changed, latency = _wait_settled_change(page, root_handle, before, t0, timeout)
+        report.controls.append(ControlResult(kind, label, action, changed, latency, detail))
+        if not changed:
+            report.problems.append(f"{kind} {label!r}: output did not change within "
+                                   f"{timeout:.0f} s after {action} ({detail})")
+        for p in page.evaluate(_PROBLEMS_JS, root_handle):
+            msg = f"after {kind} {label!r} {action}: {p}"
+            if msg not in report.problems:
+                report.problems.append(msg)
+    if artifacts is not None:
+        shot = screenshot(shot_target, artifacts / f"{name}__after.png")
+        if shot:
+            report.screenshots.append(shot)
+    return report
+
+
+def feedback_boxes(page: Any, root: Any) -> list[dict]:
+    """The engine's feedback boxes inside ``root``: ``[{kind, text}]``.
+
+    ``kind`` is ``correct`` / ``incorrect`` / ``not_attempted`` / ``error`` ...
+    (from the ``course-<kind>`` class the engine puts on every box).
+    """
+    return page.evaluate("""(root) => [...root.querySelectorAll('.course-feedback')].map(b => ({
+        kind: [...b.classList].filter(c => c.startsWith('course-') && c !== 'course-feedback')
+              .map(c => c.slice(7))[0] || '',
+        text: b.innerText}))""", root.element_handle())
+
+
+def check_notebook_in_lab(page: Any, server: Server, relpath: str, local_path: Path,
+                          artifacts: Path | None = ARTIFACTS_DIR,
+                          prefix: str = "lab") -> list[WidgetReport]:
+    """Open a notebook in JupyterLab, run all cells, check every widget exercise.
+
+    ``local_path`` is the notebook file the server serves as ``relpath`` (its
+    ``widget-exercise`` cells are read from it). Returns one report per cell.
+    """
+    open_notebook(page, server, relpath)
+    run_all(page)
+    stem = Path(relpath).stem
+    return [check_widget_exercise(page, lab_cell(page, idx), f"{prefix}__{stem}__cell{idx}",
+                                  artifacts)
+            for idx in widget_cells(local_path)]
+
+
+def summarise(reports: Iterable[WidgetReport]) -> str:
+    """All reports' summaries, one block each."""
+    return "\n".join(r.summary() for r in reports)

@@ -1,0 +1,110 @@
+"""Fixtures of the browser suite: Chromium, a JupyterLab server, pages.
+
+Everything started here is stopped in ``finally`` blocks, also when a test
+fails: the browser (Playwright closes it and its temporary profile) and the
+server (process group SIGTERM, then SIGKILL of the group and of every kernel).
+Screenshots and server logs are kept in ``test-artifacts/browser/``.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import browserkit as bk  # noqa: E402
+import fixture_notebooks as fx  # noqa: E402
+
+DEMO_REL = "browser_demo/browser_demo.ipynb"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """``test-artifacts/browser/``, emptied of the previous run's files."""
+    d = bk.ARTIFACTS_DIR
+    if d.is_dir():
+        for p in d.iterdir():
+            if p.is_file() and p.suffix in {".png", ".log", ".txt"}:
+                p.unlink()
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    return bk.require_chromium()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    try:
+        b = bk.launch_browser(pw, chromium_path)
+        try:
+            yield b
+        finally:
+            b.close()
+    finally:
+        pw.stop()
+
+
+@pytest.fixture(scope="session")
+def lab_root(tmp_path_factory) -> Path:
+    """A throwaway copy of exercises/ plus the generated demo: what Lab serves.
+
+    Lab autosaves executed notebooks; working on a copy keeps the repository's
+    committed (clean) exercise notebooks untouched.
+    """
+    root = tmp_path_factory.mktemp("lab_root")
+    (root / "exercises").mkdir()
+    for nb in bk.discover_widget_notebooks(bk.EXERCISES_DIR):
+        shutil.copy2(nb, root / "exercises" / nb.name)
+    fx.write(fx.demo_notebook(), root / DEMO_REL)
+    return root
+
+
+@pytest.fixture(scope="session")
+def lab(lab_root, tmp_path_factory, artifacts):
+    """A running JupyterLab on a free loopback port with a throwaway token."""
+    work = tmp_path_factory.mktemp("lab_work")
+    server = bk.start_lab(lab_root, work)
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.copy2(server.log_path, artifacts / "jupyterlab-server.log")
+
+
+@pytest.fixture
+def page(browser, artifacts, request):
+    """A fresh browser context/page; a full-page screenshot is kept on failure."""
+    pg = bk.new_page(browser)
+    try:
+        yield pg
+    finally:
+        rep = getattr(request.node, "rep_call", None)
+        if rep is not None and rep.failed:
+            safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in request.node.name)
+            bk.screenshot(pg, artifacts / f"FAILED__{safe}__page.png")
+        pg.context.close()
+
+
+@pytest.fixture
+def lab_page(page, lab):
+    """A page on the lab server; every kernel is shut down afterwards."""
+    try:
+        yield page
+    finally:
+        bk.shutdown_kernels(lab)
