@@ -166,6 +166,7 @@ def rfm(
     customer_col: str = "customer_id",
     date_col: str = "txn_date",
     amount_col: str = "amount",
+    window_days: int | None = None,
 ) -> pd.DataFrame:
     """Recency, Frequency and Monetary per customer as of a cut-off date.
 
@@ -181,6 +182,9 @@ def rfm(
         Cut-off date (观察截止日).
     customer_col, date_col, amount_col : str
         Column names, for frames that use other names.
+    window_days : int, optional
+        Only use the last ``window_days`` days before ``as_of`` (e.g. 365 for
+        "交易频率/金额 in the last year"); default: all history before ``as_of``.
 
     Returns
     -------
@@ -220,6 +224,15 @@ def rfm(
     amounts = _as_number(transactions[amount_col], amount_col)
 
     keep = (dates < cutoff).to_numpy(dtype=bool, na_value=False)
+    if window_days is not None:
+        if isinstance(window_days, bool) or not isinstance(window_days, (int, np.integer)) or window_days <= 0:
+            raise _fail(
+                f"window_days 应该是正整数（天数），现在是 {window_days!r}。",
+                f"window_days must be a positive int (days), got {window_days!r}.",
+            )
+        keep = keep & (dates >= cutoff - pd.Timedelta(days=int(window_days))).to_numpy(
+            dtype=bool, na_value=False
+        )
     cust = transactions[customer_col].to_numpy()[keep]
     if isinstance(dates.dtype, pd.DatetimeTZDtype):
         dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
@@ -446,12 +459,15 @@ INFO_COLUMNS = (
 )
 
 
-def customer_view(bank, as_of, window_days: int = 90, active_only: bool = True) -> pd.DataFrame:
+def customer_view(
+    bank, as_of, window_days: int = 90, active_only: bool = True, rfm_window_days: int = 365
+) -> pd.DataFrame:
     """One row per customer joining the four data sources as of ``as_of``.
 
     - customer info (客户信息): age, gender, occupation, income, risk appetite, tenure;
-    - transactions (交易数据): ``recency_days``, ``frequency``, ``monetary`` from :func:`rfm`
-      (customers without any transaction get frequency 0, monetary 0 and recency = tenure);
+    - transactions (交易数据): ``recency_days`` (whole history), ``frequency`` and ``monetary``
+      (last ``rfm_window_days`` = 365 days) from :func:`rfm`; customers without a
+      transaction get frequency 0, monetary 0 and recency = tenure;
     - accounts (账户数据) and holdings: accounts, balance and its trend, product usage;
     - interactions (互动数据): app minutes, web visits, call-centre messages.
 
@@ -473,8 +489,11 @@ def customer_view(bank, as_of, window_days: int = 90, active_only: bool = True) 
     view["tenure_days"] = (cutoff - pd.to_datetime(view["open_date"])).dt.days
     view = view.drop(columns=["open_date"])
 
-    r = rfm(bank.transactions, cutoff)
-    view = view.join(r, how="left")
+    # recency from the whole history, frequency and monetary from the last year
+    r_all = rfm(bank.transactions, cutoff)
+    r_year = rfm(bank.transactions, cutoff, window_days=rfm_window_days)
+    view = view.join(r_all[["recency_days"]], how="left")
+    view = view.join(r_year[["frequency", "monetary"]], how="left")
     view["frequency"] = view["frequency"].fillna(0).astype("int64")
     view["monetary"] = view["monetary"].fillna(0.0)
     view["recency_days"] = view["recency_days"].fillna(view["tenure_days"]).astype("int64")

@@ -1,0 +1,122 @@
+"""Hidden "true" campaign response rates of the synthetic bank (instructor material).
+
+The campaign simulator (:mod:`course_utils.campaign`) draws responses from these
+numbers; trainees only see the simulated outcomes and must discover what works by
+experimenting and by reading their segment profiles. The rationale of every number
+is in docs/INSTRUCTOR_NOTES_L2.md.
+
+Model, for a segment ``s``, product category ``p``, channel ``c`` and offer ``o``::
+
+    rate = min(BASE_RATE[s][p] * CHANNEL_EFFECT[s][c] * OFFER_EFFECT[o][p], MAX_RATE)
+
+``rate`` is the *incremental* response (customers who take the product because of
+the campaign). Each responder brings ``REVENUE_PER_RESPONSE[p] * SEGMENT_VALUE[s]``
+CNY of first-year margin and costs ``OFFER_COST[o]`` CNY (the coupon, the waived fee).
+Each contact costs ``CHANNEL_COST[c]`` CNY and every segment campaign has a fixed
+set-up cost ``CHANNEL_SETUP_COST[c]`` (content, scripts, scheduling).
+
+Numbers are loosely inspired by public industry ranges (SMS response well under 1%,
+relationship-manager visits an order of magnitude higher) and chosen so that the
+lessons of Lecture 2 hold: expensive channels pay only on valuable segments,
+dormant segments barely read APP pushes, tiny budgets on tiny segments do not cover
+set-up costs, and targeting 一般挽留客户 with calls or visits loses money.
+"""
+from __future__ import annotations
+
+SEGMENTS = (
+    "重要价值客户",
+    "重要发展客户",
+    "重要保持客户",
+    "重要挽留客户",
+    "一般价值客户",
+    "一般发展客户",
+    "一般保持客户",
+    "一般挽留客户",
+)
+PRODUCTS = ("理财", "基金", "保险", "贷款", "存款", "信用卡")
+CHANNELS = ("APP推送", "短信", "电话外呼", "客户经理面访")
+OFFERS = ("无优惠", "积分礼品", "手续费减免", "加息券")
+
+#: Cost per contact, CNY.
+CHANNEL_COST = {"APP推送": 0.02, "短信": 0.10, "电话外呼": 6.0, "客户经理面访": 150.0}
+#: Fixed cost of running one segment campaign on a channel, CNY.
+CHANNEL_SETUP_COST = {"APP推送": 500.0, "短信": 500.0, "电话外呼": 3000.0, "客户经理面访": 5000.0}
+
+#: Incremental response rate of a plain APP push without offer, per segment x product.
+BASE_RATE = {
+    #               理财    基金    保险    贷款    存款    信用卡
+    "重要价值客户": {"理财": 0.040, "基金": 0.030, "保险": 0.015, "贷款": 0.008, "存款": 0.030, "信用卡": 0.010},
+    "重要发展客户": {"理财": 0.025, "基金": 0.030, "保险": 0.012, "贷款": 0.010, "存款": 0.020, "信用卡": 0.025},
+    "重要保持客户": {"理财": 0.020, "基金": 0.015, "保险": 0.010, "贷款": 0.006, "存款": 0.030, "信用卡": 0.008},
+    "重要挽留客户": {"理财": 0.015, "基金": 0.008, "保险": 0.006, "贷款": 0.004, "存款": 0.025, "信用卡": 0.004},
+    "一般价值客户": {"理财": 0.012, "基金": 0.020, "保险": 0.008, "贷款": 0.012, "存款": 0.010, "信用卡": 0.025},
+    "一般发展客户": {"理财": 0.006, "基金": 0.010, "保险": 0.005, "贷款": 0.008, "存款": 0.008, "信用卡": 0.020},
+    "一般保持客户": {"理财": 0.005, "基金": 0.006, "保险": 0.004, "贷款": 0.006, "存款": 0.008, "信用卡": 0.010},
+    "一般挽留客户": {"理财": 0.002, "基金": 0.002, "保险": 0.001, "贷款": 0.003, "存款": 0.003, "信用卡": 0.003},
+}
+
+#: Multiplier of each channel per segment (reach x persuasion). Dormant segments
+#: (低 R) rarely open the APP; valuable ones respond to a personal contact.
+CHANNEL_EFFECT = {
+    "重要价值客户": {"APP推送": 1.0, "短信": 0.6, "电话外呼": 2.5, "客户经理面访": 6.0},
+    "重要发展客户": {"APP推送": 1.0, "短信": 0.6, "电话外呼": 2.5, "客户经理面访": 5.0},
+    "重要保持客户": {"APP推送": 0.6, "短信": 0.8, "电话外呼": 3.0, "客户经理面访": 5.0},
+    "重要挽留客户": {"APP推送": 0.3, "短信": 0.8, "电话外呼": 3.0, "客户经理面访": 6.0},
+    "一般价值客户": {"APP推送": 1.0, "短信": 0.6, "电话外呼": 1.5, "客户经理面访": 2.0},
+    "一般发展客户": {"APP推送": 1.0, "短信": 0.7, "电话外呼": 1.2, "客户经理面访": 1.5},
+    "一般保持客户": {"APP推送": 0.5, "短信": 0.8, "电话外呼": 1.3, "客户经理面访": 1.5},
+    "一般挽留客户": {"APP推送": 0.2, "短信": 0.8, "电话外呼": 1.2, "客户经理面访": 1.5},
+}
+
+#: Multiplier of each offer per product category.
+OFFER_EFFECT = {
+    "无优惠": {p: 1.0 for p in PRODUCTS},
+    "积分礼品": {"理财": 1.15, "基金": 1.15, "保险": 1.2, "贷款": 1.1, "存款": 1.2, "信用卡": 1.5},
+    "手续费减免": {"理财": 1.1, "基金": 1.6, "保险": 1.0, "贷款": 1.5, "存款": 1.0, "信用卡": 1.3},
+    "加息券": {"理财": 1.7, "基金": 1.1, "保险": 1.0, "贷款": 1.0, "存款": 1.8, "信用卡": 1.0},
+}
+#: Cost of the offer per responder, CNY.
+OFFER_COST = {"无优惠": 0.0, "积分礼品": 30.0, "手续费减免": 60.0, "加息券": 120.0}
+
+#: First-year margin per responder for an average customer, CNY.
+REVENUE_PER_RESPONSE = {"理财": 600.0, "基金": 500.0, "保险": 800.0, "贷款": 1500.0, "存款": 250.0, "信用卡": 300.0}
+#: Value multiplier of a responder by segment (money they bring relative to average).
+SEGMENT_VALUE = {
+    "重要价值客户": 3.0,
+    "重要发展客户": 2.5,
+    "重要保持客户": 2.5,
+    "重要挽留客户": 2.0,
+    "一般价值客户": 1.0,
+    "一般发展客户": 0.8,
+    "一般保持客户": 0.8,
+    "一般挽留客户": 0.5,
+}
+
+#: No campaign converts more than this share of the contacted customers.
+MAX_RATE = 0.6
+
+#: (segment, channel) pairs that count as "wrong targeting" in the exercise check:
+#: expensive personal channels on low-value, inactive customers.
+WRONG_TARGETS = frozenset(
+    {
+        ("一般挽留客户", "电话外呼"),
+        ("一般挽留客户", "客户经理面访"),
+        ("一般保持客户", "客户经理面访"),
+        ("一般发展客户", "客户经理面访"),
+    }
+)
+
+
+def true_rate(segment: str, product: str, channel: str, offer: str) -> float:
+    """The hidden incremental response rate (0-1) of one campaign cell.
+
+    >>> round(true_rate("重要价值客户", "理财", "APP推送", "无优惠"), 3)
+    0.04
+    """
+    r = BASE_RATE[segment][product] * CHANNEL_EFFECT[segment][channel] * OFFER_EFFECT[offer][product]
+    return min(r, MAX_RATE)
+
+
+def value_per_response(segment: str, product: str) -> float:
+    """First-year margin (CNY) of one responder of ``segment`` taking ``product``."""
+    return REVENUE_PER_RESPONSE[product] * SEGMENT_VALUE[segment]
