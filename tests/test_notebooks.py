@@ -245,3 +245,27 @@ def test_papermill_runs(path, size, tmp_path):
     assert injected and f"N_CUSTOMERS = {n}" in "".join(injected[0]["source"])
     errors = widget_errors(out)
     assert not errors, f"{rel(path)}: a widget render failed:\n{errors[0]}"
+
+
+def test_sanitize_file_masks_what_varies_and_keeps_content():
+    from nbval.plugin import get_sanitize_patterns  # nbval's own parser
+
+    text = SANITIZE.read_text(encoding="utf-8")
+    rules = [(re.compile(rx), rep) for rx, rep in get_sanitize_patterns(text)]
+    assert len(rules) == text.count("\n[") + text.startswith("["), \
+        "every section must be a `regex: ` line followed by a `replace: ` line"
+
+    def clean(text: str) -> str:
+        for rx, rep in rules:
+            text = rx.sub(rep, text)
+        return text
+
+    assert clean("<Figure at 0x7f3a2b1c9d90>") == clean("<Figure at 0x7f00deadbeef>")
+    assert clean("saved to /tmp/tmpab12cd/x.png") == clean("saved to /tmp/tmpzz99/x.png")
+    assert clean("耗时 0.123 s") == clean("耗时 0.456 s")
+    assert clean("Loading model cost 0.61 seconds.\n流失率 20%") == "流失率 20%"
+    assert clean("  40%|████      | 4/10 [00:01<00:02,  3.1it/s]\n") == ""
+    assert clean("| 2021 | 15.0% |") == "| 2021 | 15.0% |"  # tables are not progress bars
+    # real content still differs after sanitising
+    assert clean("流失率 15.0%") != clean("流失率 18.0%")
+    assert clean("客户数 5,000") != clean("客户数 800")
