@@ -269,3 +269,30 @@ def test_sanitize_file_masks_what_varies_and_keeps_content():
     # real content still differs after sanitising
     assert clean("流失率 15.0%") != clean("流失率 18.0%")
     assert clean("客户数 5,000") != clean("客户数 800")
+
+
+@pytest.mark.notebooks
+def test_papermill_scan_finds_a_swallowed_widget_error(tmp_path):
+    """papermill passes when a widget callback fails without failing the cell; the scan does not."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("SEED = 1\nN_CUSTOMERS = 10", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "import ipywidgets as W\n"
+            "from course_utils.exercises.widgets import WidgetExercise\n"
+            "def render(v):\n"
+            "    if v['a'] < 0:\n"
+            "        raise ValueError('negative')\n"
+            "    return f\"<b>{v['a']}</b>\"\n"
+            "app = WidgetExercise({'a': W.IntSlider(value=1, min=-5)}, render, name='scan.demo')\n"
+            "app", metadata={"tags": sorted(WIDGET_TAGS)}),
+        nbformat.v4.new_code_cell(
+            "try:\n    app.controls['a'].value = -1   # like a callback from the browser\n"
+            "except ValueError:\n    pass"),
+    ])
+    nb.metadata["kernelspec"] = dict(nbbuild.KERNELSPEC)
+    src, out = tmp_path / "scan.ipynb", tmp_path / "scan_out.ipynb"
+    nbformat.write(nb, src)
+    rc, log = papermill_run(src, out, seed=1, n=10, timeout=240)
+    assert rc == 0, log[-3000:]
+    errors = widget_errors(out)
+    assert errors and "图表没能更新" in errors[0]
