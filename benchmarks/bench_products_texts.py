@@ -1,12 +1,16 @@
-"""Benchmark of H1b's generators: holdings, messages, outbound calls, survey, CF.
+"""Benchmark of the holdings/texts generators and the recommenders.
 
-Usage: python benchmarks/bench_products_texts.py [N_CUSTOMERS ...]
-(default 100000 1000000).  Uses the stand-in customer frame of the tests,
-prints wall time per function and peak RSS of this process.  Figures only;
-no assertion (speed is not a test).
+Usage: ``.venv/bin/python benchmarks/bench_products_texts.py [N_CUSTOMERS ...]``
+(default ``100000 1000000``).  Uses the stand-in customer frame of the tests
+(tests/_standin_customers.py), times each function once and records peak
+RSS of this process; writes ``benchmarks/results/products_texts.md``.
+Figures only: speed is not a test.  Goal (from the generator brief):
+make_holdings for 1,000,000 customers in about 30 s.
 """
 from __future__ import annotations
 
+import os
+import platform
 import resource
 import sys
 import time
@@ -14,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
 from _standin_customers import standin_customers  # noqa: E402
 
 from course_utils.datagen.products import make_holdings, make_products  # noqa: E402
@@ -22,26 +27,56 @@ from course_utils.datagen.texts import make_messages, make_outbound_calls, make_
 from course_utils.recommend import item_based_cf, popularity_baseline, time_split  # noqa: E402
 
 
-def run(n: int) -> None:
+def run(n: int) -> list[tuple[str, str, float]]:
     cust = standin_customers(n, 7)
     rng = np.random.default_rng(7)
-    silent = cust.customer_id[cust.churn_date == ""].iloc[:: 12]
-    t = {}
-    s = time.perf_counter(); prods = make_products(rng); t["make_products"] = time.perf_counter() - s
-    s = time.perf_counter(); hold = make_holdings(cust, prods, rng); t["make_holdings"] = time.perf_counter() - s
-    s = time.perf_counter(); msg = make_messages(cust, rng); t["make_messages"] = time.perf_counter() - s
-    s = time.perf_counter(); oc = make_outbound_calls(cust, silent, rng); t["make_outbound_calls"] = time.perf_counter() - s
-    s = time.perf_counter(); sv = make_survey(cust, rng); t["make_survey"] = time.perf_counter() - s
-    s = time.perf_counter()
-    train, _ = time_split(hold, "2023-07-01"); item_based_cf(train, 5); popularity_baseline(train, 5)
-    t["time_split+cf+popularity"] = time.perf_counter() - s
+    silent = cust.customer_id[cust.churn_date == ""].iloc[::12]
+    rows = []
+
+    def timed(label, fn):
+        s = time.perf_counter()
+        out = fn()
+        dt = time.perf_counter() - s
+        size = f"{len(out):,} rows" if hasattr(out, "columns") else ""
+        rows.append((label, size, dt))
+        print(f"n={n:,} {label:<34s} {dt:7.2f} s  {size}", flush=True)
+        return out
+
+    prods = timed("make_products", lambda: make_products(rng))
+    hold = timed("make_holdings", lambda: make_holdings(cust, prods, rng))
+    timed("make_messages", lambda: make_messages(cust, rng))
+    timed("make_outbound_calls (1 in 12 active)", lambda: make_outbound_calls(cust, silent, rng))
+    timed("make_survey", lambda: make_survey(cust, rng))
+    train, _ = timed("time_split 2023-07-01 (train rows)", lambda: time_split(hold, "2023-07-01"))
+    timed("item_based_cf k=5", lambda: item_based_cf(train, 5))
+    timed("popularity_baseline k=5", lambda: popularity_baseline(train, 5))
+    return rows
+
+
+def main(sizes: list[int]) -> None:
+    lines = [
+        "# Holdings, texts and recommender benchmark",
+        "",
+        f"Command: `.venv/bin/python benchmarks/bench_products_texts.py {' '.join(map(str, sizes))}`",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs (shared with other jobs), "
+        f"Python {platform.python_version()}, numpy {np.__version__}.",
+        "Input: the tests' stand-in customers (same columns as the real generator's).",
+        "",
+        "| customers | step | output | wall time (s) |",
+        "|---:|---|---:|---:|",
+    ]
+    for n in sizes:
+        for label, size, dt in run(n):
+            lines.append(f"| {n:,} | {label} | {size} | {dt:.2f} |")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"n={n:,}: holdings {len(hold):,} rows, messages {len(msg):,}, calls {len(oc):,}, survey {len(sv):,}")
-    for k, v in t.items():
-        print(f"  {k:<26s} {v:6.2f} s")
-    print(f"  peak RSS so far            {rss:6.0f} MB")
+    lines += ["", f"Peak RSS of the whole run: {rss:,.0f} MB; 1-min load average at the end: "
+              f"{os.getloadavg()[0]:.1f}. Goal: make_holdings ≤ ~30 s for 1,000,000 customers."]
+    out = ROOT / "benchmarks" / "results" / "products_texts.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(out.read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":
-    for arg in sys.argv[1:] or ["100000", "1000000"]:
-        run(int(arg))
+    main([int(a) for a in sys.argv[1:]] or [100_000, 1_000_000])

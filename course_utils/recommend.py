@@ -71,25 +71,43 @@ def time_split(holdings: pd.DataFrame, cutoff) -> tuple[pd.DataFrame, pd.DataFra
     (['a', 'c'], [['a', 'P2']])
     """
     _check_columns(holdings, ["customer_id", "product_id", "start_date"], "holdings")
-    start = pd.to_datetime(holdings["start_date"], errors="coerce")
-    cut = pd.Timestamp(cutoff)
-    train = holdings[start < cut]
-    later = holdings[start >= cut]
-    later = later[later["customer_id"].isin(train["customer_id"])]
-    seen = pd.MultiIndex.from_frame(train[["customer_id", "product_id"]])
-    pairs = pd.MultiIndex.from_frame(later[["customer_id", "product_id"]])
-    test = later[~pairs.isin(seen)].drop_duplicates(["customer_id", "product_id"])
+    try:
+        cut = pd.Timestamp(cutoff)
+    except (TypeError, ValueError):
+        raise ValueError(f"cutoff 应该是日期，例如 '2023-07-01'，收到 {cutoff!r}。") from None
+    start = holdings["start_date"]
+    if not pd.api.types.is_datetime64_any_dtype(start):
+        codes, uniq = pd.factorize(start)  # parse each distinct date once
+        parsed = pd.to_datetime(pd.Series(uniq, dtype=object), errors="coerce").to_numpy()
+        start = pd.Series(np.append(parsed, np.datetime64("NaT"))[codes], index=holdings.index)
+    is_train = (start < cut).to_numpy()
+    is_later = (start >= cut).to_numpy()
+    c_codes, _ = pd.factorize(holdings["customer_id"])
+    p_codes, p_uniq = pd.factorize(holdings["product_id"])
+    key = c_codes.astype(np.int64) * (len(p_uniq) + 1) + p_codes
+    in_train_cust = np.isin(c_codes, np.unique(c_codes[is_train]))
+    new_pair = ~np.isin(key, key[is_train])
+    test_mask = is_later & in_train_cust & new_pair
+    first = np.zeros(len(key), dtype=bool)
+    idx = np.flatnonzero(test_mask)
+    _, keep = np.unique(key[idx], return_index=True)
+    first[idx[np.sort(keep)]] = True  # one row per (customer, product)
+    train = holdings[is_train]
+    test = holdings[first]
     return train.reset_index(drop=True), test.reset_index(drop=True)
 
 
 def _matrix(holdings: pd.DataFrame) -> tuple[np.ndarray, pd.Index, pd.Index]:
     """Binary customer x product matrix (float32) with its row/column labels."""
-    pairs = holdings[["customer_id", "product_id"]].drop_duplicates()
-    users = pd.Index(pd.unique(pairs["customer_id"]))
-    items = pd.Index(np.sort(pd.unique(pairs["product_id"])))
-    x = np.zeros((len(users), len(items)), dtype=np.float32)
-    x[users.get_indexer(pairs["customer_id"]), items.get_indexer(pairs["product_id"])] = 1.0
-    return x, users, items
+    holdings = holdings.dropna(subset=["customer_id", "product_id"])
+    u_codes, u_uniq = pd.factorize(holdings["customer_id"])
+    p_codes, p_uniq = pd.factorize(holdings["product_id"])
+    order = np.argsort(np.asarray(p_uniq, dtype=object).astype(str), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    x = np.zeros((len(u_uniq), len(p_uniq)), dtype=np.float32)
+    x[u_codes, rank[p_codes]] = 1.0
+    return x, pd.Index(u_uniq), pd.Index(np.asarray(p_uniq, dtype=object)[order])
 
 
 def item_similarity(holdings: pd.DataFrame, method: str = "cosine") -> pd.DataFrame:
@@ -106,7 +124,11 @@ def item_similarity(holdings: pd.DataFrame, method: str = "cosine") -> pd.DataFr
     """
     _check_columns(holdings, ["customer_id", "product_id"], "holdings")
     x, _, items = _matrix(holdings)
-    co = x.T.astype(np.float64) @ x
+    return pd.DataFrame(_similarity(x, method), index=items, columns=items)
+
+
+def _similarity(x: np.ndarray, method: str) -> np.ndarray:
+    co = (x.T @ x).astype(np.float64)  # float32 counts are exact below 2**24
     cnt = np.diag(co).copy()
     if method == "cosine":
         denom = np.sqrt(np.outer(cnt, cnt))
@@ -117,7 +139,7 @@ def item_similarity(holdings: pd.DataFrame, method: str = "cosine") -> pd.DataFr
     with np.errstate(divide="ignore", invalid="ignore"):
         sim = np.where(denom > 0, co / denom, 0.0)
     np.fill_diagonal(sim, 0.0)
-    return pd.DataFrame(sim, index=items, columns=items)
+    return sim
 
 
 def _top_k(scores: np.ndarray, held: np.ndarray, users: pd.Index, items: pd.Index, k: int) -> pd.DataFrame:
@@ -179,7 +201,7 @@ def item_based_cf(
 
 
 def _cf_scores(holdings_train, x, items, method, neighbours) -> np.ndarray:
-    sim = item_similarity(holdings_train, method=method).loc[items, items].to_numpy()
+    sim = _similarity(x, method)
     if neighbours is not None and neighbours < len(items) - 1:
         # keep, for each candidate product, its `neighbours` most similar products
         thresh = -np.sort(-sim, axis=0)[neighbours - 1]

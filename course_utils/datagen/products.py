@@ -137,6 +137,7 @@ _CAT_WEIGHT = np.array(
     ]
 )
 _SIGNATURE_BOOST = 1.6
+_RISK_NUM = {f"R{i}": i for i in range(1, 6)}
 _LATE_LAUNCH = ("2023-07-01", "2024-03-31")
 _EARLY_LAUNCH = ("2021-01-01", "2022-12-31")
 
@@ -146,7 +147,9 @@ def _day(s: str) -> int:
 
 
 def _iso(days: np.ndarray) -> np.ndarray:
-    return np.datetime_as_string(np.asarray(days, dtype="int64").astype("datetime64[D]"), unit="D")
+    """Day numbers -> ISO strings (formatting each distinct day once)."""
+    uniq, inv = np.unique(np.asarray(days, dtype="int64"), return_inverse=True)
+    return np.datetime_as_string(uniq.astype("datetime64[D]"), unit="D")[inv.reshape(-1)]
 
 
 def make_products(rng: np.random.Generator) -> pd.DataFrame:
@@ -207,9 +210,11 @@ def _affinity(products: pd.DataFrame) -> np.ndarray:
 
 
 def _to_days(col: pd.Series, fill: int) -> np.ndarray:
-    d = pd.to_datetime(col.replace("", np.nan), errors="coerce")
-    out = d.to_numpy(dtype="datetime64[D]").astype("int64")
-    return np.where(d.isna().to_numpy(), fill, out)
+    """ISO strings / datetimes -> day numbers; empty or invalid -> ``fill``."""
+    codes, uniq = pd.factorize(col, use_na_sentinel=True)
+    d = pd.to_datetime(pd.Series(uniq, dtype=object).replace("", np.nan), errors="coerce")
+    days = np.where(d.isna().to_numpy(), fill, d.to_numpy(dtype="datetime64[D]").astype("int64"))
+    return np.where(codes < 0, fill, days[np.maximum(codes, 0)] if len(days) else fill)
 
 
 def make_holdings(
@@ -246,6 +251,7 @@ def make_holdings(
     p_risk = products["risk_level"].str[1].astype(int).to_numpy()
     p_cat = products["category"].to_numpy()
     p_min = products["min_amount"].to_numpy(dtype=float)
+    log_min = np.log(np.maximum(p_min, 1.0))
     aff = _affinity(products)
     n_prod = len(products)
 
@@ -267,9 +273,7 @@ def make_holdings(
         age = np.clip(pd.to_numeric(c["age"], errors="coerce").fillna(40).to_numpy(float), 18, 90)
         inc_raw = pd.to_numeric(c["monthly_income"], errors="coerce").to_numpy(float)
         inc = np.where(np.isfinite(inc_raw) & (inc_raw > 0), inc_raw, 8000.0)
-        risk = (
-            c["risk_appetite"].astype(str).str.extract(r"(\d)")[0].astype(float).fillna(2).to_numpy()
-        )
+        risk = c["risk_appetite"].map(_RISK_NUM).astype(float).fillna(2.0).to_numpy()
         open_d = np.maximum(_to_days(c["open_date"], w_start), w_start)
         end_d = np.minimum(_to_days(c["churn_date"], w_end), w_end)
 
@@ -281,7 +285,7 @@ def make_holdings(
         z_inc = np.clip(np.log(inc / 8000.0), -2, 3)[:, None]
         w = w + z_inc * (0.5 * is_wealth + 0.2 * is_ins - 0.2 * is_card)
         # minimum amount far above two years of income -> unlikely
-        reach = np.log(np.maximum(p_min[None, :], 1.0) / (24 * inc[:, None]))
+        reach = log_min[None, :] - np.log(24 * inc)[:, None]
         w = w - 1.5 * np.clip(reach, 0, None)
         gap = p_risk[None, :] - risk[:, None]
         w = w - 1.5 * (gap == 1)
@@ -321,23 +325,18 @@ def make_holdings(
         amount = np.round(amount, -2)
         amount = np.round(np.maximum(amount, 100.0), 2)
 
-        parts.append(
-            pd.DataFrame(
-                {
-                    "customer_id": c["customer_id"].to_numpy()[rows],
-                    "product_id": products["product_id"].to_numpy()[prod],
-                    "_start": start,
-                    "amount": amount,
-                }
-            )
-        )
-    if parts:
-        out = pd.concat(parts, ignore_index=True)
-    else:
-        out = pd.DataFrame({"customer_id": [], "product_id": [], "_start": np.array([], "int64"), "amount": []})
-    # keep the customers' order, then chronological within a customer
-    cust_pos = pd.Series(np.arange(len(customers)), index=customers["customer_id"].to_numpy())
-    out["_pos"] = cust_pos.reindex(out["customer_id"].to_numpy()).to_numpy()
-    out = out.sort_values(["_pos", "_start", "product_id"], kind="stable").reset_index(drop=True)
-    out["start_date"] = _iso(out["_start"].to_numpy())
-    return out[["customer_id", "product_id", "start_date", "amount"]]
+        # customers' order, then chronological (then catalogue order) within a customer
+        o = np.lexsort((prod, start, rows))
+        parts.append((s + rows[o], prod[o], start[o], amount[o]))
+    row = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, np.int64)
+    prod = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, np.int64)
+    start = np.concatenate([p[2] for p in parts]) if parts else np.empty(0, np.int64)
+    amount = np.concatenate([p[3] for p in parts]) if parts else np.empty(0, float)
+    return pd.DataFrame(
+        {
+            "customer_id": customers["customer_id"].to_numpy()[row],
+            "product_id": products["product_id"].to_numpy()[prod],
+            "start_date": _iso(start),
+            "amount": amount,
+        }
+    )

@@ -11,7 +11,12 @@ Public functions, called by the orchestrator (``bank.py``):
 
 All texts are built from templates with slot filling (product names,
 amounts, days, card tails) and random polite prefixes/suffixes, fully
-vectorised per template.  Every name and number is invented.
+vectorised per template.  About half of the non-neutral messages of the
+intents 投诉/其他/理财收益咨询 are instead *composed* from an aspect
+(服务态度, 等待时间, 手续费, APP, 理财收益) and an evaluation -- plain ("很好",
+"太高了") or negated ("并不差", "不是很好"), half of each -- either as one
+clause or as a mixed pair "A…，但是B…" whose two clauses disagree.  Every
+name and number is invented.
 
 Labelling rules (also in ``datasets/README.md``)
 ------------------------------------------------
@@ -274,6 +279,8 @@ _INTENT_GIVEN_SENT = np.array(
     ]
 )
 _QUESTION = re.compile(r"吗|多少|哪|(?<!好)几|什么|怎么|多久|能不能|可以再|是不是|能撤回|教一下")
+_TPL_QUESTION = _TPL.text.str.contains(_QUESTION).to_numpy(dtype=bool)
+_TPL_ENDS = _TPL.text.str[-1].isin(["！", "？", "。"]).to_numpy(dtype=bool)
 _PREFIX_ANY = np.array(["", "", "", "你好，", "您好，", "喂，"])
 _PREFIX_Q = np.array(["", "", "你好，", "您好，", "请问", "麻烦问一下，"])
 _SUFFIX_Q = np.array(["", "", "？", "？", "，谢谢"])
@@ -330,21 +337,22 @@ def _render(template: str, m: int, rng: np.random.Generator) -> np.ndarray:
     return out
 
 
-def _decorate(text: np.ndarray, sent: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _decorate(
+    text: np.ndarray, sent: np.ndarray, question: np.ndarray, ends: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Random polite prefix / end punctuation (no sentiment content).
 
     Questions get question prefixes ("请问") and "？"; statements "。" or
-    "，谢谢"; negative statements may end with "！".
+    "，谢谢"; negative statements may end with "！".  ``ends``: the text
+    already ends with punctuation (no suffix then).
     """
     m = len(text)
-    question = np.array([bool(_QUESTION.search(t)) for t in text])
     u1, u2 = rng.random(m), rng.random(m)
     pick = lambda arr, u: arr[(u * len(arr)).astype(int)]  # noqa: E731
     pre = np.where(question, pick(_PREFIX_Q, u1), pick(_PREFIX_ANY, u1)).astype(object)
     suf = np.where(
         question, pick(_SUFFIX_Q, u2), np.where(sent == "负面", pick(_SUFFIX_NEG, u2), pick(_SUFFIX_S, u2))
     ).astype(object)
-    ends = np.array([t[-1:] in ("！", "？", "。") for t in text])
     suf = np.where(ends, "", suf)
     return pre + text + suf
 
@@ -428,11 +436,14 @@ def make_messages(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
     # intent | sentiment
     cum = np.cumsum(_INTENT_GIVEN_SENT / _INTENT_GIVEN_SENT.sum(1, keepdims=True), axis=1)
     intent_i = (rng.random(m)[:, None] > cum[sent_i]).sum(axis=1).clip(0, len(INTENTS) - 1)
-    # churners' last message follows their reason
-    r = reason[owner]
+    # churners' last message follows their reason (patterns matched once per distinct reason)
+    r_codes, r_uniq = pd.factorize(pd.Series(reason, dtype=object))
+    r_uniq = pd.Series(r_uniq, dtype=object).astype(str)
+    r = r_codes[owner]
     follow = near & (rng.random(m) < 0.6)
     for pat, it in (("费", 3), ("服务", 3), ("收益|利率", 1), ("竞争|优惠", 2), ("搬|迁|工作", 6)):
-        hit = follow & pd.Series(r).str.contains(pat, regex=True).to_numpy()
+        match = np.append(r_uniq.str.contains(pat, regex=True).to_numpy(dtype=bool), False)
+        hit = follow & match[r]  # code -1 (missing) -> the appended False
         intent_i = np.where(hit, it, intent_i)
         follow &= ~hit
     intent_i = np.where(near & (sent_i == 2) & (rng.random(m) < 0.25), 6, intent_i)
@@ -456,7 +467,9 @@ def make_messages(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
         intent = intent.copy()
         intent[comp] = cint
         emotion[comp] = np.where(sent[comp] == "负面", "抱怨", "无")
-    text = _decorate(text, sent, rng)
+    question = _TPL_QUESTION[tpl] & ~comp
+    ends = _TPL_ENDS[tpl] & ~comp
+    text = _decorate(text, sent, question, ends, rng)
 
     # channel: older customers phone more
     p_phone = np.clip(0.15 + 0.01 * (age[owner] - 30), 0.1, 0.7)
@@ -618,12 +631,14 @@ def make_survey(
     overall = np.clip(np.round(_num(c, "satisfaction", 75.0)), 0, 100)
     lo, hi = _life(c)
     date = np.maximum(hi - rng.integers(0, 91, m), lo)
-    reason = c["churn_reason"].fillna("").astype(str) if "churn_reason" in c else pd.Series([""] * m)
+    reason = c["churn_reason"] if "churn_reason" in c else pd.Series([""] * m)
+    r_codes, r_uniq = pd.factorize(pd.Series(reason.to_numpy(), dtype=object))
+    r_uniq = pd.Series(r_uniq, dtype=object).astype(str)
     cols = list(SURVEY_DIMENSIONS)
     wts = np.array([SURVEY_DIMENSIONS[k][1] for k in cols])
     dev = rng.normal(0, 9, (m, len(cols)))
     for j, pat in ((3, "费"), (2, "收益|利率"), (0, "服务")):
-        hit = reason.str.contains(pat, regex=True).to_numpy()
+        hit = np.append(r_uniq.str.contains(pat, regex=True).to_numpy(dtype=bool), False)[r_codes]
         dev[hit, j] -= 18
     dev -= (dev @ wts)[:, None]  # weighted mean of deviations = 0
     scores = np.clip(np.round(overall[:, None] + dev + rng.normal(0, 2.5, (m, len(cols)))), 0, 100).astype(int)
@@ -631,8 +646,8 @@ def make_survey(
     best = np.argmax(scores, axis=1)
     worst = np.argmin(scores, axis=1)
     pick = rng.integers(0, 3, m)
-    good = np.array([_GOOD[cols[b]][k] for b, k in zip(best, pick)], dtype=object)
-    bad = np.array([_BAD[cols[w]][k] for w, k in zip(worst, pick)], dtype=object)
+    good = np.array([_GOOD[k] for k in cols], dtype=object)[best, pick]
+    bad = np.array([_BAD[k] for k in cols], dtype=object)[worst, pick]
     u = rng.random(m)
     pos = np.where(u < 0.5, good + "，非常满意", np.where(u < 0.8, good + "，没有什么不满意的", "整体不错，" + good))
     mix = np.where(u < 0.5, good + "，但是" + bad, np.where(u < 0.8, "总体还行，就是" + bad, "虽然" + good + "，可是" + bad))
