@@ -245,6 +245,42 @@ def test_papermill_runs(path, size, tmp_path):
     assert injected and f"N_CUSTOMERS = {n}" in "".join(injected[0]["source"])
     errors = widget_errors(out)
     assert not errors, f"{rel(path)}: a widget render failed:\n{errors[0]}"
+    assert_feedback_fits(rel(path), nb, f"SEED={seed}, N_CUSTOMERS={n}")
+
+
+FEEDBACK_RE = re.compile(r'class="course-feedback course-(correct|incorrect|not_attempted)"')
+
+
+def feedback_statuses(nb) -> list[tuple[int, str]]:
+    """(cell index, status) of every check result shown in the outputs of ``nb``."""
+    found = []
+    for i, cell in enumerate(nb["cells"]):
+        for o in cell.get("outputs", []):
+            html_ = o.get("data", {}).get("text/html", "")
+            html_ = "".join(html_) if isinstance(html_, list) else html_
+            found += [(i, m) for m in FEEDBACK_RE.findall(html_)]
+    return found
+
+
+def assert_feedback_fits(name: str, nb, run: str = "committed") -> None:
+    """Solutions must solve every exercise; untouched exercises must say "not attempted"."""
+    statuses = feedback_statuses(nb)
+    if name.startswith("solutions/"):
+        bad = [(i, s) for i, s in statuses if s != "correct"]
+        assert not bad, f"{name} ({run}): checks not correct in cells {bad}"
+    elif name.startswith("exercises/"):
+        bad = [(i, s) for i, s in statuses if s != "not_attempted"]
+        assert not bad, f"{name} ({run}): untouched exercise judged {bad}"
+
+
+SOLUTIONS = sorted(ROOT.glob("solutions/*.ipynb"))
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=ids(SOLUTIONS))
+def test_committed_solutions_pass_their_checks(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert feedback_statuses(nb), f"{rel(path)}: no check result in the outputs"
+    assert_feedback_fits(rel(path), nb)
 
 
 def test_sanitize_file_masks_what_varies_and_keeps_content():
@@ -296,3 +332,19 @@ def test_papermill_scan_finds_a_swallowed_widget_error(tmp_path):
     assert rc == 0, log[-3000:]
     errors = widget_errors(out)
     assert errors and "图表没能更新" in errors[0]
+
+
+def test_feedback_scan_catches_wrong_outcomes():
+    from course_utils.exercises.core import CheckResult
+
+    def fake(*statuses):
+        return {"cells": [{"outputs": [{"data": {"text/html": CheckResult(s, "x")._repr_html_()}}]}
+                          for s in statuses]}
+
+    assert feedback_statuses(fake("correct", "incorrect")) == [(0, "correct"), (1, "incorrect")]
+    assert_feedback_fits("solutions/X.ipynb", fake("correct"))
+    with pytest.raises(AssertionError, match="not correct"):
+        assert_feedback_fits("solutions/X.ipynb", fake("correct", "not_attempted"))
+    assert_feedback_fits("exercises/X.ipynb", fake("not_attempted"))
+    with pytest.raises(AssertionError, match="untouched exercise judged"):
+        assert_feedback_fits("exercises/X.ipynb", fake("incorrect"))
