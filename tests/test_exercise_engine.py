@@ -369,3 +369,17 @@ def test_to_mimebundle_kinds():
     assert len(to_mimebundle([df, "<i>x</i>", None])) == 2
     assert to_mimebundle(None) == []
     assert len(time_render(lambda v: df, {}, repeat=3)) == 3
+
+
+def test_progress_cli_merges_logs(tier_q, progress_file, tmp_path, monkeypatch, capsys):
+    from course_utils.exercises.__main__ import main
+
+    tier_q.check(right_means())
+    other = tmp_path / "other.jsonl"
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(other))
+    monkeypatch.setenv("COURSE_USER", "trainee07")
+    tier_q.check(right_means() * 3)
+    assert main(["progress", str(progress_file), str(other)]) == 0
+    out = capsys.readouterr().out
+    assert "trainee01" in out and "trainee07" in out and "50%" in out
+    assert main([]) == 2
