@@ -159,6 +159,27 @@ def _rng(seed: int, segment: str) -> np.random.Generator:
     return np.random.default_rng([int(seed) & 0xFFFFFFFF, zlib.crc32(segment.encode("utf-8"))])
 
 
+def simulate_cell(segment: str, product: str, channel: str, offer: str, budget: float,
+                  size: int, seed: int = 0) -> tuple[int, int, float, float, float]:
+    """One segment campaign: ``(contacts, responses, contact_cost, offer_cost, revenue)``.
+
+    Inputs must be valid (see :func:`normalise_plan`); this is the fast inner step of
+    :func:`simulate_campaign` (same numbers for the same seed).
+    """
+    unit = CHANNEL_COST[channel]
+    setup = CHANNEL_SETUP_COST[channel]
+    if budget <= setup or size <= 0:
+        contacts = 0
+    else:
+        contacts = int(min(size, np.floor((budget - setup) / unit + 1e-9)))
+    p = rr.true_rate(segment, product, channel, offer)
+    responses = int(_rng(seed, segment).binomial(contacts, p)) if contacts else 0
+    contact_cost = setup + contacts * unit if contacts else 0.0
+    offer_cost = responses * OFFER_COST[offer]
+    revenue = responses * rr.value_per_response(segment, product)
+    return contacts, responses, contact_cost, offer_cost, revenue
+
+
 def simulate_campaign(plan, segment_sizes, seed: int = 0) -> pd.DataFrame:
     """Simulate a segment campaign plan.
 
@@ -193,17 +214,9 @@ def simulate_campaign(plan, segment_sizes, seed: int = 0) -> pd.DataFrame:
             continue
         c = cells[seg]
         size = sizes.get(seg, 0)
-        unit = CHANNEL_COST[c["channel"]]
-        setup = CHANNEL_SETUP_COST[c["channel"]]
-        if c["budget"] <= setup or size == 0:
-            contacts = 0
-        else:
-            contacts = int(min(size, np.floor((c["budget"] - setup) / unit + 1e-9)))
-        p = rr.true_rate(seg, c["product"], c["channel"], c["offer"])
-        responses = int(_rng(seed, seg).binomial(contacts, p)) if contacts else 0
-        contact_cost = setup + contacts * unit if contacts else 0.0
-        offer_cost = responses * OFFER_COST[c["offer"]]
-        revenue = responses * rr.value_per_response(seg, c["product"])
+        contacts, responses, contact_cost, offer_cost, revenue = simulate_cell(
+            seg, c["product"], c["channel"], c["offer"], c["budget"], size, seed
+        )
         rows.append(
             {
                 "segment": seg,

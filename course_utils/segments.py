@@ -60,6 +60,7 @@ __all__ = [
     "segment_stability",
     "merge_small_segments",
     "render_segmentation",
+    "profile_table",
 ]
 
 #: The eight RFM segments in display order (most to least valuable).
@@ -448,19 +449,25 @@ def render_segmentation(
 ):
     """Everything the "tune the segmentation" widget shows, for one set of controls.
 
-    Returns ``(sizes, profile, fig)``: segment sizes (n, share, and how many of them
-    are in the weighted "RFM top ``top_share``"), the R/F/M profile per segment, and a
-    figure (bar chart of sizes + profile heatmap), or ``None`` when ``draw=False``.
+    Returns ``(sizes, profile, fig)``: segment sizes (客户数, 占比, and how many are in
+    the weighted "RFM top ``top_share``" list), the mean R/F/M per segment, and a
+    light bar chart of the sizes (``None`` when ``draw=False``). Kept cheap (one
+    axes, no seaborn, no tight_layout) so a redraw stays well under 150 ms.
     """
     scored = rfm_scores(rfm_table, bins=bins, weights=(w_r, w_f, w_m))
-    cut = scored["rfm_score"].quantile(1 - top_share)
-    scored["top"] = scored["rfm_score"] >= cut
+    n_top = max(int(round(top_share * len(scored))), 1)
+    # exactly the n_top best weighted scores (ties broken by monetary, then id order)
+    order = np.lexsort((-scored["monetary"].to_numpy(), -scored["rfm_score"].to_numpy()))
+    top = np.zeros(len(scored), dtype=bool)
+    top[order[:n_top]] = True
+    scored["top"] = top
     g = scored.groupby("segment", observed=False)
+    top_label = f"RFM前{int(round(top_share * 100))}%人数"
     sizes = pd.DataFrame(
         {
-            "客户数": g.size(),
+            "客户数": g.size().astype("int64"),
             "占比": g.size() / max(len(scored), 1),
-            f"RFM前{int(round(top_share * 100))}%人数": g["top"].sum().astype("int64"),
+            top_label: g["top"].sum().astype("int64"),
         }
     )
     profile = segment_profile(
@@ -470,12 +477,32 @@ def render_segmentation(
     if draw:
         import matplotlib.pyplot as plt
 
-        fig, (ax1, ax2) = plt.subplots(
-            1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [1, 1.5]}
-        )
-        ax1.barh(sizes.index.astype(str)[::-1], sizes["客户数"].to_numpy()[::-1], color="#4C72B0")
-        ax1.set_title(f"各客群人数（{bins} 分位，权重 R:F:M = {w_r:g}:{w_f:g}:{w_m:g}）")
-        ax1.set_xlabel("客户数")
-        plot_profile_heatmap(profile.drop(columns=["share"]), ax=ax2, title="客群画像（均值）")
-        fig.tight_layout()
+        fig, ax = plt.subplots(figsize=(7.5, 3.4))
+        fig.subplots_adjust(left=0.2, right=0.97, top=0.88, bottom=0.15)
+        y = np.arange(len(sizes))[::-1]
+        ax.barh(y, sizes["客户数"].to_numpy(), color="#9DB4D3", label="客群人数")
+        ax.barh(y, sizes[top_label].to_numpy(), color="#C44E52", label=f"其中 {top_label[:-2]}")
+        for yi, n, share in zip(y, sizes["客户数"], sizes["占比"]):
+            ax.text(n, yi, f" {n}（{share:.0%}）", va="center", fontsize=8)
+        ax.set_yticks(y, [str(i) for i in sizes.index])
+        ax.set_xlim(0, max(sizes["客户数"].max(), 1) * 1.25)
+        ax.set_xlabel("客户数")
+        ax.set_title(f"各客群人数（{bins} 档评分，RFM 综合分权重 R:F:M = {w_r:g}:{w_f:g}:{w_m:g}）",
+                     fontsize=10)
+        ax.legend(loc="lower right", fontsize=8)
     return sizes, profile, fig
+
+
+def profile_table(profile: pd.DataFrame):
+    """A profile as a colour-graded HTML table (pandas Styler) with Chinese headers.
+
+    Cheap alternative to :func:`plot_profile_heatmap` for widgets.
+    """
+    shown = profile.rename(columns=FEATURE_LABELS)
+    shown.index = [str(i) for i in shown.index]
+    num = [c for c in shown.columns if c not in ("客户数", "占比")]
+    return (
+        shown.style.format(_fmt)
+        .format("{:.0%}", subset=["占比"] if "占比" in shown.columns else [])
+        .background_gradient(cmap="RdYlGn", subset=num, axis=0)
+    )

@@ -1,0 +1,204 @@
+"""Lecture 2 exercises: every check with right, wrong (own message each), not-attempted, junk.
+
+Checks run on the committed default bank (seed 2024) and, for the campaign, on a
+small generated bank too; right answers are computed in the test, never typed.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_utils.cleaning import RangeToNaN, build_preprocessor, preprocess
+from course_utils.exercises import ____, assert_check_cases
+from course_utils.exercises import lecture2 as L2
+from course_utils.features import rfm
+from course_utils.segments import render_segmentation
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _chinese_font():
+    from course_utils.plotting import setup
+    setup()
+
+
+@pytest.fixture(scope="module")
+def bank():
+    from course_utils.data import get_bank
+    return get_bank()
+
+
+@pytest.fixture(scope="module")
+def qs(bank):
+    return L2.setup(bank, seed=2024)
+
+
+# ---------------------------------------------------------------- Q1 RFM
+def test_rfm_check(bank, qs):
+    q1 = qs[0]
+    tx = bank.transactions
+    cut = pd.Timestamp(L2.CUTOFF)
+    right = rfm(tx, cut)
+    before = tx[tx["txn_date"] < cut]
+    g = before.groupby("customer_id")
+    by_hand = pd.DataFrame({"recency_days": (cut - g["txn_date"].max()).dt.days,
+                            "frequency": g.size(), "monetary": g["amount"].sum()})
+    as_column = right.reset_index()
+    as_timedelta = right.assign(recency_days=pd.to_timedelta(right["recency_days"], unit="D"))
+
+    leak = rfm(tx, tx["txn_date"].max() + pd.Timedelta(days=1))       # all rows
+    leak = leak.loc[right.index]                                         # same customers
+    inclusive = rfm(tx, cut + pd.Timedelta(days=1)).loc[right.index]    # <= cut-off
+    amounts_as_freq = right.assign(frequency=right["monetary"])
+    mean_money = right.assign(monetary=right["monetary"] / right["frequency"])
+    wrong_sign = right.assign(recency_days=-right["recency_days"])
+    first = before.groupby("customer_id")["txn_date"].min()
+    from_first = right.assign(recency_days=(cut - first).dt.days.loc[right.index])
+    extra_customers = rfm(tx, tx["txn_date"].max() + pd.Timedelta(days=1))
+    missing_customers = right.iloc[10:]
+    assert_check_cases(
+        q1,
+        correct=[right, by_hand, as_column, as_timedelta],
+        wrong=[(leak, "泄漏"), (inclusive, "截止日当天"), (amounts_as_freq, "金额之和"),
+               (mean_money, "平均"), (wrong_sign, "方向算反"), (from_first, "第一次交易"),
+               (extra_customers, "截止日之前没有任何交易"), (missing_customers, "少了"),
+               (right.drop(columns=["monetary"]), "缺少列"), (pd.concat([right, right.head(2)]), "多行")],
+        half_done=[],
+    )
+
+
+# ---------------------------------------------------------------- Q2 segmentation widget
+def test_segment_tuning_check(qs):
+    q2 = qs[1]
+    table = q2.ctx["table"]
+    want = L2.top_count(table)
+    whole = int(render_segmentation(table, 5, 1, 1, 2, draw=False)[0].loc[L2.Q2_SEGMENT, "客户数"])
+    right = {"bins": 5, "w_r": 1.0, "w_f": 1.0, "w_m": 2.0, "count": want}
+    assert_check_cases(
+        q2,
+        correct=[right, {**right, "w_r": 0.5, "w_f": 0.5, "w_m": 1.0}],
+        wrong=[({**right, "bins": 4}, "五分位"), ({**right, "w_m": 1.0}, "权重比例"),
+               ({**right, "count": whole}, "整个"), ({**right, "count": want + 7}, "对不上"),
+               ({"bins": 5}, "五项")],
+        half_done=[dict(L2.Q2_DEFAULTS)],
+    )
+
+
+def test_segment_tuning_widget_redraws(qs):
+    app = L2.segmentation_app(qs[1])
+    first = app.output.outputs
+    app.set_values(bins=5, w_m=2.0)
+    assert app.output.outputs != first and app.last_error is None
+    app.set_values(count=L2.top_count(qs[1].ctx["table"]))
+    assert app.check().status == "correct"
+    app.set_values(w_r=0.0, w_f=0.0, w_m=0.0)               # all-zero weights: message, no crash
+    assert "不能都为 0" in app.output.outputs[0]["data"]["text/html"]
+
+
+def test_render_segment_tuning_pure(qs):
+    out = L2.render_segment_tuning({"bins": 3, "w_r": 1, "w_f": 1, "w_m": 1}, qs[1].ctx["table"])
+    fig, styled = out
+    assert fig.axes and "RFM前20%人数" in styled.to_html()
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------- Q3 campaign widget
+def test_campaign_check(qs):
+    q3 = qs[2]
+    sizes, seed, targets = q3.ctx["sizes"], q3.ctx["seed"], q3.ctx["targets"]
+    right = L2.suggested_plan(sizes, seed, targets["max_budget"])
+    as_widget = {}
+    for seg, (p, c, o, b) in right.items():
+        as_widget.update({f"{seg}|product": p, f"{seg}|channel": c, f"{seg}|offer": o, f"{seg}|budget": b})
+    too_much = {s: (p, c, o, b * 3) for s, (p, c, o, b) in right.items()}
+    visit_everyone = {s: ("理财", "客户经理面访", "加息券", targets["max_budget"] / 8) for s in sizes}
+    wrong_target = dict(right, 一般挽留客户=("贷款", "电话外呼", "无优惠", 3000 + 6 * 50))
+    only_app = {s: ("理财", "APP推送", "无优惠", 600) for s in ("一般发展客户",)}
+    assert_check_cases(
+        q3,
+        correct=[right, as_widget],
+        wrong=[(too_much, "超过上限"), (wrong_target, "一般挽留客户 用了电话外呼"),
+               (only_app, "净收益"), (visit_everyone, "ROI"),
+               ({"重要价值客户": ("黄金", "短信", "无优惠", 1000)}, "未知产品")],
+        half_done=[{}],
+        distinct=True,
+    )
+
+
+def test_campaign_solution_passes_on_other_sizes():
+    from course_utils.data import get_bank
+    for seed, n in ((7, 800), (99, 1500)):
+        q3 = L2.setup(get_bank(seed=seed, n_customers=n), seed=seed)[2]
+        plan = L2.suggested_plan(q3.ctx["sizes"], seed, q3.ctx["targets"]["max_budget"])
+        assert q3.check(plan).status == "correct", (seed, n)
+
+
+def test_campaign_widget_and_render(qs):
+    q3 = qs[2]
+    app = L2.campaign_app(q3)
+    assert "还没有任何客群" in app.output.outputs[0]["data"]["text/html"]
+    assert q3.check(app.values).status == "not_attempted"
+    plan = L2.suggested_plan(q3.ctx["sizes"], q3.ctx["seed"], q3.ctx["targets"]["max_budget"])
+    vals = {}
+    for seg, (p, c, o, b) in plan.items():
+        vals.update({f"{seg}|product": p, f"{seg}|channel": c, f"{seg}|offer": o,
+                     f"{seg}|budget": int(np.ceil(b / 500) * 500)})
+    app.set_values(**vals)
+    assert app.last_error is None and len(app.output.outputs) == 3
+    assert app.check().status in ("correct", "incorrect")   # budgets rounded to the slider step
+    assert L2.widget_values_to_plan({"重要价值客户|product": L2.NO_CAMPAIGN, "重要价值客户|budget": 900}) == {}
+
+
+def test_reference_profit_knapsack_small():
+    sizes = {"重要价值客户": 100}
+    ref = L2.reference_profit(sizes, 10_000)
+    assert ref > 0
+    assert L2.reference_profit(sizes, 400) == 0      # below every set-up cost
+
+
+# ---------------------------------------------------------------- Q4 cleaning
+def test_cleaning_check(qs):
+    q4 = qs[3]
+    data = q4.ctx["data"]
+    num, cat = list(L2.Q4_NUMERIC), list(L2.Q4_CATEGORICAL)
+    right, _ = preprocess(data, num, cat, clip=None)
+    right_clip, _ = preprocess(data, num, cat, log_cols=["monetary", "monthly_income"])
+
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
+
+    def make(num_steps, cols=num, cats=cat, with_cat=True):
+        parts = [("num", Pipeline(num_steps), cols)]
+        if with_cat:
+            parts.append(("cat", Pipeline([("i", SimpleImputer(strategy="most_frequent")),
+                                           ("o", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]), cats))
+        ct = ColumnTransformer(parts, verbose_feature_names_out=False).set_output(transform="pandas")
+        return ct.fit_transform(data.assign(**{c: data[c].astype(object) for c in cat}))
+
+    no_impute = make([("r", RangeToNaN({"age": (18, 100)})), ("s", StandardScaler())])
+    no_range = make([("i", SimpleImputer(strategy="median")), ("s", StandardScaler())])
+    minmax = make([("r", RangeToNaN({"age": (18, 100)})), ("i", SimpleImputer(strategy="median")), ("s", MinMaxScaler())])
+    with_label = make([("r", RangeToNaN({"age": (18, 100)})), ("i", SimpleImputer(strategy="median")),
+                       ("s", StandardScaler())], cols=num + ["loyal"])
+    no_cat = make([("r", RangeToNaN({"age": (18, 100)})), ("i", SimpleImputer(strategy="median")),
+                   ("s", StandardScaler())], with_cat=False)
+    raw_cat = right.assign(gender=data["gender"].to_numpy())
+    dropped = data.dropna()
+    assert_check_cases(
+        q4,
+        correct=[right, right_clip],
+        wrong=[(no_impute, "缺失值"), (no_range, "不可能的值"), (minmax, "标准化"),
+               (with_label, "泄漏"), (no_cat, "独热编码"), (raw_cat, "非数值"),
+               (right.iloc[: len(dropped)], "行数"), (right.to_numpy(), "numpy")],
+        half_done=[],
+    )
+
+
+def test_cleaning_data_has_the_lessons(qs):
+    data = qs[3].ctx["data"]
+    assert data["monthly_income"].isna().any()                  # missing values to impute
+    assert ((data["age"] < 18) | (data["age"] > 100)).any()       # impossible ages
+    assert "loyal" in data.columns                                # the label to keep out
