@@ -39,6 +39,33 @@ BAD_AMOUNT_RATE = 0.001
 DUPLICATE_RATE = 0.002
 
 
+def _cat(codes: np.ndarray, labels: np.ndarray) -> pd.Categorical:
+    """Text column as codes + labels (cheap to build and to write as CSV)."""
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=pd.Index(labels, dtype=object))
+
+
+def _dcat(days: np.ndarray) -> pd.Categorical:
+    """ISO date column ('' for none) from integer day numbers."""
+    days = np.asarray(days, dtype=np.int64)
+    if days.shape[0] == 0:
+        return _cat(days, np.array([], dtype=object))
+    never = days >= NEVER
+    d = np.where(never, 0, days - START + 4000)      # offsets >= 0 for dates since ~2010
+    lo = int(d[~never].min()) if (~never).any() else 0
+    d = np.where(never, 0, d - lo)
+    present = np.zeros(int(d.max()) + 2, dtype=bool)
+    present[d[~never]] = True
+    present[-1] = bool(never.any())
+    uniq = np.flatnonzero(present)
+    lookup = np.zeros(present.shape[0], dtype=np.int64)
+    lookup[uniq] = np.arange(uniq.shape[0])
+    codes = np.where(never, lookup[-1], lookup[d])
+    u_days = np.where(uniq == present.shape[0] - 1, NEVER, uniq + lo + START - 4000)
+    if not never.any():
+        u_days = uniq + lo + START - 4000
+    return _cat(codes, days_to_str(u_days))
+
+
 def _month_index(day: np.ndarray) -> np.ndarray:
     return np.searchsorted(MONTH_START, day, side="right") - 1
 
@@ -90,7 +117,7 @@ def make_activity(c: dict, offset: int, rng: np.random.Generator) -> dict[str, p
     depth = rng.uniform(0.25, 0.95, n)[ci]            # how much money leaves while declining
     bal_f = np.where(fact < 1, 1 - depth * (1 - fact ** 1.5), 1.0) * np.where(awake, 1.0, 0.6)
     balance = np.round(c["_bal"][ci] * np.exp(walk) * bal_f, 2)
-    balances = pd.DataFrame({"customer_id": ids[ci], "month": MONTH_LABEL[mo], "balance": balance})
+    balances = pd.DataFrame({"customer_id": _cat(ci, ids), "month": _cat(mo, MONTH_LABEL), "balance": balance})
 
     # ---------------- transactions
     noise = rng.gamma(3.0, 1 / 3.0, ci.shape[0])
@@ -119,8 +146,8 @@ def make_activity(c: dict, offset: int, rng: np.random.Generator) -> dict[str, p
     dup = np.sort(rng.choice(nt, int(np.floor(DUPLICATE_RATE * nt + 0.5)), replace=False)) if nt else np.empty(0, int)
     take = np.sort(np.concatenate([np.arange(nt), dup]), kind="stable")
     transactions = pd.DataFrame({
-        "customer_id": ids[t_ci[take]], "txn_date": days_to_str(t_day[take]),
-        "amount": amount[take], "txn_type": TXN_TYPES[ti[take]], "channel": CHANNELS[ch[take]],
+        "customer_id": _cat(t_ci[take], ids), "txn_date": _dcat(t_day[take]),
+        "amount": amount[take], "txn_type": _cat(ti[take], TXN_TYPES), "channel": _cat(ch[take], CHANNELS),
     })
     last_txn = np.full(n, -1, dtype=np.int64)
     if nt:
@@ -137,9 +164,9 @@ def make_activity(c: dict, offset: int, rng: np.random.Generator) -> dict[str, p
     a_close = churn_d[a_ci]
     gnum = (offset + a_ci + 1).astype(np.int64)
     acc_id = np.char.add(np.char.add("A", np.char.zfill(gnum.astype(str), 7)), k.astype(str)).astype(object)
-    accounts = pd.DataFrame({"account_id": acc_id, "customer_id": ids[a_ci],
-                             "account_type": ACCOUNT_TYPES[a_type], "open_date": days_to_str(a_open),
-                             "close_date": days_to_str(a_close)})
+    accounts = pd.DataFrame({"account_id": acc_id, "customer_id": _cat(a_ci, ids),
+                             "account_type": _cat(a_type, ACCOUNT_TYPES), "open_date": _dcat(a_open),
+                             "close_date": _dcat(a_close)})
 
     # ---------------- weekly app usage (last 26 weeks of the window)
     age_all = c["_age"]
@@ -154,7 +181,7 @@ def make_activity(c: dict, offset: int, rng: np.random.Generator) -> dict[str, p
     minutes = np.round(base_min[u_ci] * f * shock * rng.lognormal(0, 0.25, u_ci.shape[0])).astype(np.int64)
     sessions = rng.poisson(minutes / 7.0 + 0.2)
     sessions = np.where(minutes == 0, 0, np.maximum(sessions, 1))
-    app_usage = pd.DataFrame({"customer_id": ids[u_ci], "week_start": days_to_str(wday),
+    app_usage = pd.DataFrame({"customer_id": _cat(u_ci, ids), "week_start": _dcat(wday),
                               "minutes": minutes, "sessions": sessions})
 
     # ---------------- web visits (2024 H1)
@@ -172,8 +199,8 @@ def make_activity(c: dict, offset: int, rng: np.random.Generator) -> dict[str, p
     med = np.where((page == STUDY_PAGE) & study[v_ci], 170.0, np.where(page == 0, 25.0, 60.0))
     dwell = np.maximum(np.round(rng.lognormal(np.log(med), 0.6)), 3).astype(np.int64)
     o = np.lexsort((v_day, v_ci))
-    web_visits = pd.DataFrame({"customer_id": ids[v_ci[o]], "visit_date": days_to_str(v_day[o]),
-                               "page": WEB_PAGES[page[o]], "dwell_seconds": dwell[o]})
+    web_visits = pd.DataFrame({"customer_id": _cat(v_ci[o], ids), "visit_date": _dcat(v_day[o]),
+                               "page": _cat(page[o], WEB_PAGES), "dwell_seconds": dwell[o]})
 
     # silent: active at the end, opened before 2024, no transaction in the last 6 months
     silent = (churn_d == NEVER) & (open_d < SILENT_FROM) & (last_txn < SILENT_FROM)

@@ -88,6 +88,17 @@ def _iter_bank(n_customers: int, seed: int, progress: bool):
     bar.close()
 
 
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Categorical (writer-friendly) text columns -> plain strings, as read from CSV."""
+    cats = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
+    if not cats:
+        return df
+    df = df.copy()
+    for c in cats:
+        df[c] = np.asarray(df[c].cat.categories.astype(object))[df[c].cat.codes.to_numpy()]
+    return df
+
+
 def generate_bank(n_customers: int = config.DEFAULT_CUSTOMERS, seed: int = config.DEFAULT_SEED,
                   progress: bool = False) -> dict[str, pd.DataFrame]:
     """Generate every table of the synthetic bank in memory.
@@ -102,19 +113,104 @@ def generate_bank(n_customers: int = config.DEFAULT_CUSTOMERS, seed: int = confi
     """
     parts: dict[str, list] = {t: [] for t in TABLES}
     for name, df in _iter_bank(n_customers, seed, progress):
-        parts[name].append(df)
+        parts[name].append(_plain(df))
     return {t: (pd.concat(v, ignore_index=True) if len(v) > 1 else v[0].reset_index(drop=True))
             for t, v in parts.items()}
 
 
+_NEEDS_QUOTE = (",", '"', "\n", "\r")
+
+
+def _u8(a: np.ndarray) -> np.ndarray:
+    return a.view(np.uint8).reshape(a.shape[0], a.dtype.itemsize)
+
+
+def _digits(x: np.ndarray, width: int | None = None, pad_zero: bool = False) -> np.ndarray:
+    """ASCII digits of non-negative ints as a NUL-padded uint8 matrix (leading zeros dropped)."""
+    x = np.asarray(x, dtype=np.int64)
+    if width is None:
+        width = max(1, len(str(int(x.max())))) if x.shape[0] else 1
+    mat = np.empty((x.shape[0], width), dtype=np.uint8)
+    rest = x.copy()
+    for j in range(width - 1, -1, -1):
+        mat[:, j] = 48 + rest % 10
+        rest //= 10
+    if not pad_zero and width > 1:
+        # leading zeros -> NUL (removed later), keep at least the last digit
+        lead = np.cumsum(mat[:, :-1] != 48, axis=1) == 0
+        mat[:, :-1][lead] = 0
+    return mat
+
+
+def _sign(neg: np.ndarray) -> np.ndarray:
+    return np.where(neg, 45, 0).astype(np.uint8)[:, None]
+
+
+def _col_bytes(s: pd.Series) -> np.ndarray | None:
+    """Fixed-width byte matrix (NUL padded) of one column as CSV text, or None if unsupported."""
+    n = len(s)
+    if pd.api.types.is_integer_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        x = s.to_numpy(dtype=np.int64)
+        return np.concatenate([_sign(x < 0), _digits(np.abs(x))], axis=1)
+    if pd.api.types.is_float_dtype(s):
+        x = s.to_numpy(dtype=float)
+        nan = np.isnan(x)
+        c = np.round(np.where(nan, 0.0, x) * 100).astype(np.int64)
+        a = np.abs(c)
+        mat = np.concatenate([_sign(c < 0), _digits(a // 100), np.full((n, 1), 46, np.uint8),
+                              _digits(a % 100, 2, pad_zero=True)], axis=1)
+        mat[nan] = 0
+        return mat
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniq = s.cat.codes.to_numpy(), list(map(str, s.cat.categories.to_numpy(dtype=object).tolist()))
+    elif s.dtype == object or pd.api.types.is_string_dtype(s):
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
+        uniq = list(map(str, np.asarray(uniq, dtype=object).tolist()))
+    else:
+        return None
+    joined = "\x00".join(uniq)
+    if any(q in joined for q in _NEEDS_QUOTE):
+        return None                                      # needs CSV quoting: let pandas do it
+    enc = joined.encode("utf-8").split(b"\x00") if uniq else []
+    table = np.array(enc + [b""])
+    if table.dtype.itemsize * n > 400_000_000:
+        return None                                      # very long free text
+    return _u8(table[np.where(codes < 0, len(uniq), codes)])
+
+
+def csv_bytes(df: pd.DataFrame, header: bool = True) -> bytes:
+    """CSV text (UTF-8, no BOM, ``\n`` line ends, floats as ``%.2f``) of ``df`` as bytes.
+
+    Vectorised with numpy (several times faster than ``DataFrame.to_csv``) and
+    byte-identical to ``df.to_csv(index=False, float_format="%.2f", lineterminator="\n")``
+    for the bank's tables; falls back to pandas for free-text columns.
+
+    >>> csv_bytes(pd.DataFrame({"a": ["x", None], "b": [1.5, float("nan")]}))
+    b'a,b\nx,1.50\n,\n'
+    """
+    head = (",".join(map(str, df.columns)) + "\n").encode("utf-8") if header else b""
+    n = len(df)
+    if n == 0:
+        return head
+    mats = []
+    for i, col in enumerate(df.columns):
+        m = _col_bytes(df[col])
+        if m is None:
+            buf = df.to_csv(header=False, **CSV_OPTS)
+            return head + buf.encode("utf-8")
+        mats.append(m)
+        mats.append(np.full((n, 1), 10 if i == len(df.columns) - 1 else 44, dtype=np.uint8))
+    mat = np.concatenate(mats, axis=1)
+    return head + mat[mat != 0].tobytes()
+
+
 def write_table(df: pd.DataFrame, path: Path, append: bool = False) -> None:
     """Write one table (or one more chunk of it) as UTF-8-with-BOM CSV."""
-    if append:
-        with open(path, "a", encoding="utf-8", newline="") as fh:
-            df.to_csv(fh, header=False, **CSV_OPTS)
-    else:
-        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-            df.to_csv(fh, header=True, **CSV_OPTS)
+    data = csv_bytes(df, header=not append)
+    with open(path, "ab" if append else "wb") as fh:
+        if not append:
+            fh.write(b"\xef\xbb\xbf")
+        fh.write(data)
 
 
 def write_bank(out_dir: str | os.PathLike, n_customers: int = config.DEFAULT_CUSTOMERS,
