@@ -138,6 +138,7 @@ _CAT_WEIGHT = np.array(
 )
 _SIGNATURE_BOOST = 1.6
 _RISK_NUM = {f"R{i}": i for i in range(1, 6)}
+_MAX_HOLD = 12  # at most this many holdings per customer
 _LATE_LAUNCH = ("2023-07-01", "2024-03-31")
 _EARLY_LAUNCH = ("2021-01-01", "2022-12-31")
 
@@ -264,6 +265,13 @@ def make_holdings(
     equity = is_fund & (p_risk >= 4)
     youth = products["name"].str.contains("青春|留学|数字人民币").to_numpy()
 
+    aff32 = aff.astype(np.float32)
+    vec_old = (0.9 * is_dep + 0.5 * is_ins - 1.0 * equity - 1.5 * youth).astype(np.float32)
+    vec_young = (0.8 * youth + 0.3 * equity - 0.5 * is_dep - 0.6 * is_ins).astype(np.float32)
+    vec_inc = 0.5 * is_wealth + 0.2 * is_ins - 0.2 * is_card
+    gap = p_risk[None, :] - np.arange(6)[:, None]  # row = risk appetite 0..5 (0 unused)
+    risk_pen = np.where(gap >= 2, -np.inf, np.where(gap == 1, -1.5, 0.0)).astype(np.float32)
+
     w_start, w_end = _day(WINDOW_START), _day(WINDOW_END)
     parts = []
     for s in range(0, len(customers), chunk_size):
@@ -273,35 +281,45 @@ def make_holdings(
         age = np.clip(pd.to_numeric(c["age"], errors="coerce").fillna(40).to_numpy(float), 18, 90)
         inc_raw = pd.to_numeric(c["monthly_income"], errors="coerce").to_numpy(float)
         inc = np.where(np.isfinite(inc_raw) & (inc_raw > 0), inc_raw, 8000.0)
-        risk = c["risk_appetite"].map(_RISK_NUM).astype(float).fillna(2.0).to_numpy()
+        risk = c["risk_appetite"].map(_RISK_NUM).astype(float).fillna(2.0).to_numpy().astype(np.int64)
         open_d = np.maximum(_to_days(c["open_date"], w_start), w_start)
         end_d = np.minimum(_to_days(c["churn_date"], w_end), w_end)
 
-        w = aff[taste]  # (m, P)
-        old = (age >= 55)[:, None]
-        young = (age < 30)[:, None]
-        w = w + old * (0.9 * is_dep + 0.5 * is_ins - 1.0 * equity - 1.5 * youth)
-        w = w + young * (0.8 * youth + 0.3 * equity - 0.5 * is_dep - 0.6 * is_ins)
-        z_inc = np.clip(np.log(inc / 8000.0), -2, 3)[:, None]
-        w = w + z_inc * (0.5 * is_wealth + 0.2 * is_ins - 0.2 * is_card)
+        w = aff32[taste]  # (m, P) float32 copy
+        old = age >= 55
+        young = age < 30
+        w[old] += vec_old
+        w[young] += vec_young
+        z_inc = np.clip(np.log(inc / 8000.0), -2, 3)
+        w += np.outer(z_inc, vec_inc).astype(np.float32)
         # minimum amount far above two years of income -> unlikely
-        reach = log_min[None, :] - np.log(24 * inc)[:, None]
-        w = w - 1.5 * np.clip(reach, 0, None)
-        gap = p_risk[None, :] - risk[:, None]
-        w = w - 1.5 * (gap == 1)
-        excluded = (gap >= 2) | (p_launch[None, :] > end_d[:, None])
-        keys = w + rng.gumbel(size=(m, n_prod))
-        keys[excluded] = -np.inf
-        order = np.argsort(-keys, axis=1, kind="stable")
+        # (only products whose minimum exceeds 24 x the lowest income matter)
+        hi_min = np.flatnonzero(p_min > 24 * inc.min())
+        if len(hi_min):
+            reach = log_min[hi_min][None, :] - np.log(24 * inc)[:, None]
+            w[:, hi_min] -= (1.5 * np.clip(reach, 0, None)).astype(np.float32)
+        # risk: one level above appetite -1.5, two or more excluded (-inf)
+        w += risk_pen[risk]
+        u = rng.random((m, n_prod), dtype=np.float32)
+        with np.errstate(divide="ignore"):  # u == 0 -> key -inf (never drawn), harmless
+            w -= np.log(-np.log(u))  # + Gumbel noise: Gumbel-top-k sampling without replacement
+        w[p_launch[None, :] > end_d[:, None]] = -np.inf
+        keys = w
+        n_ok = np.isfinite(keys).sum(axis=1)
+        if n_prod > _MAX_HOLD:
+            top = np.argpartition(-keys, _MAX_HOLD - 1, axis=1)[:, :_MAX_HOLD]
+            sub = np.argsort(-np.take_along_axis(keys, top, axis=1), axis=1, kind="stable")
+            order = np.take_along_axis(top, sub, axis=1)
+        else:
+            order = np.argsort(-keys, axis=1, kind="stable")
 
         life_years = np.clip((end_d - open_d) / 365.25, 0.0, 3.5)
-        lam = (1.2 + 0.9 * life_years) * np.clip(1.0 + 0.25 * z_inc[:, 0], 0.6, 1.8)
+        lam = (1.2 + 0.9 * life_years) * np.clip(1.0 + 0.25 * z_inc, 0.6, 1.8)
         n_hold = 1 + rng.poisson(lam)
-        n_ok = (~excluded).sum(axis=1)
-        n_hold = np.minimum(np.minimum(n_hold, 12), n_ok)
+        n_hold = np.minimum(np.minimum(n_hold, _MAX_HOLD), n_ok)
         n_hold = np.where(end_d >= open_d, n_hold, 0)
 
-        rank = np.arange(n_prod)[None, :]
+        rank = np.arange(order.shape[1])[None, :]
         take = rank < n_hold[:, None]
         rows, cols = np.nonzero(take)
         prod = order[rows, cols]
