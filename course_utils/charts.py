@@ -13,6 +13,7 @@ theme and the Chinese font; the charts themselves do not depend on it.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -73,21 +74,40 @@ def format_wan(amount_cny: float, digits: int = 1) -> str:
 
 
 def wrap_label(text: str, width: int = 11) -> str:
-    """Break a Chinese annotation into short lines (after "：" first, then every ``width`` chars).
+    """Break a Chinese annotation into short lines.
+
+    Breaks after "：" first, then packs the pieces between "、" / "，" / "；"
+    into lines of at most ``width`` characters (longer pieces are cut).
 
     >>> wrap_label("产品调整：部分免费服务改为收费")
     '产品调整：\\n部分免费服务改为收费'
+    >>> wrap_label("市场变化：竞品推出高收益理财、存款降息")
+    '市场变化：\\n竞品推出高收益理财、\\n存款降息'
     """
-    parts = []
+    if len(text) <= width:
+        return text
+    lines: list[str] = []
     head, sep, tail = text.partition("：")
-    if sep and len(text) > width:
-        parts.append(head + sep)
+    if sep:
+        lines.append(head + sep)
         text = tail
-    while len(text) > width:
-        parts.append(text[:width])
-        text = text[width:]
-    parts.append(text)
-    return "\n".join(p for p in parts if p)
+    pieces = re.findall(r"[^、，；,]*[、，；,]?", text)
+    line = ""
+    for piece in (p for p in pieces if p):
+        while len(piece) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(piece[:width])
+            piece = piece[width:]
+        if len(line) + len(piece) > width:
+            lines.append(line)
+            line = piece
+        else:
+            line += piece
+    if line:
+        lines.append(line)
+    return "\n".join(x for x in lines if x)
 
 
 def _percent_axis(ax, digits: int = 0) -> None:
@@ -203,7 +223,7 @@ def churn_trend_figure(
         # a plain leader line (cheaper to draw than an arrow clipped to the box)
         ax.plot([year, year], [value + y_top * 0.02, text_y], color=MAIN, lw=1.2, zorder=2)
         ax.text(year + dx, text_y, wrap_label(text), ha=ha, va="bottom", fontsize=10,
-                color=MAIN, zorder=4,
+                color=MAIN, zorder=4, multialignment="center",
                 bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=MAIN, lw=1))
 
     if title is None:
