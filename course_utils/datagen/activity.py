@@ -171,7 +171,7 @@ def make_activity(c: dict, offset: int, rng: np.random.Generator) -> dict[str, p
     # ---------------- weekly app usage (last 26 weeks of the window)
     age_all = c["_age"]
     app_user = rng.random(n) < np.clip(0.95 - 0.011 * (age_all - 25), 0.3, 0.9)
-    base_min = rng.lognormal(np.log(40), 0.7, n)
+    base_min = np.minimum(rng.lognormal(np.log(40), 0.7, n), 240.0)
     wk = APP_FIRST_WEEK + 7 * np.arange(APP_WEEKS)
     alive = (open_d[:, None] <= wk[None, :] + 6) & (churn_d[:, None] > wk[None, :]) & app_user[:, None]
     u_ci, u_w = np.nonzero(alive)
