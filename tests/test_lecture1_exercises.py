@@ -202,6 +202,8 @@ def test_q2_checks(qs, customers):
         (dict(typed, **{"Bottom 30%": s.iloc[-10:]}), "忘了求平均"),
         ({"top": 1.0, "mid": 2.0, "low": 3.0}, "认不出这些键"),
         ([1, 2, 3], "字典 (dict) 或序列"),
+        (pd.DataFrame(), "空表格"),
+        (pd.DataFrame({"a": [1], "b": [2]}), "找不到答案"),
     ]
     assert_check_cases(q2, correct=[typed, right, cn, frame], wrong=wrong,
                        half_done=[{"Top 10%": ____, "Middle 60%": 1.0, "Bottom 30%": 2.0}])
@@ -295,9 +297,23 @@ def test_q4_checks(qs, customers):
         (r.churned * 0.8, "仍然会流失"),
         (active.sum() * 0.2, "年初在网"),
         (r.churn_rate * 0.2, "比例"),
+        (float("nan"), "NaN"),
         (typed + 15, "偏多"),
         ("100", "文字"),
         ([1, 2], "列表"),
     ]
     assert_check_cases(q4, correct=[typed, round(typed), int(typed), np.float64(typed)],
                        wrong=wrong)
+
+
+@pytest.mark.parametrize("junk", [None, float("nan"), pd.DataFrame(), pd.Series(dtype=float),
+                                  "答案", 42, [1, 2], {"x": 1}, np.array([np.nan])],
+                         ids=["None", "NaN", "empty-frame", "empty-series", "text", "int",
+                              "list", "dict", "nan-array"])
+def test_junk_answers_get_chinese_feedback_not_tracebacks(qs, junk):
+    for q in qs:
+        r = q.check(junk)
+        assert r.status == "incorrect", (q.id, junk, r)
+        assert r.message and "Traceback" not in r.message
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in r.message)  # Chinese feedback
+        assert r._repr_html_()

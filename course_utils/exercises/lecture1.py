@@ -194,8 +194,14 @@ def _as_label_series(answer: Any, value_column: str) -> pd.Series | None:
 def _labelled_numbers(answer: Any, labels: tuple[str, ...], aliases: Mapping[str, str],
                       value_column: str, what: str) -> tuple[pd.Series | None, str]:
     """Validate shape/labels/numbers; return (Series of floats by canonical label, message)."""
-    raw = _as_label_series(answer, value_column)
     example = "、".join(f"'{x}'" for x in labels)
+    if isinstance(answer, pd.DataFrame) and answer.empty:
+        return None, f"答案是一个空表格（没有任何行）。需要 {len(labels)} 个{what}，键是 {example}。"
+    raw = _as_label_series(answer, value_column)
+    if raw is None and isinstance(answer, pd.DataFrame):
+        label_col = "tier" if "Top 10%" in labels else "band"
+        return None, (f"表格里找不到答案：需要「{label_col}」和「{value_column}」两列，"
+                      f"或者直接给一个字典 (dict) / 序列 (Series)，键是 {example}。")
     if raw is None:
         return None, (f"答案应该是一个字典 (dict) 或序列 (Series)，键是 {example}；"
                       f"你给的是{_type_name(answer)}。")
@@ -615,8 +621,10 @@ def diagnose_customers_kept(answer: Any, customers: pd.DataFrame, year: int = 20
         return "答案应该是一个数字（客户人数），你给的是文字。去掉引号试试。"
     if isinstance(answer, (pd.Series, pd.DataFrame, list, tuple, dict, np.ndarray)):
         return f"答案应该是一个数字（客户人数），你给的是{_type_name(answer)}。"
-    if not _is_real(answer) or _is_nan(answer):
-        return f"答案应该是一个有效数字（客户人数），你给的是{_type_name(answer)}。"
+    if not _is_real(answer):
+        return f"答案应该是一个数字（客户人数），你给的是{_type_name(answer)}。"
+    if _is_nan(answer) or math.isinf(float(answer)):
+        return "答案是 NaN（非数字）或无穷大，通常是空数据或除以 0 造成的。"
     a = float(answer)
     r = churn_cut_impact(customers, year, relative_cut)
     want = r.churned * relative_cut
