@@ -179,7 +179,7 @@ def _col_bytes(s: pd.Series) -> np.ndarray | None:
 
 
 def csv_bytes(df: pd.DataFrame, header: bool = True) -> bytes:
-    """CSV text (UTF-8, no BOM, ``\n`` line ends, floats as ``%.2f``) of ``df`` as bytes.
+    r"""CSV text (UTF-8, no BOM, ``\n`` line ends, floats as ``%.2f``) of ``df`` as bytes.
 
     Vectorised with numpy (several times faster than ``DataFrame.to_csv``) and
     byte-identical to ``df.to_csv(index=False, float_format="%.2f", lineterminator="\n")``
