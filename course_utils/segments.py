@@ -61,6 +61,7 @@ __all__ = [
     "merge_small_segments",
     "render_segmentation",
     "profile_table",
+    "segment_strategy",
 ]
 
 #: The eight RFM segments in display order (most to least valuable).
@@ -349,13 +350,15 @@ def segment_profile(
 def plot_profile_heatmap(
     profile: pd.DataFrame,
     ax=None,
-    title: str = "客群画像热力图（颜色=相对高低，数字=均值）",
+    title: str = "客群画像热力图（绿=相对高/好，红=相对低/差；数字=均值）",
     labels: dict[str, str] | None = None,
+    reverse: Sequence[str] = ("recency_days",),
 ):
     """Heatmap of a :func:`segment_profile`: colour = column-wise z-score, text = real mean.
 
-    Column names are translated with :data:`FEATURE_LABELS` (override with ``labels``).
-    Returns the matplotlib Axes.
+    Columns in ``reverse`` (smaller is better, e.g. ``recency_days``) get the colour
+    scale flipped so that green always reads "better". Column names are translated
+    with :data:`FEATURE_LABELS` (override with ``labels``). Returns the matplotlib Axes.
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -365,6 +368,9 @@ def plot_profile_heatmap(
     data = profile.drop(columns=[c for c in ("share",) if c in profile.columns])
     z = (data - data.mean()) / data.std(ddof=0).replace(0, np.nan)
     z = z.fillna(0.0)
+    for c in reverse:
+        if c in z.columns:
+            z[c] = -z[c]
     annot = data.map(_fmt)
     if ax is None:
         _, ax = plt.subplots(
@@ -383,7 +389,8 @@ def plot_profile_heatmap(
         ax=ax,
         annot_kws={"fontsize": 8},
     )
-    ax.set_xticklabels([lab.get(c, c) for c in data.columns], rotation=30, ha="right")
+    ax.set_xticklabels([lab.get(c, c) + ("（越小越好）" if c in reverse else "") for c in data.columns],
+                       rotation=30, ha="right")
     ax.set_yticklabels([str(i) for i in data.index], rotation=0)
     ax.set_xlabel("")
     ax.set_ylabel("")
@@ -489,7 +496,7 @@ def render_segmentation(
         ax.set_xlabel("客户数")
         ax.set_title(f"各客群人数（{bins} 档评分，RFM 综合分权重 R:F:M = {w_r:g}:{w_f:g}:{w_m:g}）",
                      fontsize=10)
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="center right", fontsize=8)
     return sizes, profile, fig
 
 
@@ -506,3 +513,60 @@ def profile_table(profile: pd.DataFrame):
         .format("{:.0%}", subset=["占比"] if "占比" in shown.columns else [])
         .background_gradient(cmap="RdYlGn", subset=num, axis=0)
     )
+
+
+# --------------------------------------------------------------------------
+# precision marketing: product / campaign / channel per segment, argued from data
+# --------------------------------------------------------------------------
+def segment_strategy(scored_view: pd.DataFrame, segment_col: str = "segment") -> pd.DataFrame:
+    """Suggested product, campaign and channel per segment, with the data behind them.
+
+    ``scored_view`` is a customer view (see ``features.customer_view``) with a
+    segment column. Rules (documented so a manager can challenge them):
+
+    - channel: 重要* segments get a personal channel (电话外呼; 客户经理面访 for
+      重要价值客户); others APP推送 when their mean ``mobile_share`` >= 50%, else 短信;
+    - product: wealth share >= population mean -> 理财 (upgrade); dormant
+      (mean recency > 60 days) -> 存款 with a rate coupon to win them back;
+      few product categories (< population mean) -> 信用卡 / 基金 cross-sell;
+      otherwise 基金;
+    - campaign: from the segment's meaning (:data:`SEGMENT_STRATEGY`).
+
+    Returns one row per segment: 客户数, the key indicators (means) and
+    建议产品 / 建议渠道 / 活动思路 / 依据.
+    """
+    cols = [c for c in ("recency_days", "frequency", "monetary", "mobile_share", "wealth_share",
+                        "n_categories", "study_abroad_visits") if c in scored_view.columns]
+    prof = segment_profile(scored_view, segment_col, cols)
+    overall = scored_view[cols].mean()
+    rows = []
+    for seg, r in prof.iterrows():
+        seg = str(seg)
+        reasons = []
+        if seg.startswith("重要"):
+            channel = "电话外呼（预算充足可加客户经理面访）" if seg == "重要价值客户" else "电话外呼"
+            reasons.append("单客价值高，值得人工渠道")
+        elif r.get("mobile_share", 0) >= 0.5:
+            channel = "APP推送"
+            reasons.append(f"线上渠道占比 {r['mobile_share']:.0%}")
+        else:
+            channel = "短信"
+            reasons.append(f"线上渠道占比仅 {r.get('mobile_share', 0):.0%}")
+        if r.get("recency_days", 0) > 60:
+            product = "存款（加息券唤回）"
+            reasons.append(f"平均 {r['recency_days']:.0f} 天未交易")
+        elif r.get("wealth_share", 0) >= overall.get("wealth_share", 1):
+            product = "理财（升级）"
+            reasons.append(f"理财基金占比 {r['wealth_share']:.0%} 高于平均")
+        elif r.get("n_categories", 9) < overall.get("n_categories", 0):
+            product = "信用卡 / 基金定投（交叉销售）"
+            reasons.append(f"平均只持有 {r['n_categories']:.1f} 类产品")
+        else:
+            product = "基金"
+            reasons.append("交易活跃，适合基金定投")
+        rows.append({
+            "客群": seg, "客户数": int(r["n"]),
+            "建议产品": product, "建议渠道": channel,
+            "活动思路": SEGMENT_STRATEGY.get(seg, ""), "依据": "；".join(reasons),
+        })
+    return pd.DataFrame(rows).set_index("客群")

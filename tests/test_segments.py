@@ -161,8 +161,11 @@ def test_stability_and_small_segments():
 def test_render_segmentation_pure(table):
     sizes, prof, fig = render_segmentation(table, bins=4, w_r=1, w_f=2, w_m=1, draw=True)
     assert sizes["客户数"].sum() == 10 and list(sizes.index) == list(SEGMENTS)
-    assert sizes.iloc[:, 2].sum() >= 2          # RFM top 20% -> at least 2 of 10
-    assert fig is not None and len(fig.axes) >= 2
+    ax = fig.axes[0]
+    widths = sorted(round(p.get_width()) for p in ax.patches)
+    drawn = sorted(sizes["客户数"].tolist() + sizes.iloc[:, 2].tolist())
+    assert widths == drawn                       # bars = segment sizes + top-20% counts
+    assert sizes.iloc[:, 2].sum() == 2           # exactly round(20% of 10) customers
     plt.close(fig)
     sizes5, _, none = render_segmentation(table, bins=5, draw=False)
     assert none is None
