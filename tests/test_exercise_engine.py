@@ -142,6 +142,14 @@ def test_checker_exception_becomes_friendly_message(progress_file):
     assert rows[-1]["error"].startswith("KeyError")
 
 
+def test_numpy_bool_results_and_badly_defined_checks():
+    q = Exercise(id="test.npbool", checks=[lambda a, e: np.bool_(a > 1)])
+    assert q.check(2).correct and not q.check(0).correct
+    bad = Exercise(id="test.badcheck", checks=[lambda a, e: "ok"])
+    r = bad.check(1)
+    assert r.status == INCORRECT and "不是你的问题" in r.message and "CheckDefinitionError" in r.detail
+
+
 def test_expected_failure_is_reported_as_not_your_fault():
     q = Exercise(id="test.badexpected", expected=lambda: 1 / 0, checks=[close_to()])
     r = q.check(1.0)
@@ -383,3 +391,13 @@ def test_progress_cli_merges_logs(tier_q, progress_file, tmp_path, monkeypatch, 
     out = capsys.readouterr().out
     assert "trainee01" in out and "trainee07" in out and "50%" in out
     assert main([]) == 2
+
+
+@pytest.mark.parametrize("module", ["course_utils.exercises.core", "course_utils.exercises.widgets",
+                                    "course_utils.coursemap", "tools.nbbuild"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

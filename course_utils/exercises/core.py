@@ -411,17 +411,22 @@ def registry() -> dict[str, "Exercise"]:
     return dict(_REGISTRY)
 
 
+class CheckDefinitionError(TypeError):
+    """A check function returned something that is not ``(ok, message)`` (author bug)."""
+
+
 def _normalise(outcome: Any, default_msg: str) -> tuple[bool, str]:
-    if outcome is None or outcome is True:
+    if outcome is None:
         return True, ""
-    if outcome is False:
-        return False, default_msg
+    if type(outcome).__name__ in ("bool", "bool_"):  # bool or numpy.bool_
+        return (True, "") if bool(outcome) else (False, default_msg)
     if isinstance(outcome, CheckResult):
         return outcome.correct, outcome.message
     if isinstance(outcome, tuple) and len(outcome) == 2:
         ok, msg = outcome
         return bool(ok), str(msg or ("" if ok else default_msg))
-    raise TypeError(f"a check must return (ok, message), None or a bool, got {outcome!r}")
+    raise CheckDefinitionError(
+        f"a check must return (ok, message), None or a bool, got {outcome!r}")
 
 
 class Exercise:
@@ -575,6 +580,11 @@ class Exercise:
                 ok, msg = _normalise(outcome, "答案还不对，再检查一下。")
                 if not ok:
                     return self._result(INCORRECT, msg)
+        except CheckDefinitionError:  # the exercise's author made a mistake
+            detail = traceback.format_exc()
+            log.error("check of %s is badly defined:\n%s", self.id, detail)
+            return self._result(INCORRECT, "检查程序本身有问题（不是你的问题），请告诉讲师。",
+                                detail)
         except Exception as exc:  # noqa: BLE001 - a trainee's answer broke a checker
             detail = traceback.format_exc()
             log.info("check of %s raised on the answer:\n%s", self.id, detail)
