@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import signal
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from course_utils import config  # noqa: E402
-from tools.nbbuild import kernel_env  # noqa: E402
+from tools.nbbuild import kernel_env, kill_tree  # noqa: E402
 
 GOAL_S = 30.0
 TIMEOUT_S = 600
@@ -52,7 +51,7 @@ def run_once(path: Path, seed: int, n: int) -> tuple[float, bool, str]:
         try:
             out, _ = proc.communicate(timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            kill_tree(proc)
             out, _ = proc.communicate()
             return time.perf_counter() - t0, False, "timeout"
         return time.perf_counter() - t0, proc.returncode == 0, out[-500:]

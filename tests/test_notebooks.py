@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -71,7 +70,7 @@ def run_bounded(cmd: list[str], timeout: int = RUN_TIMEOUT, cwd: Path = ROOT):
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        nbbuild.kill_tree(proc)
         out, _ = proc.communicate()
         pytest.fail(f"timed out after {timeout} s (hung kernel?): {' '.join(cmd)}\n"
                     f"{out[-3000:]}")

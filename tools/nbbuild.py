@@ -101,6 +101,21 @@ def kernel_env(base: dict | None = None) -> dict:
     return env
 
 
+def kill_tree(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` and its children (a kernel included), on POSIX and Windows.
+
+    ``proc`` must have been started with ``start_new_session=True`` (POSIX).
+    """
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, 9)
+        else:  # pragma: no cover - Windows
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                           capture_output=True, check=False)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+
+
 # --------------------------------------------------------------------------
 # Targets
 # --------------------------------------------------------------------------
@@ -321,7 +336,7 @@ def execute(nb, cwd: Path, cell_timeout: int = CELL_TIMEOUT,
         try:
             log, _ = proc.communicate(timeout=total_timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
+            kill_tree(proc)
             proc.communicate()
             raise BuildError(f"{label}: execution took longer than {total_timeout} s "
                              "(hung kernel?)") from None
