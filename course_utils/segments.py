@@ -62,6 +62,7 @@ __all__ = [
     "render_segmentation",
     "profile_table",
     "segment_strategy",
+    "html_bars",
 ]
 
 #: The eight RFM segments in display order (most to least valuable).
@@ -509,7 +510,7 @@ def profile_table(profile: pd.DataFrame):
     shown.index = [str(i) for i in shown.index]
     num = [c for c in shown.columns if c not in ("客户数", "占比")]
     return (
-        shown.style.format(_fmt)
+        shown.style.set_uuid("l2_profile").format(_fmt)
         .format("{:.0%}", subset=["占比"] if "占比" in shown.columns else [])
         .background_gradient(cmap="RdYlGn", subset=num, axis=0)
     )
@@ -570,3 +571,45 @@ def segment_strategy(scored_view: pd.DataFrame, segment_col: str = "segment") ->
             "活动思路": SEGMENT_STRATEGY.get(seg, ""), "依据": "；".join(reasons),
         })
     return pd.DataFrame(rows).set_index("客群")
+
+
+def html_bars(labels, series: dict, colors: dict, title: str = "", unit: str = "",
+              overlay: bool = False, width_px: int = 360) -> str:
+    """A horizontal bar chart as plain HTML/CSS (no matplotlib: redraws in a few ms).
+
+    ``series`` maps a legend name to a list of non-negative numbers (one per label).
+    ``overlay=True`` draws the second series on top of the first (a part of a whole,
+    e.g. "RFM top 20%" inside a segment); otherwise bars are stacked vertically.
+    Used by the widget exercises, where a redraw must stay under 150 ms.
+
+    >>> "重要价值客户" in html_bars(["重要价值客户"], {"人数": [10]}, {"人数": "#4C72B0"})
+    True
+    """
+    import html as _html
+
+    names = list(series)
+    vmax = max([float(v) for vals in series.values() for v in vals] + [1e-9])
+    legend = " ".join(
+        f"<span style='display:inline-block;width:10px;height:10px;background:{colors[n]};"
+        f"margin:0 3px 0 10px'></span>{_html.escape(n)}" for n in names)
+    rows = []
+    for i, lab in enumerate(labels):
+        if overlay:
+            base, part = float(series[names[0]][i]), float(series[names[1]][i]) if len(names) > 1 else 0.0
+            bar = (f"<div style='position:relative;height:14px;width:{width_px}px'>"
+                   f"<div style='position:absolute;height:14px;width:{base / vmax * width_px:.1f}px;"
+                   f"background:{colors[names[0]]}'></div>"
+                   f"<div style='position:absolute;height:14px;width:{part / vmax * width_px:.1f}px;"
+                   f"background:{colors[names[1]]}'></div></div>") if len(names) > 1 else ""
+            text = " / ".join(f"{float(series[n][i]):,.0f}" for n in names)
+        else:
+            bar = "".join(
+                f"<div style='height:9px;margin:1px 0;width:{max(float(series[n][i]), 0) / vmax * width_px:.1f}px;"
+                f"background:{colors[n]}'></div>" for n in names)
+            text = " / ".join(f"{float(series[n][i]):,.0f}" for n in names)
+        rows.append(f"<tr><td style='text-align:right;padding-right:6px;white-space:nowrap'>"
+                    f"{_html.escape(str(lab))}</td><td style='padding:2px 0'>{bar}</td>"
+                    f"<td style='padding-left:6px;white-space:nowrap'>{text}{_html.escape(unit)}</td></tr>")
+    head = f"<div style='font-weight:bold;margin:4px 0'>{_html.escape(title)}</div>" if title else ""
+    return (f"<div class='course-html-bars'>{head}<div style='font-size:12px'>{legend}</div>"
+            f"<table style='border-collapse:collapse;font-size:12px'>{''.join(rows)}</table></div>")

@@ -96,11 +96,24 @@ def test_segment_tuning_widget_redraws(qs):
 
 
 def test_render_segment_tuning_pure(qs):
-    out = L2.render_segment_tuning({"bins": 3, "w_r": 1, "w_f": 1, "w_m": 1}, qs[1].ctx["table"])
-    fig, styled = out
-    assert fig.axes and "RFM前20%人数" in styled.to_html()
+    table = qs[1].ctx["table"]
+    bars, styled = L2.render_segment_tuning({"bins": 3, "w_r": 1, "w_f": 1, "w_m": 1}, table)
+    assert isinstance(bars, str) and all(seg in bars for seg in L2.SEGMENTS)
+    assert "RFM前20%人数" in styled.to_html()
+    bars5, _ = L2.render_segment_tuning({"bins": 5, "w_r": 1, "w_f": 1, "w_m": 2}, table)
+    assert bars5 != bars and "1:1:2" in bars5
+    fig, _ = L2.render_segment_tuning({"bins": 5, "w_r": 1, "w_f": 1, "w_m": 2}, table, draw=True)
+    assert fig.axes
     import matplotlib.pyplot as plt
     plt.close(fig)
+
+
+def test_html_bars_widths():
+    from course_utils.segments import html_bars
+    out = html_bars(["a", "b"], {"x": [50, 100]}, {"x": "#000"}, width_px=200)
+    assert "width:100.0px" in out and "width:200.0px" in out
+    over = html_bars(["a"], {"x": [100], "y": [25]}, {"x": "#000", "y": "#f00"}, overlay=True, width_px=200)
+    assert "width:50.0px" in over
 
 
 # ---------------------------------------------------------------- Q3 campaign widget

@@ -27,7 +27,7 @@ from course_utils.cleaning import check_preprocessed
 from course_utils.datagen import response_rates as rr
 from course_utils.exercises.core import NOT_ATTEMPTED, CheckResult, Exercise, _type_name
 from course_utils.features import customer_view, rfm
-from course_utils.segments import SEGMENTS, profile_table, render_segmentation
+from course_utils.segments import SEGMENTS, html_bars, profile_table, render_segmentation
 
 #: Cut-off date (观察截止日) of Lecture 2: features use data strictly before it.
 CUTOFF = "2024-04-01"
@@ -222,13 +222,25 @@ class RfmExercise(Exercise):
 # ---------------------------------------------------------------------------
 # Q2: tune the segmentation (widget)
 # ---------------------------------------------------------------------------
-def render_segment_tuning(values: Mapping[str, Any], table: pd.DataFrame) -> list:
-    """Redraw of the segmentation widget: sizes chart + profile table (pure)."""
-    sizes, profile, fig = render_segmentation(
-        table, bins=int(values.get("bins", 5)), w_r=float(values.get("w_r", 1)),
-        w_f=float(values.get("w_f", 1)), w_m=float(values.get("w_m", 1)))
+def render_segment_tuning(values: Mapping[str, Any], table: pd.DataFrame, draw: bool = False) -> list:
+    """Redraw of the segmentation widget (pure): sizes as bars + colour-graded profile table.
+
+    The bars are HTML (``segments.html_bars``) so a redraw stays far below 150 ms;
+    ``draw=True`` returns the matplotlib chart instead (lecture, static previews).
+    """
+    bins = int(values.get("bins", 5))
+    w = [float(values.get(k, 1)) for k in ("w_r", "w_f", "w_m")]
+    sizes, profile, fig = render_segmentation(table, bins, *w, draw=draw)
+    top_col = sizes.columns[2]
     shown = profile.drop(columns=["share"]).copy()
-    shown.insert(1, sizes.columns[2], sizes[sizes.columns[2]].reindex(shown.index))
+    shown.insert(1, top_col, sizes[top_col].reindex(shown.index))
+    if fig is None:
+        fig = html_bars(
+            [str(i) for i in sizes.index],
+            {"客群人数": sizes["客户数"].tolist(), f"其中{top_col[:-2]}": sizes[top_col].tolist()},
+            {"客群人数": "#9DB4D3", f"其中{top_col[:-2]}": "#C44E52"},
+            title=f"各客群人数（{bins} 档评分，RFM 综合分权重 R:F:M = {w[0]:g}:{w[1]:g}:{w[2]:g}）",
+            overlay=True)
     return [fig, profile_table(shown)]
 
 
@@ -487,18 +499,30 @@ def suggested_plan(sizes: Mapping[str, int], seed: int, max_budget: float) -> di
 
 
 def render_campaign_values(values: Mapping[str, Any], sizes: Mapping[str, int], seed: int,
-                           targets: Mapping[str, float] | None = None) -> list:
-    """Redraw of the campaign widget (pure): chart + result table, or the plan's error."""
+                           targets: Mapping[str, float] | None = None, draw: bool = False) -> list:
+    """Redraw of the campaign widget (pure): bars + result table (+ targets), or the plan's error.
+
+    Bars are HTML by default (fast); ``draw=True`` gives the matplotlib chart.
+    """
     plan = widget_values_to_plan(values)
     if not plan:
         return "<p>还没有任何客群的预算大于 0：为至少一个客群选择产品并设置预算。</p>"
-    table, msg, fig = cp.render_campaign(plan, sizes, seed=seed)
+    table, msg, fig = cp.render_campaign(plan, sizes, seed=seed, draw=draw)
     if msg:
         return f"<p style='color:#a33'><b>方案有误：</b>{msg}</p>"
+    if fig is None:
+        body = table.drop(index="合计")
+        tot = table.loc["合计"]
+        roi = f"{tot['ROI']:.0%}" if pd.notna(tot["ROI"]) else "—"
+        fig = html_bars([str(i) for i in body.index],
+                        {"总成本(元)": body["总成本(元)"].tolist(), "增量收入(元)": body["增量收入(元)"].tolist()},
+                        {"总成本(元)": "#C44E52", "增量收入(元)": "#55A868"},
+                        title=f"各客群活动成本与增量收入（总 ROI {roi}，净收益 {tot['净收益(元)']:,.0f} 元）",
+                        unit=" 元")
     shown = table.copy()
     fmt = {c: "{:,.0f}" for c in shown.columns if "(元)" in c}
     fmt.update({"响应率": "{:.1%}", "ROI": "{:.0%}"})
-    out = [fig, shown.style.format(fmt, na_rep="—")]
+    out = [fig, shown.style.set_uuid("l2_campaign").format(fmt, na_rep="—")]
     if targets:
         tot = table.loc["合计"]
         out.append(

@@ -153,7 +153,7 @@ q3.check(answer3)
 # %% tags=["solution-only"]
 # 参考方案的模拟结果：钱集中花在“重要”客群，人工渠道只给它们
 result3 = campaign.simulate_campaign(answer3, sizes, seed=SEED)
-campaign.to_chinese(result3)[["产品", "渠道", "优惠", "预算(元)", "触达人数", "响应人数", "净收益(元)", "ROI"]].style.format(
+campaign.to_chinese(result3)[["产品", "渠道", "优惠", "预算(元)", "触达人数", "响应人数", "净收益(元)", "ROI"]].style.set_uuid("l2_q3").format(
     {"预算(元)": "{:,.0f}", "净收益(元)": "{:,.0f}", "ROI": "{:.0%}"}, na_rep="—")
 
 # %% tags=["exercise-only"]

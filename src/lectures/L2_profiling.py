@@ -277,7 +277,7 @@ view[list(BEHAVIOUR)].rename(columns=BEHAVIOUR).describe().loc[["mean", "25%", "
 
 # %%
 tagged = features.add_tags(view)
-features.tag_summary(tagged).set_index("标签").style.format({"占比": "{:.1%}"})
+features.tag_summary(tagged).set_index("标签").style.set_uuid("l2_tags").format({"占比": "{:.1%}"})
 
 # %%
 # 三位客户的标签：一行文字就是一张“客户名片”
@@ -370,7 +370,7 @@ for name, plan in (("方案A：全员面访", plan_a), ("方案B：分层触达"
     tot = res.loc["合计"]
     print(f"{name}：预算 {tot['budget']:,.0f} 元，净收益 {tot['profit']:,.0f} 元，ROI {tot['roi']:.0%}")
 res_a = campaign.simulate_campaign(plan_a, seg_sizes, seed=SEED)
-campaign.to_chinese(res_a)[["渠道", "触达人数", "响应人数", "总成本(元)", "增量收入(元)", "ROI"]].style.format(
+campaign.to_chinese(res_a)[["渠道", "触达人数", "响应人数", "总成本(元)", "增量收入(元)", "ROI"]].style.set_uuid("l2_plan_a").format(
     {"总成本(元)": "{:,.0f}", "增量收入(元)": "{:,.0f}", "ROI": "{:.0%}"}, na_rep="—")
 
 # %% [markdown]
