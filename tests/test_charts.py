@@ -143,3 +143,18 @@ def test_course_figure_displays_as_png_in_jupyter():
     fig = charts.loyalty_figure({"≥90": .85})
     png = fig._repr_png_()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_churn_trend_keeps_its_size_when_saved_tight():
+    # fixed margins: a "tight" request (what the widget helper asks for) is skipped,
+    # saving a whole extra draw per redraw; the PNG keeps the figure's pixel size
+    from PIL import Image
+
+    fig = charts.churn_trend_figure({2021: .15, 2022: .18, 2023: .2}, figsize=(6, 3))
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=50, bbox_inches="tight")
+    assert Image.open(io.BytesIO(buf.getvalue())).size == (300, 150)
+    other = charts.loyalty_figure({"≥90": .85})  # layout engine: tight still honoured
+    buf2 = io.BytesIO()
+    other.savefig(buf2, format="png", dpi=50, bbox_inches="tight")
+    assert Image.open(io.BytesIO(buf2.getvalue())).size != (375, 210)
