@@ -158,3 +158,13 @@ def test_churn_trend_keeps_its_size_when_saved_tight():
     buf2 = io.BytesIO()
     other.savefig(buf2, format="png", dpi=50, bbox_inches="tight")
     assert Image.open(io.BytesIO(buf2.getvalue())).size != (375, 210)
+
+
+@pytest.mark.parametrize("module", ["course_utils.charts", "course_utils.impact",
+                                    "course_utils.exercises.lecture1"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), verbose=False)
+    assert result.attempted > 0 and result.failed == 0

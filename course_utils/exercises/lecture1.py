@@ -145,6 +145,11 @@ def churn_rates(customers: pd.DataFrame, years=YEARS) -> pd.Series:
 
     Uses :mod:`course_utils.kpis` when available, else the same definition
     from :func:`course_utils.impact.year_base`.
+
+    >>> df = pd.DataFrame({"open_date": ["2020-01-01"] * 4,
+    ...                    "churn_date": ["2021-05-01", None, None, "2023-02-01"]})
+    >>> churn_rates(df).round(3).tolist()
+    [0.25, 0.0, 0.333]
     """
     try:
         from course_utils import kpis
@@ -317,6 +322,14 @@ def diagnose_churn_trend(answer: Any, expected: pd.Series, tol_pp: float = 1.0,
     Checks, in order: shape, every year present and numeric, rising trend,
     values within ``tol_pp`` percentage points of the data, at least
     ``min_events`` annotations on plotted years with non-empty text.
+
+    >>> exp = pd.Series({2021: 0.15, 2022: 0.18, 2023: 0.20})
+    >>> diagnose_churn_trend({"rates": {2021: 15, 2022: 18, 2023: 20},
+    ...                       "events": [(2022, "调费"), (2023, "降息")]}, exp) is None
+    True
+    >>> diagnose_churn_trend({"rates": {2021: 15, 2022: 18, 2023: 20},
+    ...                       "events": [(2022, "调费")]}, exp).startswith("至少要标注 2 个")
+    True
     """
     if hasattr(answer, "values") and hasattr(answer, "controls"):
         answer = answer.values
@@ -450,6 +463,11 @@ def churn_trend_app(exercise: ChurnTrendExercise | None = None, years=YEARS,
     Returns a :class:`~course_utils.exercises.widgets.WidgetExercise`; display
     it as the last line of a cell tagged ``widget-exercise`` and
     ``nbval-ignore-output``. ``app.values`` is what ``q1.check`` takes.
+
+    >>> app = churn_trend_app()            # doctest: +SKIP
+    >>> app.set_values(y2021=15.0)         # doctest: +SKIP
+    >>> sorted(app.values)[:2]             # doctest: +SKIP
+    ['event1_text', 'event1_year']
     """
     import ipywidgets as W
 
@@ -485,6 +503,12 @@ def diagnose_tier_means(answer: Any, clv: pd.Series, rtol: float = 0.01) -> str 
     ``answer``: dict / Series keyed 'Top 10%' / 'Middle 60%' / 'Bottom 30%'
     (or 高价值 / 中价值 / 低价值), or a DataFrame with tier and mean_clv columns;
     values in CNY. ``clv``: the customers' CLV column.
+
+    >>> clv = pd.Series([float(x) for x in range(1, 11)])   # 10 customers
+    >>> diagnose_tier_means({"Top 10%": 10, "Middle 60%": 6.5, "Bottom 30%": 2}, clv) is None
+    True
+    >>> "排序方向反了" in diagnose_tier_means({"Top 10%": 1, "Middle 60%": 4.5, "Bottom 30%": 9}, clv)
+    True
     """
     got, msg = _labelled_numbers(answer, TIERS, _TIER_ALIASES, "mean_clv", "平均 CLV")
     if got is None:
@@ -554,6 +578,12 @@ def diagnose_loyalty_rates(answer: Any, customers: pd.DataFrame,
     ``answer``: dict / Series keyed '≥90' / '70–89' / '<70' with fractions
     (0.85 = 85%), or a DataFrame with band and loyal_rate columns. Tolerance
     ``atol`` (0.005 = half a percentage point, so two-decimal rounding passes).
+
+    >>> df = pd.DataFrame({"satisfaction": [95, 90, 80, 60], "loyal": [1, 0, 1, 0]})
+    >>> diagnose_loyalty_rates({"≥90": 0.5, "70-89": 1.0, "<70": 0.0}, df) is None
+    True
+    >>> diagnose_loyalty_rates({"≥90": 2, "70–89": 1, "<70": 1}, df).startswith("这些数是每档的客户人数")
+    True
     """
     got, msg = _labelled_numbers(answer, BANDS, _BAND_ALIASES, "loyal_rate", "忠诚客户占比")
     if got is None:
@@ -614,6 +644,11 @@ def diagnose_customers_kept(answer: Any, customers: pd.DataFrame, year: int = 20
     """Return None if ``answer`` is the number of customers kept, else a message.
 
     Right answer: churners of ``year`` × ``relative_cut`` (±1 customer for rounding).
+
+    >>> df = pd.DataFrame({"open_date": ["2020-01-01"] * 10,
+    ...                    "churn_date": ["2023-03-01"] * 5 + [None] * 5, "clv": [1.0] * 10})
+    >>> diagnose_customers_kept(1, df) is None, diagnose_customers_kept(5, df)[:8]
+    (True, '这是当年全部流失')
     """
     from course_utils.impact import churn_cut_impact
 
