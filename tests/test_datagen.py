@@ -173,9 +173,10 @@ def test_committed_files_are_utf8_bom_and_small_enough():
         assert b"\r\n" not in raw[:10000]
 
 
-def test_chunked_writing_equals_in_memory(tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_chunked_writing_equals_in_memory(tmp_path, monkeypatch, workers):
     monkeypatch.setattr(bankmod, "CHUNK", 150)            # several chunks for 400 customers
-    written = write_bank(tmp_path / "w", 400, seed=3, progress=False)
+    written = write_bank(tmp_path / "w", 400, seed=3, progress=False, workers=workers)
     mem = generate_bank(400, seed=3)
     (tmp_path / "m").mkdir()
     for name, df in mem.items():

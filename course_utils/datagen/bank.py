@@ -213,12 +213,82 @@ def write_table(df: pd.DataFrame, path: Path, append: bool = False) -> None:
         fh.write(data)
 
 
+def _chunk_job(arrays: dict, lo: int, seq: np.random.SeedSequence):
+    """Worker: behaviour tables of one chunk as CSV bytes ({table: (header, body)}, silent ids)."""
+    out = activity.make_activity(arrays, lo, np.random.default_rng(seq))
+    silent = out.pop("_silent_ids")
+    return {t: (csv_bytes(out[t].iloc[:0]), csv_bytes(out[t], header=False)) for t in CHUNKED}, silent
+
+
+def _default_workers() -> int:
+    env = os.environ.get("COURSE_GEN_WORKERS")
+    if env:
+        return max(1, int(env))
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _write_parallel(out: Path, n_customers: int, seed: int, progress: bool, workers: int) -> dict:
+    """Like the sequential path, but behaviour chunks are built in worker processes."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tqdm.auto import tqdm
+
+    products_mod, texts_mod = _h1b()
+    ss = _streams(seed)
+    n_chunks = max(1, -(-n_customers // CHUNK))
+    bar = tqdm(total=5 + n_chunks, desc="生成数据 generating", disable=not progress, unit="step")
+    paths = {t: out / f"{t}.csv" for t in TABLES}
+    full = cust.make_customers(n_customers, np.random.default_rng(ss["customers"]))
+    hidden = cust.public(full)
+    for k in ("_taste", "_risk"):
+        hidden[k] = full[k].to_numpy()
+    write_table(cust.public(full), paths["customers"])
+    bar.update(1)
+    chunk_ss = ss["chunks"].spawn(n_chunks)
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as ex:
+        futs = [ex.submit(_chunk_job, _chunk_arrays(full, i * CHUNK, min(n_customers, (i + 1) * CHUNK)),
+                          i * CHUNK, chunk_ss[i]) for i in range(n_chunks)]
+        del full
+        # customer-level tables in the parent while the workers build the chunks
+        products = products_mod.make_products(np.random.default_rng(ss["products"]))
+        write_table(products, paths["products"])
+        write_table(products_mod.make_holdings(hidden, products, np.random.default_rng(ss["holdings"])),
+                    paths["holdings"])
+        bar.update(1)
+        write_table(texts_mod.make_messages(hidden, np.random.default_rng(ss["messages"])),
+                    paths["messages"])
+        bar.update(1)
+        write_table(texts_mod.make_survey(hidden, np.random.default_rng(ss["survey"])), paths["survey"])
+        bar.update(1)
+        silent = []
+        for i, f in enumerate(futs):
+            parts, sil = f.result()
+            silent.append(sil)
+            for t, (head, body) in parts.items():
+                with open(paths[t], "wb" if i == 0 else "ab") as fh:
+                    if i == 0:
+                        fh.write(b"\xef\xbb\xbf" + head)
+                    fh.write(body)
+            futs[i] = None
+            bar.update(1)
+    silent_ids = np.concatenate(silent)
+    write_table(texts_mod.make_outbound_calls(hidden, silent_ids, np.random.default_rng(ss["outbound"])),
+                paths["outbound_calls"])
+    bar.update(1)
+    bar.close()
+    return paths
+
+
 def write_bank(out_dir: str | os.PathLike, n_customers: int = config.DEFAULT_CUSTOMERS,
-               seed: int = config.DEFAULT_SEED, progress: bool = True) -> dict[str, Path]:
+               seed: int = config.DEFAULT_SEED, progress: bool = True,
+               workers: int | None = None) -> dict[str, Path]:
     """Generate the bank and write one CSV per table into ``out_dir`` (chunk by chunk).
 
     Memory stays bounded for large ``n_customers`` because behaviour tables are
-    written per chunk of :data:`CHUNK` customers. Returns ``{table: path}``.
+    written per chunk of :data:`CHUNK` customers. With more than one chunk the
+    chunks are built by ``workers`` processes (default: 2, or ``COURSE_GEN_WORKERS``);
+    the bytes written do not depend on ``workers``. Returns ``{table: path}``.
 
     >>> import tempfile
     >>> paths = write_bank(tempfile.mkdtemp(), 300, seed=7, progress=False)
@@ -227,6 +297,9 @@ def write_bank(out_dir: str | os.PathLike, n_customers: int = config.DEFAULT_CUS
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    workers = _default_workers() if workers is None else max(1, int(workers))
+    if workers > 1 and n_customers > CHUNK:
+        return _write_parallel(out, n_customers, seed, progress, workers)
     seen: set[str] = set()
     paths = {}
     for name, df in _iter_bank(n_customers, seed, progress):
