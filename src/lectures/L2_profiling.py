@@ -300,7 +300,7 @@ pd.DataFrame([
 
 # %%
 scored = segments.rfm_scores(view, bins=5)          # 给每位客户打 R/F/M 分并命名客群
-sizes = scored["segment"].value_counts().reindex(list(segments.SEGMENTS))
+sizes = scored["segment"].value_counts().reindex(list(segments.SEGMENTS), fill_value=0)
 pd.DataFrame({"客户数": sizes, "占比": (sizes / sizes.sum()).map("{:.1%}".format)})
 
 # %% [markdown]
