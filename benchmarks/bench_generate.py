@@ -99,8 +99,7 @@ def main() -> None:
              "worker processes when there is more than one chunk). Peak memory = largest max RSS of "
              "a single process (getrusage); all processes = peak of the summed RSS of the process "
              "tree (psutil, sampled every 0.2 s). "
-             "CPU = user + system time of the run (what the wall time would be on an idle core; "
-             "the generator is single-threaded). Load = 1-minute load average when the run "
+             "CPU = user + system time summed over all processes of the run. Load = 1-minute load average when the run "
              "started (the machine is shared by several jobs).", "",
              "| customers | wall time | CPU time | target | peak memory (1 process) | all processes | CSV size | load |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
