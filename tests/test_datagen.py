@@ -212,3 +212,19 @@ def test_fast_csv_writer_matches_pandas():
     plain = tricky.assign(s=["x", "y", None])
     assert bankmod.csv_bytes(plain) == plain.to_csv(index=False, float_format="%.2f",
                                                     lineterminator="\n").encode("utf-8")
+
+
+def test_data_dictionary_documents_every_column():
+    text = (config.datasets_dir() / "README.md").read_text(encoding="utf-8")
+    sections = {}
+    for block in text.split("\n### ")[1:]:
+        title, _, body = block.partition("\n")
+        name = title.split(".csv")[0].strip()
+        rows = [ln.split("|")[1].strip() for ln in body.splitlines() if ln.startswith("| ")]
+        sections[name] = set(rows)
+    assert "合成" in text or "模拟" in text                    # says the data is synthetic
+    for f in config.datasets_dir().glob("*.csv"):
+        header = f.read_text(encoding="utf-8-sig").split("\n", 1)[0].split(",")
+        assert f.stem in sections, f"{f.name} has no section in datasets/README.md"
+        missing = [c for c in header if c not in sections[f.stem]]
+        assert not missing, f"{f.name}: undocumented columns {missing}"
