@@ -242,8 +242,9 @@ def _generated(seed: int, n_customers: int) -> Bank:
 
 def get_bank(seed: int = config.DEFAULT_SEED, n_customers: int = config.DEFAULT_CUSTOMERS) -> Bank:
     """The bank for ``(seed, n_customers)``: the committed files for the defaults,
-    otherwise generated in memory (cached per process; the same object is returned
-    for repeated calls, so do not modify its tables in place).
+    otherwise generated in memory (cached per process). Every call returns fresh
+    copies of the tables, so changing them in one cell never changes what the next
+    ``get_bank()`` returns.
 
     >>> small = get_bank(seed=7, n_customers=300)               # doctest: +SKIP
     >>> len(small.customers)                                     # doctest: +SKIP
@@ -251,8 +252,11 @@ def get_bank(seed: int = config.DEFAULT_SEED, n_customers: int = config.DEFAULT_
     """
     seed, n_customers = int(seed), int(n_customers)
     if (seed, n_customers) == (config.DEFAULT_SEED, config.DEFAULT_CUSTOMERS):
-        return _load_default(str(config.datasets_dir()))
-    return _generated(seed, n_customers)
+        cached = _load_default(str(config.datasets_dir()))
+    else:
+        cached = _generated(seed, n_customers)
+    # fresh (copy-on-write, so cheap) copies: changing a table never alters the cache
+    return Bank({k: v.copy() for k, v in cached.tables.items()})
 
 
 @functools.lru_cache(maxsize=2)

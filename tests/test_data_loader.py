@@ -37,14 +37,20 @@ def test_default_tables_have_dtypes_set():
 
 def test_get_bank_defaults_are_the_committed_files_and_cached():
     b1 = get_bank()
-    assert b1 is get_bank(config.DEFAULT_SEED, config.DEFAULT_CUSTOMERS)
+    b2 = get_bank(config.DEFAULT_SEED, config.DEFAULT_CUSTOMERS)
+    pd.testing.assert_frame_equal(b1.customers, b2.customers)
     assert len(b1.customers) == config.DEFAULT_CUSTOMERS
+    # a trainee changing a table does not change the next get_bank()
+    b1.customers.loc[0, "age"] = -5
+    b1.transactions["amount"] = 0.0
+    b3 = get_bank()
+    assert b3.customers.loc[0, "age"] != -5 and (b3.transactions["amount"] != 0).any()
     assert set(b1.tables) == set(load_bank(tables=None).tables)
 
 
 def test_get_bank_other_seed_generated_in_memory_with_same_dtypes():
     small = get_bank(seed=5, n_customers=300)
-    assert small is get_bank(seed=5, n_customers=300)
+    pd.testing.assert_frame_equal(small.transactions, get_bank(seed=5, n_customers=300).transactions)
     assert len(small.customers) == 300
     ref = load_bank(tables=["customers"]).customers
     assert dict(small.customers.dtypes.astype(str)) == dict(ref.dtypes.astype(str))
