@@ -159,7 +159,9 @@ def test_regenerating_default_reproduces_committed_files_byte_for_byte(tmp_path)
     assert committed == sorted(p.name for p in paths.values())
     for name, p in paths.items():
         ref = config.datasets_dir() / p.name
-        assert p.read_bytes() == ref.read_bytes(), f"{p.name} differs from the committed file"
+        assert p.read_bytes() == ref.read_bytes(), (
+            f"{p.name} differs from the committed file: the generator changed. Regenerate with "
+            "`python -m course_utils generate --out datasets`, check the data dictionary, commit.")
 
 
 def test_committed_files_are_utf8_bom_and_small_enough():
