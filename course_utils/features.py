@@ -233,7 +233,20 @@ def rfm(
         keep = keep & (dates >= cutoff - pd.Timedelta(days=int(window_days))).to_numpy(
             dtype=bool, na_value=False
         )
-    cust = transactions[customer_col].to_numpy()[keep]
+    cust_col = transactions[customer_col]
+    if isinstance(cust_col.dtype, pd.CategoricalDtype):
+        # fast path: integer codes are ready-made group keys (no string handling)
+        codes = cust_col.cat.codes.to_numpy()[keep].astype("i8")
+        if (codes < 0).any():
+            raise _fail(
+                f"客户编号列 '{customer_col}' 中有空值。请先删除这些行：df.dropna(subset=['{customer_col}'])。",
+                f"Column '{customer_col}' has missing customer ids; drop those rows first.",
+            )
+        cats = np.asarray(cust_col.cat.categories, dtype=object)
+        cust = codes
+    else:
+        cats = None
+        cust = cust_col.to_numpy()[keep]
     if isinstance(dates.dtype, pd.DatetimeTZDtype):
         dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
         cutoff = cutoff.tz_convert("UTC").tz_localize(None)
@@ -252,17 +265,31 @@ def rfm(
         out.index.name = name
         return out
 
-    keys, label_of = _group_keys(cust)
-    order = np.argsort(keys)
-    sorted_keys = keys[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    frequency = np.diff(np.r_[starts, len(sorted_keys)])
-    monetary = np.add.reduceat(amt[order], starts)
-    last_ns = np.maximum.reduceat(day_ns[order], starts)
     cutoff_ns = np.datetime64(cutoff.to_datetime64(), "ns").view("i8")
+    if cats is not None:
+        # dense category codes: count / sum / max with bincount, no sort needed
+        frequency_all = np.bincount(cust, minlength=len(cats))
+        present = np.flatnonzero(frequency_all)
+        frequency = frequency_all[present]
+        monetary = np.bincount(cust, weights=amt, minlength=len(cats))[present]
+        last_all = np.full(len(cats), np.iinfo("i8").min, dtype="i8")
+        np.maximum.at(last_all, cust, day_ns)
+        last_ns = last_all[present]
+        labels = cats[present]
+        if isinstance(cust_col.cat.categories, pd.Index) and not cust_col.cat.categories.is_monotonic_increasing:
+            srt = np.argsort(labels.astype(str), kind="stable")
+            frequency, monetary, last_ns, labels = frequency[srt], monetary[srt], last_ns[srt], labels[srt]
+    else:
+        keys, label_of = _group_keys(cust)
+        order = np.argsort(keys)
+        sorted_keys = keys[order]
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        frequency = np.diff(np.r_[starts, len(sorted_keys)])
+        monetary = np.add.reduceat(amt[order], starts)
+        last_ns = np.maximum.reduceat(day_ns[order], starts)
+        labels = label_of(order[starts])
     recency = (cutoff_ns - last_ns) // (86_400 * 10**9)
 
-    labels = label_of(order[starts])
     if pd.isna(labels).any():
         raise _fail(
             f"客户编号列 '{customer_col}' 中有空值。请先删除这些行：df.dropna(subset=['{customer_col}'])。",

@@ -57,6 +57,15 @@ def test_rfm_long_and_non_ascii_ids_use_fallback(tx):
     assert rfm(zh, "2024-01-10").loc["李四", "recency_days"] == 10
 
 
+def test_rfm_categorical_ids_fast_path(tx):
+    cat = tx.assign(customer_id=tx["customer_id"].astype("category"))
+    pd.testing.assert_frame_equal(rfm(cat, "2024-01-10"), rfm(tx, "2024-01-10"), check_index_type=False)
+    # unsorted categories with an unused one: same rows, sorted by id, unused left out
+    odd = tx.assign(customer_id=pd.Categorical(tx["customer_id"], categories=["D", "Q", "B", "A", "C"]))
+    r = rfm(odd, "2024-01-10")
+    assert list(r.index) == ["A", "B", "D"] and r.loc["D"].tolist() == [1, 3, 10.0]
+
+
 def test_rfm_ids_sorted_like_strings():
     t = pd.DataFrame({"customer_id": ["C10", "C2", "C1", "B9"], "txn_date": ["2024-01-01"] * 4,
                       "amount": [1.0, 2, 3, 4]})
