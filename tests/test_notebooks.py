@@ -347,3 +347,12 @@ def test_feedback_scan_catches_wrong_outcomes():
     assert_feedback_fits("exercises/X.ipynb", fake("not_attempted"))
     with pytest.raises(AssertionError, match="untouched exercise judged"):
         assert_feedback_fits("exercises/X.ipynb", fake("incorrect"))
+
+
+def test_start_page_output_is_current():
+    """A new notebook must appear on the committed start page (rebuild `--only 00`)."""
+    shown = [str(o.get("data", {}).get("text/markdown", ""))
+             for c in read(START_PAGE).cells for o in c.get("outputs", [])]
+    assert coursemap.start_page_markdown() in shown, \
+        "notebooks/00_start.ipynb is stale: run `python -m tools.nbbuild --only 00`"
+    assert coursemap.solution_areas_markdown() in shown
