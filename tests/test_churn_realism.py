@@ -15,7 +15,7 @@ from course_utils.data import get_bank, load_bank
 TRAIN_CUT, TEST_CUT = "2022-07-01", "2023-07-01"
 
 
-@pytest.fixture(scope="module", params=["committed", 3, 4])
+@pytest.fixture(scope="module", params=["committed", 3, 4, 5])
 def bank(request):
     if request.param == "committed":
         return load_bank()
