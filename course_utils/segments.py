@@ -291,7 +291,13 @@ def kmeans_segments(
         if c in X.columns:
             X[c] = np.log1p(X[c].clip(lower=0))
     Z = StandardScaler().fit_transform(X.to_numpy())
-    labels = KMeans(n_clusters=int(k), n_init=10, random_state=seed).fit_predict(Z)
+    try:  # one thread: on a small table, OpenMP start-up and contention cost more than they save
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        labels = KMeans(n_clusters=int(k), n_init=4, random_state=seed).fit_predict(Z)
+    else:
+        with threadpool_limits(limits=1):
+            labels = KMeans(n_clusters=int(k), n_init=4, random_state=seed).fit_predict(Z)
     lab = pd.Series(labels, index=features.index)
     if "monetary" in features.columns:
         order = features["monetary"].groupby(lab).mean().sort_values(ascending=False).index

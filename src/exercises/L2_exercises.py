@@ -153,8 +153,10 @@ q3.check(answer3)
 # %% tags=["solution-only"]
 # 参考方案的模拟结果：钱集中花在“重要”客群，人工渠道只给它们
 result3 = campaign.simulate_campaign(answer3, sizes, seed=SEED)
-campaign.to_chinese(result3)[["产品", "渠道", "优惠", "预算(元)", "触达人数", "响应人数", "净收益(元)", "ROI"]].style.set_uuid("l2_q3").format(
-    {"预算(元)": "{:,.0f}", "净收益(元)": "{:,.0f}", "ROI": "{:.0%}"}, na_rep="—")
+table3 = campaign.to_chinese(result3)[["产品", "渠道", "优惠", "预算(元)", "触达人数", "响应人数", "净收益(元)", "ROI"]]
+table3.assign(**{"预算(元)": table3["预算(元)"].map("{:,.0f}".format),
+                 "净收益(元)": table3["净收益(元)"].map("{:,.0f}".format),
+                 "ROI": table3["ROI"].map(lambda v: f"{v:.0%}" if pd.notna(v) else "—")})
 
 # %% tags=["exercise-only"]
 # q3.hint()

@@ -277,7 +277,8 @@ view[list(BEHAVIOUR)].rename(columns=BEHAVIOUR).describe().loc[["mean", "25%", "
 
 # %%
 tagged = features.add_tags(view)
-features.tag_summary(tagged).set_index("标签").style.set_uuid("l2_tags").format({"占比": "{:.1%}"})
+summary = features.tag_summary(tagged).set_index("标签")
+summary.assign(占比=summary["占比"].map("{:.1%}".format))
 
 # %%
 # 三位客户的标签：一行文字就是一张“客户名片”
@@ -370,8 +371,10 @@ for name, plan in (("方案A：全员面访", plan_a), ("方案B：分层触达"
     tot = res.loc["合计"]
     print(f"{name}：预算 {tot['budget']:,.0f} 元，净收益 {tot['profit']:,.0f} 元，ROI {tot['roi']:.0%}")
 res_a = campaign.simulate_campaign(plan_a, seg_sizes, seed=SEED)
-campaign.to_chinese(res_a)[["渠道", "触达人数", "响应人数", "总成本(元)", "增量收入(元)", "ROI"]].style.set_uuid("l2_plan_a").format(
-    {"总成本(元)": "{:,.0f}", "增量收入(元)": "{:,.0f}", "ROI": "{:.0%}"}, na_rep="—")
+table_a = campaign.to_chinese(res_a)[["渠道", "触达人数", "响应人数", "总成本(元)", "增量收入(元)", "ROI"]]
+table_a.assign(**{"总成本(元)": table_a["总成本(元)"].map("{:,.0f}".format),
+                  "增量收入(元)": table_a["增量收入(元)"].map("{:,.0f}".format),
+                  "ROI": table_a["ROI"].map(lambda v: f"{v:.0%}" if pd.notna(v) else "—")})
 
 # %% [markdown]
 # 方案 A 在一般客群上全部亏钱：对久未交易、价值低的客户派客户经理上门，成本收不回来。
