@@ -67,6 +67,17 @@ def main() -> int:
     args = ap.parse_args()
 
     rows = []
+    # Baseline: an empty notebook (python + papermill + kernel start, nothing else).
+    import nbformat
+    with tempfile.TemporaryDirectory(prefix="bench-base-") as tmp:
+        empty = Path(tmp) / "empty.ipynb"
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            "SEED = 0\nN_CUSTOMERS = 0", metadata={"tags": ["parameters"]})])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}
+        nbformat.write(nb, empty)
+        base = min(run_once(empty, args.seed, args.customers)[0] for _ in range(args.repeat))
+    print(f"{'(baseline: empty notebook)':40s} {base:6.1f} s", flush=True)
     for path in notebooks(args.only):
         times, ok, tail = [], True, ""
         for _ in range(args.repeat):
@@ -94,6 +105,7 @@ def main() -> int:
         "",
         "| notebook | wall time (s) | verdict |",
         "|---|---:|---|",
+        f"| (baseline: empty notebook — interpreter, papermill, kernel start) | {base:.1f} | |",
     ]
     lines += [f"| {r} | {t:.1f} | {v} |" for r, t, v in rows]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
