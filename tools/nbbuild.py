@@ -467,6 +467,9 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as exc:
         print(f"[nbbuild] ERROR {exc}", file=sys.stderr)
         return 2
+    # A notebook that did not exist yet must appear on the start page: rebuild it too.
+    if any(not t.path.exists() for t in todo) and args.only:
+        todo += [t for t in targets(["00"]) if t not in todo]
     failed = 0
     for t in todo:
         print(f"[nbbuild] {t.kind:9s} {t.rel()} ...", flush=True)
