@@ -150,7 +150,10 @@ def test_campaign_solution_passes_on_other_sizes():
 def test_campaign_widget_and_render(qs):
     q3 = qs[2]
     app = L2.campaign_app(q3)
-    assert "还没有任何客群" in app.output.outputs[0]["data"]["text/html"]
+    assert "还没有任何客群" in app.output.outputs[1]["data"]["text/html"]
+    first = app.output.outputs
+    app.set_values(**{"一般挽留客户|channel": "电话外呼"})    # every control change is visible
+    assert app.output.outputs != first
     assert q3.check(app.values).status == "not_attempted"
     plan = L2.suggested_plan(q3.ctx["sizes"], q3.ctx["seed"], q3.ctx["targets"]["max_budget"])
     vals = {}
@@ -158,7 +161,7 @@ def test_campaign_widget_and_render(qs):
         vals.update({f"{seg}|product": p, f"{seg}|channel": c, f"{seg}|offer": o,
                      f"{seg}|budget": int(np.ceil(b / 500) * 500)})
     app.set_values(**vals)
-    assert app.last_error is None and len(app.output.outputs) == 3
+    assert app.last_error is None and len(app.output.outputs) == 4
     assert app.check().status in ("correct", "incorrect")   # budgets rounded to the slider step
     assert L2.widget_values_to_plan({"重要价值客户|product": L2.NO_CAMPAIGN, "重要价值客户|budget": 900}) == {}
 

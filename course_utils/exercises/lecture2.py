@@ -498,6 +498,28 @@ def suggested_plan(sizes: Mapping[str, int], seed: int, max_budget: float) -> di
     return plan
 
 
+def _settings_html(values: Mapping[str, Any]) -> str:
+    """Compact table of the current widget settings (every control change shows here)."""
+    import html as _html
+
+    rows = []
+    for seg in SEGMENTS:
+        if f"{seg}|budget" not in values:
+            continue
+        product = values.get(f"{seg}|product")
+        budget = values.get(f"{seg}|budget") or 0
+        active = product not in (None, NO_CAMPAIGN) and budget
+        cells = [seg, product, values.get(f"{seg}|channel"), values.get(f"{seg}|offer"),
+                 f"{float(budget):,.0f}"]
+        style = "" if active else " style='color:#888'"
+        rows.append(f"<tr{style}>" + "".join(
+            f"<td style='padding:1px 8px'>{_html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th style='padding:1px 8px'>{h}</th>" for h in ("客群", "产品", "渠道", "优惠", "预算(元)"))
+    return ("<details open><summary>当前设置（灰色 = 不做活动）</summary>"
+            f"<table style='font-size:12px;border-collapse:collapse'><tr>{head}</tr>{''.join(rows)}</table>"
+            "</details>")
+
+
 def render_campaign_values(values: Mapping[str, Any], sizes: Mapping[str, int], seed: int,
                            targets: Mapping[str, float] | None = None, draw: bool = False) -> list:
     """Redraw of the campaign widget (pure): bars + result table (+ targets), or the plan's error.
@@ -505,8 +527,9 @@ def render_campaign_values(values: Mapping[str, Any], sizes: Mapping[str, int], 
     Bars are HTML by default (fast); ``draw=True`` gives the matplotlib chart.
     """
     plan = widget_values_to_plan(values)
+    settings = _settings_html(values)
     if not plan:
-        return "<p>还没有任何客群的预算大于 0：为至少一个客群选择产品并设置预算。</p>"
+        return [settings, "<p>还没有任何客群的预算大于 0：为至少一个客群选择产品并设置预算。</p>"]
     table, msg, fig = cp.render_campaign(plan, sizes, seed=seed, draw=draw)
     if msg:
         return f"<p style='color:#a33'><b>方案有误：</b>{msg}</p>"
@@ -522,7 +545,7 @@ def render_campaign_values(values: Mapping[str, Any], sizes: Mapping[str, int], 
     shown = table.copy()
     fmt = {c: "{:,.0f}" for c in shown.columns if "(元)" in c}
     fmt.update({"响应率": "{:.1%}", "ROI": "{:.0%}"})
-    out = [fig, shown.style.set_uuid("l2_campaign").format(fmt, na_rep="—")]
+    out = [settings, fig, shown.style.set_uuid("l2_campaign").format(fmt, na_rep="—")]
     if targets:
         tot = table.loc["合计"]
         out.append(
