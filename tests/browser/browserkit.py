@@ -49,6 +49,8 @@ WIDGET_TAG = "widget-exercise"
 
 #: Generous upper bound for one control change to show in the output (s).
 CHANGE_TIMEOUT = 20.0
+#: Probe for controls whose effect may depend on others (see check_widget_exercise).
+PROBE_TIMEOUT = 4.0
 #: Upper bound for JupyterLab / Voila to come up (s).
 SERVER_TIMEOUT = 90.0
 #: Upper bound for "run all cells" of one notebook (s).
@@ -402,24 +404,57 @@ def new_page(browser: Any, width: int = 1400, height: int = 1500):
     return ctx.new_page()
 
 
+def _kernel_state(server: Server, relpath: str) -> str | None:
+    try:
+        for sess in server.api("GET", "api/sessions") or []:
+            if sess.get("path") == relpath and sess.get("kernel"):
+                return sess["kernel"].get("execution_state")
+    except Exception:  # noqa: BLE001
+        return None
+    return None
+
+
 def open_notebook(page: Any, server: Server, relpath: str,
                   timeout: float = SERVER_TIMEOUT) -> None:
-    """Open ``relpath`` (relative to the server root) and wait for an idle kernel."""
+    """Open ``relpath`` (relative to the server root); wait until its kernel is ready.
+
+    Ready = the server has a session for the notebook whose kernel is idle,
+    and the page's execution indicator has shown "idle" for half a second
+    (right after loading it says idle before the kernel has even connected).
+    """
     url = f"{server.url}lab/tree/{urllib.parse.quote(relpath)}?token={server.token}&reset"
     page.goto(url, timeout=timeout * 1000)
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout * 1000)
-    page.wait_for_selector(KERNEL_IDLE, timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    idle_since: float | None = None
+    while time.monotonic() < deadline:
+        ui = page.evaluate("() => { const i = document.querySelector("
+                           "'.jp-Notebook-ExecutionIndicator'); "
+                           "return i ? i.getAttribute('data-status') : null; }")
+        if ui == "idle" and _kernel_state(server, relpath) == "idle":
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since >= 0.5:
+                return
+        else:
+            idle_since = None
+        time.sleep(0.1)
+    raise TimeoutError(f"kernel of {relpath} not ready after {timeout:.0f} s")
 
 
-def _click_run_all(page: Any) -> None:
+def _click_run_all(page: Any) -> bool:
+    """Run > Run All Cells; False (nothing clicked) while the item is disabled."""
     page.keyboard.press("Escape")
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     item = page.locator(".lm-Menu-item[data-command='runmenu:run-all']")
     item.wait_for(state="visible")
+    if "lm-mod-disabled" in (item.get_attribute("class") or ""):
+        page.keyboard.press("Escape")
+        return False
     item.click()
+    return True
 
 
-def run_all(page: Any, timeout: float = RUN_ALL_TIMEOUT, start_timeout: float = 10.0) -> dict:
+def run_all(page: Any, timeout: float = RUN_ALL_TIMEOUT, start_timeout: float = 15.0) -> dict:
     """Run all cells through the Run menu; wait until every code cell ran.
 
     Returns the final state ``{prompts, status, errors}``. Raises
@@ -441,8 +476,8 @@ def run_all(page: Any, timeout: float = RUN_ALL_TIMEOUT, start_timeout: float = 
             if clicks >= 3 and time.monotonic() - last_click > start_timeout:
                 raise AssertionError(f"run-all did not start after {clicks} tries: {state}")
             if clicks == 0 or time.monotonic() - last_click > start_timeout:
-                _click_run_all(page)
-                clicks, last_click = clicks + 1, time.monotonic()
+                if _click_run_all(page):
+                    clicks, last_click = clicks + 1, time.monotonic()
             time.sleep(0.25)
             continue
         if state.get("errors"):
@@ -503,7 +538,7 @@ _PROBLEMS_JS = """(root) => {
     out.push('stderr/traceback shown to the trainee: ' + e.innerText.slice(0, 400)));
   const txt = root.innerText || '';
   for (const bad of ['Error displaying widget', 'Failed to load view', 'Failed to create view',
-                     'model not found', 'Could not create']) {
+                     'model not found', 'Could not create', 'javascript error']) {
     if (txt.includes(bad)) out.push('widget front-end error: ' + bad);
   }
   return out;
@@ -569,7 +604,16 @@ def _label_of(control: Any) -> str:
         return control.evaluate("""el => {
           const box = el.closest('.widget-inline-hbox, .widget-inline-vbox, .jupyter-widgets');
           const lab = box ? box.querySelector('.widget-label') : null;
-          return (lab && lab.innerText.trim()) || el.innerText || el.getAttribute('title') || '';
+          let text = el.tagName === 'BUTTON' ? el.innerText.trim() : '';
+          if (!text && lab) text = lab.innerText.trim();
+          if (!text) {  // no description: name it after its row (first HTML widget)
+            const row = el.closest('.widget-hbox');
+            const head = row ? row.querySelector('.widget-html, .widget-label') : null;
+            const kind = box ? [...box.classList].find(c => c.startsWith('widget-') &&
+                               !['widget-inline-hbox', 'widget-inline-vbox'].includes(c)) : '';
+            text = ((head ? head.innerText.trim() + ' ' : '') + (kind || '')).trim();
+          }
+          return text;
         }""").strip()[:40]
     except Exception:  # noqa: BLE001
         return ""
@@ -654,9 +698,13 @@ def _dropdown_action(select: Any) -> tuple[str, Any]:
             opts: [...s.options].map(o => ({v: o.value, d: o.disabled, t: o.text}))})""")
         opts = info["opts"]
         n = len(opts)
-        for step in range(1, n):
-            j = (info["cur"] + step) % n
-            if not opts[j]["d"]:
+        # the next option; past the end wrap to the 2nd one when there are 3+
+        # (the 1st is often a "none" choice like （不标注） that hides the effect
+        # of related controls)
+        order = [j for j in range(info["cur"] + 1, n)] + \
+                ([j for j in range(1, info["cur"])] + [0] if n > 2 else [0])
+        for j in order:
+            if j != info["cur"] and not opts[j]["d"]:
                 select.select_option(index=j)
                 return f"select {opts[j]['t'][:20]!r}", True
         return "select: only one option", False
@@ -736,8 +784,8 @@ def _shot_target(root: Any) -> Any:
 
 
 def check_widget_exercise(page: Any, root: Any, name: str, artifacts: Path | None = ARTIFACTS_DIR,
-                          timeout: float = CHANGE_TIMEOUT,
-                          click_buttons: bool = True) -> WidgetReport:
+                          timeout: float = CHANGE_TIMEOUT, click_buttons: bool = True,
+                          fail_fast: bool = False) -> WidgetReport:
     """Change every control of one widget exercise and verify the output follows.
 
     ``root`` is a Playwright locator of the exercise's DOM element (a notebook
@@ -748,7 +796,8 @@ def check_widget_exercise(page: Any, root: Any, name: str, artifacts: Path | Non
     change within ``timeout`` seconds and show no error box, traceback or
     warning. Screenshots ``<name>__before.png`` / ``__after.png`` go to
     ``artifacts``. Never raises for a broken exercise: problems are collected
-    in the returned :class:`WidgetReport`.
+    in the returned :class:`WidgetReport`. ``fail_fast`` stops at the first
+    problem (the self-tests only need to see that one is reported).
     """
     report = WidgetReport(name)
     try:
@@ -774,56 +823,116 @@ def check_widget_exercise(page: Any, root: Any, name: str, artifacts: Path | Non
     report.problems += [f"before any change: {p}" for p in problems]
 
     actions: list[tuple[str, str, Any, Any]] = []  # kind, action, element, fn
-    for kind, sel in _CONTROLS.items():
+    # Controls in document order (a row "product, channel, offer, budget" is
+    # operated left to right, as a trainee would), buttons last.
+    order = page.evaluate("""([root, kinds]) => {
+        const seen = new Map();
+        const out = [];
+        const all = root.querySelectorAll(Object.values(kinds).join(', '));
+        for (const el of all) {
+            for (const [kind, sel] of Object.entries(kinds)) {
+                if (el.matches(sel)) {
+                    const list = [...root.querySelectorAll(sel)];
+                    out.push([kind, list.indexOf(el)]);
+                    break;
+                }
+            }
+        }
+        return out;
+    }""", [root_handle, _CONTROLS])
+    order = [o for o in order if o[0] != "button"] + [o for o in order if o[0] == "button"]
+    has_check_button = any(o[0] == "button" for o in order) and click_buttons
+    for kind, i in order:
         if kind == "button" and not click_buttons:
             continue
-        loc = root.locator(sel)
-        for i in range(loc.count()):
-            el = loc.nth(i)
-            if not el.is_visible():
-                continue
-            if kind == "slider":
-                pairs = _slider_actions(page, el)
-            elif kind in ("dropdown", "select"):
-                pairs = [_dropdown_action(el)]
-            elif kind == "text":
-                pairs = [_text_action(page, el)]
-            elif kind == "number":
-                pairs = [_number_action(el)]
-            elif kind == "checkbox":
-                pairs = [_checkbox_action(el)]
-            elif kind == "radio":
-                pairs = [_radio_action(el)]
-            else:
-                pairs = [_button_action(el)]
-            for action, fn in pairs:
-                actions.append((kind, action, el, fn))
+        el = root.locator(_CONTROLS[kind]).nth(i)
+        if not el.is_visible():
+            continue
+        if kind == "slider":
+            pairs = _slider_actions(page, el)
+        elif kind in ("dropdown", "select"):
+            pairs = [_dropdown_action(el)]
+        elif kind == "text":
+            pairs = [_text_action(page, el)]
+        elif kind == "number":
+            pairs = [_number_action(el)]
+        elif kind == "checkbox":
+            pairs = [_checkbox_action(el)]
+        elif kind == "radio":
+            pairs = [_radio_action(el)]
+        else:
+            pairs = [_button_action(el)]
+        for action, fn in pairs:
+            actions.append((kind, action, el, fn))
     if not actions:
         report.problems.append("no controls the suite knows how to change "
                                "(slider, dropdown, text, number, checkbox, radio, button)")
 
-    for kind, action, el, fn in actions:
+    def operate(kind: str, action: str, el: Any, fn: Any, wait: float,
+                final: bool) -> ControlResult:
         label = _label_of(el)
         before = _signature(page, root_handle)
         t0 = time.monotonic()
         try:
             detail, moved = fn()
         except Exception as exc:  # noqa: BLE001 - a control the browser cannot operate
-            report.controls.append(ControlResult(kind, label, action, False, None,
-                                                 f"{type(exc).__name__}: {str(exc)[:120]}"))
             report.problems.append(f"{kind} {label!r}: could not {action}: {exc.__class__.__name__}")
-            continue
+            return ControlResult(kind, label, action, False, None,
+                                 f"{type(exc).__name__}: {str(exc)[:120]}")
         if moved is False:
             report.problems.append(f"{kind} {label!r}: {action} did not move the control ({detail})")
-        changed, latency = _wait_settled_change(page, root_handle, before, t0, timeout)
-        report.controls.append(ControlResult(kind, label, action, changed, latency, detail))
-        if not changed:
+        changed, latency = _wait_settled_change(page, root_handle, before, t0, wait)
+        result = ControlResult(kind, label, action, changed, latency, detail)
+        if not changed and final:
             report.problems.append(f"{kind} {label!r}: output did not change within "
-                                   f"{timeout:.0f} s after {action} ({detail})")
+                                   f"{wait:.0f} s after {action} ({detail})")
         for p in page.evaluate(_PROBLEMS_JS, root_handle):
             msg = f"after {kind} {label!r} {action}: {p}"
             if msg not in report.problems:
                 report.problems.append(msg)
+        return result
+
+    # Pass 1: every control once, in document order. A control may have no
+    # visible effect until another one is set (an event year without its text
+    # draws nothing; a budget without a product), so pass 1 only probes for a
+    # few seconds and pass 2 changes those controls again once all the others
+    # have new values -- then each must redraw within ``timeout``.
+    retry = []
+    for kind, action, el, fn in actions:
+        if fail_fast and report.problems:
+            return _finish(report, shot_target, artifacts, name)
+        if kind == "button":
+            continue
+        res = operate(kind, action, el, fn, min(PROBE_TIMEOUT, timeout), final=False)
+        report.controls.append(res)
+        if not res.changed:
+            res.detail += " (no visible effect yet: retried in pass 2)"
+            retry.append((kind, action + " (pass 2)", el, fn))
+    for kind, action, el, fn in retry:
+        if fail_fast and report.problems:
+            return _finish(report, shot_target, artifacts, name)
+        # A typed box that never redraws is accepted as an answer field when the
+        # exercise has a button that reads it ("检查答案", clicked below and
+        # required to show feedback); sliders, dropdowns ... must redraw.
+        answer_field = kind in ("text", "number") and has_check_button
+        res = operate(kind, action, el, fn, PROBE_TIMEOUT if answer_field else timeout,
+                      final=not answer_field)
+        if answer_field and not res.changed:
+            res.detail += " (answer field: read by the check button)"
+        report.controls.append(res)
+    if actions and not any(c.changed for c in report.controls if c.kind != "button"):
+        report.problems.append("no control changed the output")
+    # Buttons last (e.g. "检查答案" shows feedback for the values set above).
+    for kind, action, el, fn in actions:
+        if fail_fast and report.problems:
+            break
+        if kind == "button":
+            report.controls.append(operate(kind, action, el, fn, timeout, final=True))
+    return _finish(report, shot_target, artifacts, name)
+
+
+def _finish(report: WidgetReport, shot_target: Any, artifacts: Path | None,
+            name: str) -> WidgetReport:
     if artifacts is not None:
         shot = screenshot(shot_target, artifacts / f"{name}__after.png")
         if shot:
@@ -843,22 +952,171 @@ def feedback_boxes(page: Any, root: Any) -> list[dict]:
         text: b.innerText}))""", root.element_handle())
 
 
+@dataclass
+class NotebookRun:
+    """A notebook opened and run in the browser, and its widget reports."""
+
+    relpath: str
+    reports: list[WidgetReport]
+    open_s: float  # page load until the kernel is ready (s)
+    run_s: float   # Run All until every cell ran (s)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.reports) and all(r.ok for r in self.reports)
+
+    def summary(self) -> str:
+        return (f"{self.relpath}: open {self.open_s:.1f} s, run all {self.run_s:.1f} s\n"
+                + summarise(self.reports))
+
+
+def open_and_run(page: Any, server: Server, relpath: str) -> tuple[float, float]:
+    """Open a notebook and Run All; returns (open seconds, run seconds)."""
+    t0 = time.monotonic()
+    open_notebook(page, server, relpath)
+    t1 = time.monotonic()
+    run_all(page)
+    return t1 - t0, time.monotonic() - t1
+
+
+def check_cells(page: Any, local_path: Path, prefix: str,
+                artifacts: Path | None = ARTIFACTS_DIR,
+                fail_fast: bool = False) -> list[WidgetReport]:
+    """Check every ``widget-exercise`` cell of the notebook open (and run) in ``page``."""
+    return [check_widget_exercise(page, lab_cell(page, idx), f"{prefix}__cell{idx}",
+                                  artifacts, fail_fast=fail_fast)
+            for idx in widget_cells(local_path)]
+
+
 def check_notebook_in_lab(page: Any, server: Server, relpath: str, local_path: Path,
-                          artifacts: Path | None = ARTIFACTS_DIR,
-                          prefix: str = "lab") -> list[WidgetReport]:
+                          artifacts: Path | None = ARTIFACTS_DIR, prefix: str = "lab",
+                          fail_fast: bool = False) -> NotebookRun:
     """Open a notebook in JupyterLab, run all cells, check every widget exercise.
 
     ``local_path`` is the notebook file the server serves as ``relpath`` (its
-    ``widget-exercise`` cells are read from it). Returns one report per cell.
+    ``widget-exercise`` cells are read from it).
     """
-    open_notebook(page, server, relpath)
-    run_all(page)
-    stem = Path(relpath).stem
-    return [check_widget_exercise(page, lab_cell(page, idx), f"{prefix}__{stem}__cell{idx}",
-                                  artifacts)
-            for idx in widget_cells(local_path)]
+    open_s, run_s = open_and_run(page, server, relpath)
+    reports = check_cells(page, local_path, f"{prefix}__{Path(relpath).stem}", artifacts,
+                          fail_fast)
+    return NotebookRun(relpath, reports, open_s, run_s)
+
+
+def rerun_cell(page: Any, index: int, timeout: float = RUN_ALL_TIMEOUT) -> None:
+    """Run cell ``index`` again (select it, Ctrl+Enter): a fresh, untouched widget."""
+    cell = lab_cell(page, index)
+    prompt = cell.locator(".jp-InputPrompt").first
+    before = prompt.inner_text().strip()
+    cell.locator(".jp-InputPrompt").first.click()  # select the cell (command mode)
+    page.keyboard.press("ControlOrMeta+Enter")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = prompt.inner_text().strip()
+        if now != before and "*" not in now and now[1:-2].isdigit():
+            break
+        time.sleep(0.1)
+    else:
+        raise TimeoutError(f"cell {index} did not run again (prompt {before!r})")
+    cell.locator(_ANY_CONTROL).first.wait_for(state="visible", timeout=CHANGE_TIMEOUT * 1000)
 
 
 def summarise(reports: Iterable[WidgetReport]) -> str:
     """All reports' summaries, one block each."""
     return "\n".join(r.summary() for r in reports)
+
+
+# --------------------------------------------------------------------------
+# Doing an exercise the way a trainee does (for the feedback tests)
+# --------------------------------------------------------------------------
+def control(root: Any, label: str, kind: str = "slider") -> Any:
+    """The control of ``kind`` whose label starts with ``label`` (e.g. "2021 年")."""
+    boxes = {"slider": ".widget-slider", "dropdown": ".widget-dropdown",
+             "text": ".widget-text", "number": ".widget-text"}
+    loc = root.locator(boxes[kind]).filter(
+        has=root.page.locator(".widget-label", has_text=label))
+    return loc.first
+
+
+def set_slider(page: Any, slider: Any, value: float, timeout: float = CHANGE_TIMEOUT) -> None:
+    """Type ``value`` into a slider's readout (it is editable) and press Enter.
+
+    Waits until the handle reports the new value (``aria-valuenow``).
+    """
+    readout = slider.locator(".widget-readout")
+    readout.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(f"{value:g}")
+    page.keyboard.press("Enter")
+    handle = slider.locator(".noUi-handle").first
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = _aria_value(handle)
+        if now is not None and abs(now - value) < 1e-6:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"slider did not take the value {value} (shows {_aria_value(handle)})")
+
+
+def select_option_containing(select: Any, text: str) -> None:
+    """Choose the first option of a ``<select>`` whose text contains ``text``."""
+    texts = select.evaluate("s => [...s.options].map(o => o.text.replace(/\\u00a0/g, ' '))")
+    for i, t in enumerate(texts):
+        if text in t:
+            select.select_option(index=i)
+            return
+    raise AssertionError(f"no option containing {text!r} in {texts}")
+
+
+def type_text(box: Any, text: str) -> None:
+    """Replace a text box's content by typing ``text``, then press Enter."""
+    box.click()
+    box.press("ControlOrMeta+a")
+    box.press("Delete")
+    box.press_sequentially(text, delay=10)
+    box.press("Enter")
+
+
+def press_check(page: Any, root: Any, want: str, timeout: float = CHANGE_TIMEOUT) -> dict:
+    """Click the exercise's "检查答案" button; wait for a feedback box of kind ``want``.
+
+    Returns that box ``{kind, text}``. On timeout raises ``AssertionError``
+    naming the boxes that are shown instead.
+    """
+    root.locator("button.jupyter-button", has_text="检查答案").first.click()
+    deadline = time.monotonic() + timeout
+    boxes: list[dict] = []
+    while time.monotonic() < deadline:
+        boxes = feedback_boxes(page, root)
+        for b in boxes:
+            if b["kind"] == want:
+                return b
+        time.sleep(0.05)
+    raise AssertionError(f"no {want!r} feedback after clicking 检查答案; shown: {boxes}")
+
+
+def squash(text: str) -> str:
+    """``text`` without any whitespace (compare rendered HTML with plain messages)."""
+    return "".join(str(text).split())
+
+
+# --------------------------------------------------------------------------
+# Voila (instructor app mode)
+# --------------------------------------------------------------------------
+def open_voila(page: Any, server: Server, timeout: float = SERVER_TIMEOUT) -> float:
+    """Open the Voila app page; wait until the widget-exercise cells show controls.
+
+    Voila executes the notebook while the page loads and renders only outputs
+    (no code); it marks each cell with ``celltag_<tag>`` classes. Returns the
+    seconds until the first exercise's controls were visible.
+    """
+    t0 = time.monotonic()
+    page.goto(f"{server.url}?token={server.token}", timeout=timeout * 1000)
+    page.locator(f".jp-Cell.celltag_{WIDGET_TAG}").first.locator(_ANY_CONTROL).first.wait_for(
+        state="visible", timeout=timeout * 1000)
+    return time.monotonic() - t0
+
+
+def voila_cells(page: Any) -> list[Any]:
+    """Locators of the widget-exercise cells on a Voila page, in order."""
+    loc = page.locator(f".jp-Cell.celltag_{WIDGET_TAG}")
+    return [loc.nth(i) for i in range(loc.count())]

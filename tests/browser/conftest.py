@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import browserkit as bk  # noqa: E402
 import fixture_notebooks as fx  # noqa: E402
 
-DEMO_REL = "browser_demo/browser_demo.ipynb"
+from fixture_notebooks import DEMO_NB, DEMO_REL  # noqa: E402
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -71,7 +71,7 @@ def lab_root(tmp_path_factory) -> Path:
     (root / "exercises").mkdir()
     for nb in bk.discover_widget_notebooks(bk.EXERCISES_DIR):
         shutil.copy2(nb, root / "exercises" / nb.name)
-    fx.write(fx.demo_notebook(), root / DEMO_REL)
+    fx.write(DEMO_NB, root / DEMO_REL)
     return root
 
 
@@ -101,10 +101,47 @@ def page(browser, artifacts, request):
         pg.context.close()
 
 
-@pytest.fixture
-def lab_page(page, lab):
-    """A page on the lab server; every kernel is shut down afterwards."""
+@pytest.fixture(scope="session")
+def lab_notebooks(browser, lab, artifacts):
+    """``get(relpath) -> (page, NotebookRun timings)``: a notebook opened and run once.
+
+    Opening JupyterLab and running a notebook is the slow part; tests that
+    look at the same notebook share one page (each test re-runs the cell it
+    needs fresh). Pages close and kernels shut down at the end of the session.
+    """
+    cache: dict[str, tuple] = {}
+
+    def get(relpath: str):
+        if relpath not in cache:
+            pg = bk.new_page(browser)
+            try:
+                timings = bk.open_and_run(pg, lab, relpath)
+            except BaseException:
+                safe = relpath.replace("/", "__")
+                bk.screenshot(pg, artifacts / f"FAILED__open__{safe}.png")
+                pg.context.close()
+                raise
+            cache[relpath] = (pg, timings)
+        return cache[relpath]
+
     try:
-        yield page
+        yield get
     finally:
+        for pg, _ in cache.values():
+            try:
+                pg.context.close()
+            except Exception:  # noqa: BLE001 - browser already gone
+                pass
         bk.shutdown_kernels(lab)
+
+
+@pytest.fixture
+def shoot_on_failure(request, artifacts):
+    """Register pages; a full-page screenshot of each is kept if the test fails."""
+    pages: list = []
+    yield pages.append
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in request.node.name)
+        for i, pg in enumerate(pages):
+            bk.screenshot(pg, artifacts / f"FAILED__{safe}__page{i}.png")
