@@ -514,12 +514,19 @@ def profile_table(profile: pd.DataFrame):
     """
     shown = profile.rename(columns=FEATURE_LABELS)
     shown.index = [str(i) for i in shown.index]
-    num = [c for c in shown.columns if c not in ("客户数", "占比")]
-    return (
+    reversed_cols = [FEATURE_LABELS["recency_days"]]  # smaller is better: green = recent
+    counts = [c for c in shown.columns if c in ("客户数",) or str(c).endswith("人数")]
+    num = [c for c in shown.columns if c not in ("客户数", "占比") and c not in reversed_cols]
+    rev = [c for c in shown.columns if c in reversed_cols]
+    styler = (
         shown.style.set_uuid("l2_profile").format(_fmt)
+        .format("{:,.0f}", subset=counts)
         .format("{:.0%}", subset=["占比"] if "占比" in shown.columns else [])
         .background_gradient(cmap="RdYlGn", subset=num, axis=0)
     )
+    if rev:
+        styler = styler.background_gradient(cmap="RdYlGn_r", subset=rev, axis=0)
+    return styler
 
 
 # --------------------------------------------------------------------------

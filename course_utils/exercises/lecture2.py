@@ -431,7 +431,7 @@ def diagnose_campaign(answer: Any, sizes: Mapping[str, int], seed: int,
         return f"方案有误：{exc}"
     if ok:
         return None
-    return "方案还不达标：" + "；".join(reasons)
+    return "方案还不达标：" + "；".join(r.rstrip("。") for r in reasons) + "。"
 
 
 class CampaignExercise(Exercise):
