@@ -212,3 +212,15 @@ def test_add_tags_rules_and_missing_columns():
     assert t.loc["Y", "沉睡"] and t.loc["Z", "沉睡"] and not t.loc["X", "沉睡"]
     assert not t["理财偏好"].any()               # column missing -> tag never set
     assert t.loc["Y", "标签"] == "沉睡"
+
+
+@pytest.mark.parametrize("module", [
+    "course_utils.features", "course_utils.segments", "course_utils.cleaning",
+    "course_utils.campaign", "course_utils.datagen.response_rates", "course_utils.exercises.lecture2",
+])
+def test_lecture2_module_doctests(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
