@@ -153,7 +153,10 @@ def ensure_browser() -> None:
 def lab_argv(extra: list[str] | None = None) -> list[str]:
     """The JupyterLab command line: loopback only, token authentication left on
     (Jupyter's default; no token or password option is ever passed here)."""
-    return [str(venv_bin("jupyter")), "lab", "--ip=127.0.0.1", START_PAGE, *(extra or [])]
+    argv = [str(venv_bin("jupyter")), "lab", "--ip=127.0.0.1", START_PAGE]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        argv.append("--allow-root")  # containers and CI run as root; Jupyter refuses otherwise
+    return argv + list(extra or [])
 
 
 def cmd_lab(args: list[str]) -> int:

@@ -142,11 +142,12 @@ def test_lab_command_serves_loopback_with_token_auth(tmp_path):
             with pytest.raises(OSError):
                 socket.create_connection((other, port), timeout=3).close()
     finally:
-        os.killpg(proc.pid, 15)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
+        if proc.poll() is None:
+            os.killpg(proc.pid, 15)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
 
 
 def test_readme_benchmark_figures_come_from_the_results_files():
