@@ -50,7 +50,7 @@ WIDGET_TAG = "widget-exercise"
 #: Generous upper bound for one control change to show in the output (s).
 CHANGE_TIMEOUT = 20.0
 #: Probe for controls whose effect may depend on others (see check_widget_exercise).
-PROBE_TIMEOUT = 4.0
+PROBE_TIMEOUT = 2.5
 #: Upper bound for JupyterLab / Voila to come up (s).
 SERVER_TIMEOUT = 90.0
 #: Upper bound for "run all cells" of one notebook (s).
@@ -390,7 +390,8 @@ _RUN_STATE_JS = """() => {
   if (!panel) return null;
   const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
       .map(p => p.innerText.trim());
-  const ind = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  const ind = panel.querySelector('.jp-Notebook-ExecutionIndicator') ||
+              document.querySelector('.jp-Notebook-ExecutionIndicator');
   const errors = [...panel.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
       .map(e => e.innerText).filter(t => /Traceback|Error\\b/.test(t)).map(t => t.slice(0, 800));
   return {prompts, status: ind ? ind.getAttribute('data-status') : null, errors};
@@ -414,24 +415,27 @@ def _kernel_state(server: Server, relpath: str) -> str | None:
     return None
 
 
-def open_notebook(page: Any, server: Server, relpath: str,
-                  timeout: float = SERVER_TIMEOUT) -> None:
-    """Open ``relpath`` (relative to the server root); wait until its kernel is ready.
+_INDICATOR_JS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const i = (panel && panel.querySelector('.jp-Notebook-ExecutionIndicator')) ||
+            document.querySelector('.jp-Notebook-ExecutionIndicator');
+  return i ? i.getAttribute('data-status') : null;
+}"""
 
-    Ready = the server has a session for the notebook whose kernel is idle,
-    and the page's execution indicator has shown "idle" for half a second
-    (right after loading it says idle before the kernel has even connected).
-    """
-    url = f"{server.url}lab/tree/{urllib.parse.quote(relpath)}?token={server.token}&reset"
-    page.goto(url, timeout=timeout * 1000)
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout * 1000)
+_CURRENT_TAB_JS = """() => {
+  const t = document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current');
+  return t ? (t.getAttribute('title') || t.innerText || '') : '';
+}"""
+
+
+def _wait_kernel_ready(page: Any, server: Server, relpath: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     idle_since: float | None = None
+    name = Path(relpath).name
     while time.monotonic() < deadline:
-        ui = page.evaluate("() => { const i = document.querySelector("
-                           "'.jp-Notebook-ExecutionIndicator'); "
-                           "return i ? i.getAttribute('data-status') : null; }")
-        if ui == "idle" and _kernel_state(server, relpath) == "idle":
+        ui = page.evaluate(_INDICATOR_JS)
+        current = name in page.evaluate(_CURRENT_TAB_JS)
+        if current and ui == "idle" and _kernel_state(server, relpath) == "idle":
             idle_since = idle_since or time.monotonic()
             if time.monotonic() - idle_since >= 0.5:
                 return
@@ -439,6 +443,42 @@ def open_notebook(page: Any, server: Server, relpath: str,
             idle_since = None
         time.sleep(0.1)
     raise TimeoutError(f"kernel of {relpath} not ready after {timeout:.0f} s")
+
+
+def _lab_loaded(page: Any) -> bool:
+    try:
+        return "/lab" in page.url and page.locator(".jp-LabShell").count() > 0
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def open_notebook(page: Any, server: Server, relpath: str,
+                  timeout: float = SERVER_TIMEOUT) -> None:
+    """Open ``relpath`` (relative to the server root); wait until its kernel is ready.
+
+    The first notebook loads JupyterLab at ``/lab/tree/<relpath>``; later ones
+    (or one already open, to bring its tab to the front) go through
+    File > Open from Path..., as a trainee could, which saves reloading Lab.
+    Ready = the notebook's tab is current, the server has a session for it
+    whose kernel is idle, and the page's execution indicator has shown "idle"
+    for half a second (right after loading it says idle before the kernel has
+    even connected).
+    """
+    if _lab_loaded(page):
+        page.keyboard.press("Escape")
+        page.locator(".lm-MenuBar-itemLabel", has_text="File").first.click()
+        page.locator(".lm-Menu-item[data-command='filebrowser:open-path']").click()
+        box = page.locator(".jp-Dialog input").first
+        box.wait_for(state="visible")
+        box.fill(relpath)
+        page.keyboard.press("Enter")
+        page.locator(".jp-Dialog").first.wait_for(state="detached", timeout=timeout * 1000)
+    else:
+        url = f"{server.url}lab/tree/{urllib.parse.quote(relpath)}?token={server.token}&reset"
+        page.goto(url, timeout=timeout * 1000)
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell",
+                           timeout=timeout * 1000)
+    _wait_kernel_ready(page, server, relpath, timeout)
 
 
 def _click_run_all(page: Any) -> bool:
@@ -624,7 +664,7 @@ def _signature(page: Any, root_handle: Any) -> str:
 
 
 def _wait_settled_change(page: Any, root_handle: Any, before: str, t0: float,
-                         timeout: float, quiet: float = 0.4) -> tuple[bool, float | None]:
+                         timeout: float, quiet: float = 0.25) -> tuple[bool, float | None]:
     """Wait until the signature differs from ``before`` and then stays put.
 
     Returns (changed, seconds from ``t0`` to the last change seen).
@@ -785,7 +825,8 @@ def _shot_target(root: Any) -> Any:
 
 def check_widget_exercise(page: Any, root: Any, name: str, artifacts: Path | None = ARTIFACTS_DIR,
                           timeout: float = CHANGE_TIMEOUT, click_buttons: bool = True,
-                          fail_fast: bool = False) -> WidgetReport:
+                          fail_fast: bool = False,
+                          probe: float = PROBE_TIMEOUT) -> WidgetReport:
     """Change every control of one widget exercise and verify the output follows.
 
     ``root`` is a Playwright locator of the exercise's DOM element (a notebook
@@ -797,7 +838,8 @@ def check_widget_exercise(page: Any, root: Any, name: str, artifacts: Path | Non
     warning. Screenshots ``<name>__before.png`` / ``__after.png`` go to
     ``artifacts``. Never raises for a broken exercise: problems are collected
     in the returned :class:`WidgetReport`. ``fail_fast`` stops at the first
-    problem (the self-tests only need to see that one is reported).
+    problem (the self-tests only need to see that one is reported); ``probe``
+    is the first, short wait for controls whose effect may depend on others.
     """
     report = WidgetReport(name)
     try:
@@ -903,7 +945,7 @@ def check_widget_exercise(page: Any, root: Any, name: str, artifacts: Path | Non
             return _finish(report, shot_target, artifacts, name)
         if kind == "button":
             continue
-        res = operate(kind, action, el, fn, min(PROBE_TIMEOUT, timeout), final=False)
+        res = operate(kind, action, el, fn, min(probe, timeout), final=False)
         report.controls.append(res)
         if not res.changed:
             res.detail += " (no visible effect yet: retried in pass 2)"
@@ -915,7 +957,7 @@ def check_widget_exercise(page: Any, root: Any, name: str, artifacts: Path | Non
         # exercise has a button that reads it ("检查答案", clicked below and
         # required to show feedback); sliders, dropdowns ... must redraw.
         answer_field = kind in ("text", "number") and has_check_button
-        res = operate(kind, action, el, fn, PROBE_TIMEOUT if answer_field else timeout,
+        res = operate(kind, action, el, fn, min(probe, timeout) if answer_field else timeout,
                       final=not answer_field)
         if answer_field and not res.changed:
             res.detail += " (answer field: read by the check button)"

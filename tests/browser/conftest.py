@@ -103,33 +103,37 @@ def page(browser, artifacts, request):
 
 @pytest.fixture(scope="session")
 def lab_notebooks(browser, lab, artifacts):
-    """``get(relpath) -> (page, NotebookRun timings)``: a notebook opened and run once.
+    """``get(relpath) -> (page, (open s, run s))``: a notebook opened and run once.
 
-    Opening JupyterLab and running a notebook is the slow part; tests that
-    look at the same notebook share one page (each test re-runs the cell it
-    needs fresh). Pages close and kernels shut down at the end of the session.
+    Loading JupyterLab and running a notebook are the slow parts: one Lab page
+    holds every notebook in its own tab (opened via File > Open from Path...);
+    ``get`` brings the notebook's tab to the front, opening and running it the
+    first time. Tests that look at the same notebook re-run the cell they need
+    fresh. The page closes and kernels shut down at the end of the session.
     """
-    cache: dict[str, tuple] = {}
+    state: dict = {"page": None, "runs": {}}
 
     def get(relpath: str):
-        if relpath not in cache:
-            pg = bk.new_page(browser)
-            try:
-                timings = bk.open_and_run(pg, lab, relpath)
-            except BaseException:
-                safe = relpath.replace("/", "__")
-                bk.screenshot(pg, artifacts / f"FAILED__open__{safe}.png")
-                pg.context.close()
-                raise
-            cache[relpath] = (pg, timings)
-        return cache[relpath]
+        if state["page"] is None:
+            state["page"] = bk.new_page(browser)
+        pg = state["page"]
+        try:
+            if relpath in state["runs"]:
+                bk.open_notebook(pg, lab, relpath)  # bring its tab to the front
+            else:
+                state["runs"][relpath] = bk.open_and_run(pg, lab, relpath)
+        except BaseException:
+            safe = relpath.replace("/", "__")
+            bk.screenshot(pg, artifacts / f"FAILED__open__{safe}.png")
+            raise
+        return pg, state["runs"][relpath]
 
     try:
         yield get
     finally:
-        for pg, _ in cache.values():
+        if state["page"] is not None:
             try:
-                pg.context.close()
+                state["page"].context.close()
             except Exception:  # noqa: BLE001 - browser already gone
                 pass
         bk.shutdown_kernels(lab)

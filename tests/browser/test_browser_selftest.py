@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 WIDGET_NOTEBOOKS = bk.discover_widget_notebooks(bk.EXERCISES_DIR)
 #: The notebook already ran and its intact exercise renders in the same page
 #: (see the control test), so a breakage shows well within this (s).
-SELFTEST_TIMEOUT = 8.0
+SELFTEST_TIMEOUT = 6.0
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_breakage_is_reported(breakage, expected, lab_notebooks, lab_root, artif
     shoot_on_failure(page)
     report = bk.check_widget_exercise(page, bk.lab_cell(page, DEMO_LAYOUT[breakage]),
                                       f"selftest__{breakage}", artifacts, fail_fast=True,
-                                      timeout=SELFTEST_TIMEOUT)
+                                      timeout=SELFTEST_TIMEOUT, probe=1.5)
     print(report.summary())
     assert not report.ok, report.summary()
     assert any(expected in p for p in report.problems), report.summary()

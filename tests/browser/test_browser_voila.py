@@ -32,7 +32,7 @@ def voila(tmp_path_factory, artifacts):
     try:
         yield server, nb
     finally:
-        server.stop()
+        server.stop(grace=3)
         shutil.copy2(server.log_path, artifacts / "voila-server.log")
 
 
