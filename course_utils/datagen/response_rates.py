@@ -23,16 +23,8 @@ set-up costs, and targeting 一般挽留客户 with calls or visits loses money.
 """
 from __future__ import annotations
 
-SEGMENTS = (
-    "重要价值客户",
-    "重要发展客户",
-    "重要保持客户",
-    "重要挽留客户",
-    "一般价值客户",
-    "一般发展客户",
-    "一般保持客户",
-    "一般挽留客户",
-)
+from course_utils.segments import SEGMENTS  # the RFM scheme's eight names, one definition
+
 PRODUCTS = ("理财", "基金", "保险", "贷款", "存款", "信用卡")
 CHANNELS = ("APP推送", "短信", "电话外呼", "客户经理面访")
 OFFERS = ("无优惠", "积分礼品", "手续费减免", "加息券")
