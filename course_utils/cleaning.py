@@ -54,7 +54,23 @@ def _frame(X, columns=None) -> pd.DataFrame:
     return pd.DataFrame(np.asarray(X), columns=columns)
 
 
-class RangeToNaN(TransformerMixin, BaseEstimator):
+class _FrameTransformer(TransformerMixin, BaseEstimator):
+    """Base of the column-wise transformers here: remembers the input columns,
+    keeps them (names out = names in) and works on DataFrames or arrays."""
+
+    def fit(self, X, y=None):
+        X = _frame(X)
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(
+            input_features if input_features is not None else self.feature_names_in_, dtype=object
+        )
+
+
+class RangeToNaN(_FrameTransformer):
     """Set values outside ``ranges[col] = (low, high)`` to NaN (impossible values).
 
     Columns not in ``ranges`` pass through unchanged.
@@ -66,12 +82,6 @@ class RangeToNaN(TransformerMixin, BaseEstimator):
     def __init__(self, ranges: Mapping[str, tuple[float, float]] | None = None):
         self.ranges = ranges
 
-    def fit(self, X, y=None):
-        X = _frame(X)
-        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
-        self.n_features_in_ = X.shape[1]
-        return self
-
     def transform(self, X):
         X = _frame(X, getattr(self, "feature_names_in_", None)).astype("float64")
         for col, (lo, hi) in (self.ranges if self.ranges is not None else VALID_RANGES).items():
@@ -79,13 +89,8 @@ class RangeToNaN(TransformerMixin, BaseEstimator):
                 X[col] = X[col].where((X[col] >= lo) & (X[col] <= hi))
         return X
 
-    def get_feature_names_out(self, input_features=None):
-        return np.asarray(
-            input_features if input_features is not None else self.feature_names_in_, dtype=object
-        )
 
-
-class QuantileClipper(TransformerMixin, BaseEstimator):
+class QuantileClipper(_FrameTransformer):
     """Cap each column at quantiles learnt in ``fit`` (default 1% and 99%).
 
     Tames heavy tails (a few ¥10 million transactions) without dropping customers.
@@ -97,9 +102,8 @@ class QuantileClipper(TransformerMixin, BaseEstimator):
         self.upper = upper
 
     def fit(self, X, y=None):
+        super().fit(X)
         X = _frame(X).astype("float64")
-        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
-        self.n_features_in_ = X.shape[1]
         self.low_ = X.quantile(self.lower).to_numpy()
         self.high_ = X.quantile(self.upper).to_numpy()
         return self
@@ -108,13 +112,8 @@ class QuantileClipper(TransformerMixin, BaseEstimator):
         X = _frame(X, self.feature_names_in_).astype("float64")
         return X.clip(lower=self.low_, upper=self.high_, axis=1)
 
-    def get_feature_names_out(self, input_features=None):
-        return np.asarray(
-            input_features if input_features is not None else self.feature_names_in_, dtype=object
-        )
 
-
-class Log1p(TransformerMixin, BaseEstimator):
+class Log1p(_FrameTransformer):
     """``log(1 + x)`` of the listed columns (negative values are first set to 0).
 
     ``columns=None`` transforms every column.
@@ -123,23 +122,12 @@ class Log1p(TransformerMixin, BaseEstimator):
     def __init__(self, columns: Sequence[str] | None = None):
         self.columns = columns
 
-    def fit(self, X, y=None):
-        X = _frame(X)
-        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
-        self.n_features_in_ = X.shape[1]
-        return self
-
     def transform(self, X):
         X = _frame(X, self.feature_names_in_).astype("float64")
         cols = list(X.columns) if self.columns is None else [c for c in self.columns if c in X.columns]
         for c in cols:
             X[c] = np.log1p(X[c].clip(lower=0))
         return X
-
-    def get_feature_names_out(self, input_features=None):
-        return np.asarray(
-            input_features if input_features is not None else self.feature_names_in_, dtype=object
-        )
 
 
 def build_preprocessor(
