@@ -664,7 +664,7 @@ def _signature(page: Any, root_handle: Any) -> str:
 
 
 def _wait_settled_change(page: Any, root_handle: Any, before: str, t0: float,
-                         timeout: float, quiet: float = 0.25) -> tuple[bool, float | None]:
+                         timeout: float, quiet: float = 0.15) -> tuple[bool, float | None]:
     """Wait until the signature differs from ``before`` and then stays put.
 
     Returns (changed, seconds from ``t0`` to the last change seen).

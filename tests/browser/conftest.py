@@ -83,7 +83,9 @@ def lab(lab_root, tmp_path_factory, artifacts):
     try:
         yield server
     finally:
-        server.stop()
+        # the notebooks are throwaway copies: a short grace, then the group and
+        # every kernel are killed (Server.stop)
+        server.stop(grace=3)
         shutil.copy2(server.log_path, artifacts / "jupyterlab-server.log")
 
 
@@ -136,7 +138,7 @@ def lab_notebooks(browser, lab, artifacts):
                 state["page"].context.close()
             except Exception:  # noqa: BLE001 - browser already gone
                 pass
-        bk.shutdown_kernels(lab)
+        # kernels end with the server (lab fixture): nothing in them needs saving
 
 
 @pytest.fixture
