@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -241,15 +241,20 @@ def churn_trend_figure(
     return fig
 
 
-def _tier_frame(tiers: pd.DataFrame | Mapping[str, float] | pd.Series) -> pd.DataFrame:
-    if isinstance(tiers, pd.DataFrame):
-        frame = tiers.copy()
-        if "tier" in frame.columns:
-            frame = frame.set_index("tier")
+def _ordered_frame(
+    data: pd.DataFrame | Mapping[str, float] | pd.Series,
+    key: str,
+    value_col: str,
+    order: Sequence[str],
+) -> pd.DataFrame:
+    """A KPI frame (or a mapping label -> value) indexed by ``key`` in ``order``."""
+    if isinstance(data, pd.DataFrame):
+        frame = data.copy()
+        if key in frame.columns:
+            frame = frame.set_index(key)
     else:
-        frame = pd.DataFrame({"mean_clv": pd.Series(dict(tiers), dtype=float)})
-    order = [t for t in TIER_ORDER if t in frame.index]
-    return frame.loc[order]
+        frame = pd.DataFrame({value_col: pd.Series(dict(data), dtype=float)})
+    return frame.loc[[label for label in order if label in frame.index]]
 
 
 def clv_tier_figure(
@@ -273,7 +278,7 @@ def clv_tier_figure(
     >>> [t.get_text() for t in fig.axes[0].get_xticklabels()][0]
     '高价值客户\\nTop 10%'
     """
-    frame = _tier_frame(tiers)
+    frame = _ordered_frame(tiers, "tier", "mean_clv", TIER_ORDER)
     means = frame["mean_clv"].astype(float)
     labels = [f"{TIER_CN.get(t, t)}客户\n{t}" for t in frame.index]
     colors = [ACCENT if t == "Top 10%" else MUTED for t in frame.index]
@@ -310,15 +315,6 @@ def clv_tier_figure(
     return fig
 
 
-def _band_frame(bands: pd.DataFrame | Mapping[str, float] | pd.Series) -> pd.DataFrame:
-    if isinstance(bands, pd.DataFrame):
-        frame = bands.copy()
-        if "band" in frame.columns:
-            frame = frame.set_index("band")
-    else:
-        frame = pd.DataFrame({"loyal_rate": pd.Series(dict(bands), dtype=float)})
-    order = [b for b in BAND_ORDER if b in frame.index]
-    return frame.loc[order]
 
 
 def loyalty_figure(
@@ -341,7 +337,7 @@ def loyalty_figure(
     >>> len(fig.axes[0].patches)
     3
     """
-    frame = _band_frame(bands)
+    frame = _ordered_frame(bands, "band", "loyal_rate", BAND_ORDER)
     rates = frame["loyal_rate"].astype(float)
     fig = CourseFigure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
