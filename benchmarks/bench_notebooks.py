@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from course_utils import config  # noqa: E402
-from tools.nbbuild import kernel_env, kill_tree  # noqa: E402
+from tools.nbbuild import run_bounded  # noqa: E402
 
 GOAL_S = 30.0
 TIMEOUT_S = 600
@@ -46,15 +45,10 @@ def run_once(path: Path, seed: int, n: int) -> tuple[float, bool, str]:
                "-p", "SEED", str(seed), "-p", "N_CUSTOMERS", str(n),
                "--no-progress-bar", "--log-level", "WARNING"]
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=kernel_env(), start_new_session=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
-            out, _ = proc.communicate(timeout=TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            kill_tree(proc)
-            out, _ = proc.communicate()
+        returncode, out = run_bounded(cmd, TIMEOUT_S)
+        if returncode is None:
             return time.perf_counter() - t0, False, "timeout"
-        return time.perf_counter() - t0, proc.returncode == 0, out[-500:]
+        return time.perf_counter() - t0, returncode == 0, out[-500:]
 
 
 def main() -> int:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -65,16 +64,11 @@ def code_cells(nb):
 
 def run_bounded(cmd: list[str], timeout: int = RUN_TIMEOUT, cwd: Path = ROOT):
     """Run ``cmd`` in its own process group; kill the group after ``timeout`` s."""
-    proc = subprocess.Popen(cmd, cwd=cwd, env=nbbuild.kernel_env(), start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        nbbuild.kill_tree(proc)
-        out, _ = proc.communicate()
+    returncode, out = nbbuild.run_bounded(cmd, timeout, cwd=cwd)
+    if returncode is None:
         pytest.fail(f"timed out after {timeout} s (hung kernel?): {' '.join(cmd)}\n"
                     f"{out[-3000:]}")
-    return proc.returncode, out
+    return returncode, out
 
 
 # --------------------------------------------------------------------------

@@ -116,6 +116,24 @@ def kill_tree(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+def run_bounded(cmd: list[str], timeout: float, cwd: Path = ROOT) -> tuple[int | None, str]:
+    """Run ``cmd`` (kernel environment, own process group), output captured.
+
+    Returns ``(returncode, output)``; ``returncode`` is None when the run took
+    longer than ``timeout`` seconds and its whole process tree was killed (a
+    hung kernel must fail a build or a test, never stall it).
+    """
+    proc = subprocess.Popen(cmd, cwd=cwd, env=kernel_env(), start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_tree(proc)
+        out, _ = proc.communicate()
+        return None, out
+    return proc.returncode, out
+
+
 # --------------------------------------------------------------------------
 # Targets
 # --------------------------------------------------------------------------
@@ -331,16 +349,11 @@ def execute(nb, cwd: Path, cell_timeout: int = CELL_TIMEOUT,
         nbformat.write(nb, src)
         cmd = [sys.executable, "-m", "tools.nbbuild", "--_exec", str(src), str(dst),
                str(cwd), str(cell_timeout)]
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=kernel_env(), start_new_session=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
-            log, _ = proc.communicate(timeout=total_timeout)
-        except subprocess.TimeoutExpired:
-            kill_tree(proc)
-            proc.communicate()
+        returncode, log = run_bounded(cmd, total_timeout)
+        if returncode is None:
             raise BuildError(f"{label}: execution took longer than {total_timeout} s "
-                             "(hung kernel?)") from None
-        if proc.returncode != 0:
+                             "(hung kernel?)")
+        if returncode != 0:
             raise BuildError(f"{label}: execution failed:\n{log[-4000:]}")
         return nbformat.read(dst, as_version=4)
 
