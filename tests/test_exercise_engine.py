@@ -401,3 +401,27 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_diagnose_hook_gives_correct_and_its_own_message():
+    from course_utils.exercises.core import Exercise
+
+    class Even(Exercise):
+        id = "demo.even_diagnose"
+        title = "给出一个偶数"
+
+        def expected(self):
+            return 0
+
+        def diagnose(self, answer, expected):
+            if not isinstance(answer, int):
+                return "答案应该是整数。"
+            return None if answer % 2 == expected else "这是奇数。"
+
+    q = Even()
+    assert q.check(____).status == "not_attempted"
+    assert q.check(4).status == "correct"
+    odd = q.check(3)
+    assert odd.status == "incorrect" and "奇数" in odd.message
+    text = q.check("4")
+    assert text.status == "incorrect" and "整数" in text.message

@@ -34,8 +34,10 @@ Writing an exercise (see docs/AUTHORING.md)::
 
 Each check function takes ``(answer, expected)`` and returns ``(ok, message)``
 (``None`` or ``True`` also mean ok). Checks run in order; the first failure
-gives the message. For anything more involved override
-``check_answer(self, answer, expected)`` and return/yield ``(ok, message)``.
+gives the message. When one function diagnoses the whole answer, override
+``diagnose(self, answer, expected)`` and return the message, or None when
+correct. For anything else override ``check_answer(self, answer, expected)``
+and return/yield ``(ok, message)``.
 
 Test every exercise with :func:`assert_check_cases`.
 """
@@ -496,8 +498,21 @@ class Exercise:
             return self._expected_fn(*args, **kwargs)
         return None
 
+    def diagnose(self, answer: Any, expected: Any) -> str | None:
+        """What is wrong with ``answer`` (a Chinese message), or None if correct.
+
+        Override this instead of ``checks`` when one function diagnoses the
+        whole answer (the lecture exercises do: ``diagnose_tier_means`` ...).
+        """
+        raise RuntimeError("Exercise.diagnose is a hook for subclasses; check_answer calls it only when overridden")
+
     def check_answer(self, answer: Any, expected: Any) -> Iterable[Any] | Any:
-        """Run ``self.checks`` in order (override for custom logic)."""
+        """Run ``diagnose`` if the exercise defines it, else ``self.checks`` in
+        order (override for custom logic)."""
+        if type(self).diagnose is not Exercise.diagnose:
+            msg = self.diagnose(answer, expected)
+            yield (msg is None, msg or "")
+            return
         for chk in self.checks:
             yield chk(answer, expected)
 

@@ -442,9 +442,8 @@ class ChurnTrendExercise(Exercise):
     def expected(self) -> pd.Series:
         return churn_rates(self.ctx["customers"])
 
-    def check_answer(self, answer: Any, expected: Any):
-        msg = diagnose_churn_trend(answer, expected)
-        return (msg is None, msg or "")
+    def diagnose(self, answer: Any, expected: Any) -> str | None:
+        return diagnose_churn_trend(answer, expected)
 
     def _evaluate(self, answer: Any, *args: Any, **kwargs: Any) -> CheckResult:
         try:
@@ -563,9 +562,8 @@ class ClvTierExercise(Exercise):
     def expected(self) -> pd.Series:
         return self.ctx["customers"]["clv"]
 
-    def check_answer(self, answer: Any, expected: Any):
-        msg = diagnose_tier_means(answer, expected)
-        return (msg is None, msg or "")
+    def diagnose(self, answer: Any, expected: Any) -> str | None:
+        return diagnose_tier_means(answer, expected)
 
 
 # ---------------------------------------------------------------------------
@@ -631,9 +629,8 @@ class LoyaltyExercise(Exercise):
     def expected(self) -> pd.DataFrame:
         return self.ctx["customers"]
 
-    def check_answer(self, answer: Any, expected: Any):
-        msg = diagnose_loyalty_rates(answer, expected)
-        return (msg is None, msg or "")
+    def diagnose(self, answer: Any, expected: Any) -> str | None:
+        return diagnose_loyalty_rates(answer, expected)
 
 
 # ---------------------------------------------------------------------------
@@ -699,9 +696,8 @@ class ChurnCutExercise(Exercise):
     def expected(self) -> pd.DataFrame:
         return self.ctx["customers"]
 
-    def check_answer(self, answer: Any, expected: Any):
-        msg = diagnose_customers_kept(answer, expected)
-        return (msg is None, msg or "")
+    def diagnose(self, answer: Any, expected: Any) -> str | None:
+        return diagnose_customers_kept(answer, expected)
 
 
 # ---------------------------------------------------------------------------

@@ -214,9 +214,8 @@ class RfmExercise(Exercise):
     def expected(self) -> pd.DataFrame:
         return self.ctx["transactions"]
 
-    def check_answer(self, answer: Any, expected: Any):
-        msg = diagnose_rfm(answer, expected, self.ctx["as_of"])
-        return (msg is None, msg or "")
+    def diagnose(self, answer: Any, expected: Any) -> str | None:
+        return diagnose_rfm(answer, expected, self.ctx["as_of"])
 
 
 # ---------------------------------------------------------------------------
@@ -301,9 +300,8 @@ class SegmentTuningExercise(Exercise):
     def expected(self) -> pd.DataFrame:
         return self.ctx["table"]
 
-    def check_answer(self, answer: Any, expected: Any):
-        msg = diagnose_segment_tuning(answer, expected)
-        return (msg is None, msg or "")
+    def diagnose(self, answer: Any, expected: Any) -> str | None:
+        return diagnose_segment_tuning(answer, expected)
 
     def _evaluate(self, answer: Any, *args: Any, **kwargs: Any) -> CheckResult:
         vals = answer.values if hasattr(answer, "controls") else answer
@@ -457,9 +455,8 @@ class CampaignExercise(Exercise):
     def expected(self) -> dict:
         return self.ctx["targets"]
 
-    def check_answer(self, answer: Any, expected: Any):
-        msg = diagnose_campaign(answer, self.ctx["sizes"], self.ctx["seed"], expected)
-        return (msg is None, msg or "")
+    def diagnose(self, answer: Any, expected: Any) -> str | None:
+        return diagnose_campaign(answer, self.ctx["sizes"], self.ctx["seed"], expected)
 
     def _evaluate(self, answer: Any, *args: Any, **kwargs: Any) -> CheckResult:
         plan = _as_plan(answer)
@@ -688,9 +685,8 @@ class CleaningExercise(Exercise):
     def expected(self) -> pd.DataFrame:
         return self.ctx["data"]
 
-    def check_answer(self, answer: Any, expected: Any):
-        msg = diagnose_cleaning(answer, expected)
-        return (msg is None, msg or "")
+    def diagnose(self, answer: Any, expected: Any) -> str | None:
+        return diagnose_cleaning(answer, expected)
 
 
 # ---------------------------------------------------------------------------
