@@ -18,12 +18,11 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .errors import DataFileError
 
 __all__ = ["Bank", "DataFileError", "SCHEMA", "load_bank", "get_bank", "coerce_table"]
 
 
-class DataFileError(ValueError):
-    """A data file is missing, incomplete, wrongly encoded or has bad values."""
 
 
 #: Per table: required columns, date columns, id columns, ordered categories.

@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .domain import round_half_up, tier_sizes
+
 __all__ = ["yearly_churn_rates", "clv_tiers", "loyalty_by_satisfaction", "tier_sizes"]
 
 TIER_NAMES = ("Top 10%", "Middle 60%", "Bottom 30%")
@@ -20,25 +22,6 @@ def _dates(s: pd.Series) -> pd.Series:
         return s
     s = s.replace("", np.nan) if s.dtype == object or pd.api.types.is_string_dtype(s) else s
     return pd.to_datetime(s, errors="coerce")
-
-
-def _round_half_up(x: float) -> int:
-    return int(np.floor(x + 0.5))
-
-
-def tier_sizes(n: int) -> tuple[int, int, int]:
-    """Sizes of the Top 10% / Middle 60% / Bottom 30% tiers for ``n`` customers.
-
-    Top and bottom are rounded half up; the middle takes the rest.
-
-    >>> tier_sizes(5000)
-    (500, 3000, 1500)
-    >>> tier_sizes(15)
-    (2, 8, 5)
-    """
-    top = _round_half_up(0.10 * n)
-    bottom = _round_half_up(0.30 * n)
-    return top, n - top - bottom, bottom
 
 
 def yearly_churn_rates(customers: pd.DataFrame, years=(2021, 2022, 2023)) -> pd.Series:

@@ -65,17 +65,7 @@ __all__ = [
     "html_bars",
 ]
 
-#: The eight RFM segments in display order (most to least valuable).
-SEGMENTS: tuple[str, ...] = (
-    "重要价值客户",
-    "重要发展客户",
-    "重要保持客户",
-    "重要挽留客户",
-    "一般价值客户",
-    "一般发展客户",
-    "一般保持客户",
-    "一般挽留客户",
-)
+from .domain import SEGMENTS  # noqa: E402  (one definition)
 
 #: (R high, F high, M high) -> segment name.
 SEGMENT_RULES: dict[tuple[bool, bool, bool], str] = {

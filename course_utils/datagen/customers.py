@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..kpis import tier_sizes
+from ..domain import tier_sizes
 from . import masking
 
 #: Yearly churn targets (customers active on 1 Jan who churn that year).
