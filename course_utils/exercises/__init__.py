@@ -1,46 +1,35 @@
-"""Exercises: the check / hint / solution engine and per-lecture exercise objects.
+"""Exercises: the engine (check / hint / solution) and each lecture's exercises.
 
-Trainees write::
+Trainees write ``q1.check(answer1)``, ``q1.hint()``, ``q1.solution()``; a
+lecture's exercises are bound to the bank's data by ``lectureN.setup(bank)``.
 
-    from course_utils.exercises import ____
-    from course_utils.exercises.lecture1 import q1, q2   # per-lecture objects
+Authors import everything from here (docs/AUTHORING.md)::
 
-Authors build exercises from :mod:`course_utils.exercises.core` (engine and
-reusable checks) and :mod:`course_utils.exercises.widgets` (widget exercises).
-See docs/AUTHORING.md.
+    from course_utils.exercises import Exercise, WidgetExercise, ____, answers
+    from course_utils.exercises import assert_check_cases      # in tests
+
+The engine, one job per module:
+
+===============  ==================================================
+placeholder      ``____`` and ``contains_placeholder``
+answers          safe looks at an answer: to_number, to_series, ...
+feedback         CheckResult, Feedback, the HTML boxes and icons
+progress         the private progress log and the instructor summary
+exercise         the Exercise class and its guard
+widgets          WidgetExercise: controls + redraw + check button
+testing          assert_check_cases, junk_answers (for tests)
+===============  ==================================================
 """
-from .core import (  # noqa: F401
-    CORRECT,
-    EXPECTED,
-    INCORRECT,
-    NOT_ATTEMPTED,
-    PLACEHOLDER,
-    CheckResult,
-    Exercise,
-    Feedback,
-    ____,
-    assert_check_cases,
-    check_all,
-    close_to,
-    contains_placeholder,
-    has_columns,
-    is_number,
-    is_type,
-    length,
-    monotonic,
-    no_missing,
-    not_empty,
-    progress_summary,
-    record_progress,
-    registry,
-    same_index,
-    values_close,
-)
+from . import answers  # noqa: F401
+from .exercise import Exercise, registry
+from .feedback import CORRECT, INCORRECT, NOT_ATTEMPTED, CheckResult, Feedback
+from .placeholder import PLACEHOLDER, ____, contains_placeholder
+from .progress import progress_summary, turn_off, turn_on
+from .testing import assert_check_cases, junk_answers
+from .widgets import WidgetExercise
 
 __all__ = [
     "____", "PLACEHOLDER", "Exercise", "CheckResult", "Feedback", "CORRECT", "INCORRECT",
-    "NOT_ATTEMPTED", "EXPECTED", "assert_check_cases", "contains_placeholder",
-    "progress_summary", "record_progress", "registry",
-    "is_type", "is_number", "close_to", "not_empty", "has_columns", "same_index",
-    "values_close", "no_missing", "monotonic", "length", "check_all",
+    "NOT_ATTEMPTED", "answers", "contains_placeholder", "progress_summary", "registry",
+    "turn_off", "turn_on", "assert_check_cases", "junk_answers", "WidgetExercise",
 ]

@@ -1,20 +1,19 @@
 """Instructor tool: who finished what.
 
-    python -m course_utils.exercises progress [PATH ...]
+    python -m course_utils.exercises progress [LOG ...]
 
-Reads one or more progress logs (JSON lines written by every ``check``,
-``hint`` and ``solution``; default ``COURSE_PROGRESS_FILE`` or
-``~/.course_progress.jsonl``; collect the trainees' files into one folder and
-pass them all) and prints one row per (user, exercise): attempts, solved,
-hints shown, solution viewed.
+Reads one or more progress logs (default: ``COURSE_PROGRESS_FILE`` or
+``~/.course_progress.jsonl``). Collect the trainees' files into one folder,
+named after the trainee or seat (``seat01.jsonl`` ...), and pass them all;
+each file's name is its learner unless the trainee's ``COURSE_USER`` was set.
+Prints one row per (learner, exercise): attempts, solved, hints shown,
+solution viewed, then the solved share per exercise.
 """
 from __future__ import annotations
 
 import sys
-import tempfile
-from pathlib import Path
 
-from .core import progress_summary
+from .progress import progress_summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,15 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] != "progress":
         print(__doc__)
         return 2
-    paths = [Path(p) for p in argv[1:]]
-    if len(paths) > 1:
-        with tempfile.TemporaryDirectory() as tmp:
-            merged = Path(tmp) / "all.jsonl"
-            merged.write_text("".join(p.read_text(encoding="utf-8", errors="replace")
-                                      for p in paths if p.exists()), encoding="utf-8")
-            df = progress_summary(merged)
-    else:
-        df = progress_summary(paths[0] if paths else None)
+    df = progress_summary(argv[1:] or None)
     if df.empty:
         print("no progress recorded yet")
         return 0

@@ -18,14 +18,17 @@ The pattern (see docs/AUTHORING.md)::
 * The render function is plain Python with unit tests in tests/ (a headless run
   does not fail when a widget callback raises -- stack-notes).
 * On every control change the output redraws. If ``render`` raises, the output
-  shows a Chinese error box (carrying :data:`core.ERROR_MARKER`) above the last
-  good drawing, the error is kept in ``app.errors`` and logged, and the
-  exception is re-raised so it is never silent. A failure of the very first
-  render (at construction) raises too, so papermill / nbval fail the cell.
-* ``app.values`` is the dict of current control values (what ``check`` gets);
-  ``app.set_values(...)`` changes several controls with one redraw (tests).
-* With ``exercise=`` a "检查答案" button runs ``exercise.check(answer(values))``
-  and shows the feedback inside the widget (works in Voila, no code needed).
+  shows a Chinese error box (carrying :data:`feedback.ERROR_MARKER`, which the
+  notebook and browser tests scan for) above the last good drawing, and the
+  traceback is kept in ``app.errors`` and logged. A trainee's control change
+  never raises (the front-end would show a traceback); a change made from code
+  (``set_values``, ``hold``) and the very first render (at construction)
+  re-raise, so tests and papermill / nbval see the failure.
+* ``app.values`` is the dict of current control values; ``app.answer()`` is
+  what the exercise checks (``answer(values)``, default the values);
+  ``q.check(app)`` checks it (the engine unwraps the app).
+* With ``exercise=`` a "检查答案" button runs the check and shows the feedback
+  inside the widget (works in Voila, no code needed); it never raises.
 * ``app.last_render_ms`` is the duration of the last redraw (render + PNG
   encoding), for benchmarks/bench_widgets.py; goal <= 150 ms at default size.
 
@@ -44,7 +47,8 @@ import traceback
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Mapping
 
-from .core import Exercise, error_box_html, record_progress
+from .exercise import Exercise
+from .feedback import error_box_html
 
 log = logging.getLogger("course_utils.exercises")
 
@@ -120,7 +124,6 @@ class WidgetExercise:
         (default: the values dict itself)
     name : registry key (``"L1.churn_trend"``); defaults to the exercise id
     instructions : Chinese HTML shown under the title
-    check_args : extra positional arguments for ``exercise.check``
 
     Example (outside a notebook)::
 
@@ -130,11 +133,14 @@ class WidgetExercise:
         '<b>5</b>'
     """
 
+    #: Marks a widget app for the engine: ``Exercise.check(app)`` checks ``app.answer()``.
+    is_widget_app = True
+
     def __init__(self, controls: Mapping[str, Any], render: Callable[[dict], Any], *,
                  title: str = "", exercise: Exercise | None = None,
                  answer: Callable[[dict], Any] | None = None, name: str | None = None,
-                 instructions: str = "", check_args: tuple = (),
-                 continuous_update: bool = False, dpi: int = 100) -> None:
+                 instructions: str = "", continuous_update: bool = False,
+                 dpi: int = 100) -> None:
         import ipywidgets as W
 
         self.controls: dict[str, Any] = dict(controls)
@@ -142,7 +148,6 @@ class WidgetExercise:
         self.title = title
         self.exercise = exercise
         self.answer_fn = answer
-        self.check_args = tuple(check_args)
         self.dpi = dpi
         self.name = name or (exercise.id if exercise is not None else
                              getattr(render, "__name__", "widget"))
@@ -209,9 +214,13 @@ class WidgetExercise:
 
     # -- drawing ----------------------------------------------------------
     def _on_change(self, change: dict) -> None:
+        """Observer of every control: redraw, never raise (a trainee moved a control)."""
         if self._hold:
             return
-        self.redraw(raise_errors=True)
+        try:
+            self.redraw(raise_errors=False)
+        except Exception:  # noqa: BLE001 - redraw already shows and keeps its own errors
+            self.errors.append(traceback.format_exc())
 
     def redraw(self, raise_errors: bool = False) -> bool:
         """Call ``render(values)`` and show the result; True on success.
@@ -229,7 +238,6 @@ class WidgetExercise:
             self.errors.append(detail)
             self.last_error = detail
             log.error("widget %s: render failed for %r:\n%s", self.name, values, detail)
-            record_progress("widget_error", self.name, error=f"{type(exc).__name__}: {exc}"[:300])
             msg = ("图表没能更新：这组取值让绘图程序出错了。请换一组取值再试；"
                    "如果一直出错，请告诉讲师。\n"
                    f"（{type(exc).__name__}: {str(exc)[:150]}）")
@@ -251,20 +259,20 @@ class WidgetExercise:
         return self.answer_fn(self.values) if self.answer_fn else self.values
 
     def check(self):
-        """Run the exercise's check on the current values; show and return the result."""
+        """Run the exercise's check on this app; show the feedback and return it (never raises)."""
         if self.exercise is None:
             return None
         try:
-            answer = self.answer()
-        except Exception:  # noqa: BLE001 - a developer bug; still no traceback for trainees
+            result = self.exercise.check(self)
+            self.feedback.value = result._repr_html_()
+            return result
+        except Exception:  # noqa: BLE001 - check() does not raise; rendering might
             detail = traceback.format_exc()
             self.errors.append(detail)
-            log.error("widget %s: answer() failed:\n%s", self.name, detail)
-            self.feedback.value = error_box_html("读取控件的取值时出错，请告诉讲师。", self.title)
+            log.error("widget %s: check failed:\n%s", self.name, detail)
+            self.feedback.value = error_box_html("检查答案时出错（不是你的错），请告诉讲师。",
+                                                 self.title)
             return None
-        result = self.exercise.check(answer, *self.check_args)
-        self.feedback.value = result._repr_html_()
-        return result
 
     # -- display ----------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
