@@ -103,7 +103,7 @@ def normalise_plan(plan) -> dict[str, dict]:
         )
     out: dict[str, dict] = {}
     for seg, cell in plan.items():
-        if seg not in SEGMENTS:
+        if not isinstance(seg, str) or seg not in SEGMENTS:
             raise _plan_error(f"未知客群 {seg!r}。可选客群：{'、'.join(SEGMENTS)}。")
         if cell is None:
             continue
@@ -119,8 +119,12 @@ def normalise_plan(plan) -> dict[str, dict]:
             product, channel, offer, budget = cell
         else:
             raise _plan_error(
-                f"客群 {seg} 的方案应该是 (产品, 渠道, 优惠, 预算) 四项，现在是 {cell!r}。"
+                f"客群 {seg} 的方案应该是 (产品, 渠道, 优惠, 预算) 四项，现在是 {repr(cell)[:80]}。"
             )
+        for what, value in (("产品", product), ("渠道", channel), ("优惠", offer)):
+            if not isinstance(value, str):
+                raise _plan_error(f"客群 {seg}：{what}应该是一段文字（例如 {PRODUCTS[0]!r}），"
+                                  f"现在是 {type(value).__name__}。")
         if product not in PRODUCTS:
             raise _plan_error(f"客群 {seg}：未知产品 {product!r}。可选产品类别：{'、'.join(PRODUCTS)}。")
         if channel not in CHANNELS:
@@ -130,7 +134,7 @@ def normalise_plan(plan) -> dict[str, dict]:
         if budget is None:
             budget = 0.0
         if isinstance(budget, bool) or not isinstance(budget, (int, float, np.integer, np.floating)):
-            raise _plan_error(f"客群 {seg}：预算应该是数字（元），现在是 {budget!r}。")
+            raise _plan_error(f"客群 {seg}：预算应该是数字（元），现在是 {repr(budget)[:40]}。")
         budget = float(budget)
         if not np.isfinite(budget) or budget < 0:
             raise _plan_error(f"客群 {seg}：预算不能为负数或无穷大，现在是 {budget!r}。")
@@ -268,8 +272,11 @@ def plan_problems(plan, result: pd.DataFrame | None = None) -> list[str]:
     problems = []
     for seg, c in cells.items():
         if (seg, c["channel"]) in rr.WRONG_TARGETS:
+            ch = c["channel"]
             problems.append(
-                f"{seg} 用了{c['channel']}：这类客户价值低、久未活跃，人工渠道成本收不回来。"
+                f"{seg} 用了{ch}：这类客户{segment_description(seg)}，单客价值低，"
+                f"{ch}每次接触 {CHANNEL_COST[ch]:g} 元、启动 {CHANNEL_SETUP_COST[ch]:,.0f} 元，"
+                "成本收不回来。"
             )
     if result is not None:
         for seg in result.index:
@@ -279,6 +286,25 @@ def plan_problems(plan, result: pd.DataFrame | None = None) -> list[str]:
             if pd.notna(roi) and roi < 0 and not any(p.startswith(seg) for p in problems):
                 problems.append(f"{seg} 的活动亏损（ROI {roi:.0%}）。")
     return problems
+
+
+def segment_description(segment: str) -> str:
+    """What the RFM rule says about a segment, in plain Chinese (from ``segments.SEGMENT_RULES``).
+
+    >>> segment_description("一般发展客户")
+    '最近有交易，但交易不多、金额低'
+    >>> segment_description("一般挽留客户")
+    '很久没有交易，交易不多、金额低'
+    """
+    from course_utils.segments import SEGMENT_RULES
+
+    rule = next((k for k, v in SEGMENT_RULES.items() if v == segment), None)
+    if rule is None:
+        return "（未知客群）"
+    r_high, f_high, m_high = rule
+    recency = "最近有交易" if r_high else "很久没有交易"
+    rest = f"交易{'频繁' if f_high else '不多'}、金额{'高' if m_high else '低'}"
+    return f"{recency}，{'但' if r_high and not (f_high and m_high) else ''}{rest}"
 
 
 def evaluate_plan(plan, segment_sizes, seed: int, min_roi: float, max_budget: float,

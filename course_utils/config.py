@@ -31,3 +31,21 @@ def datasets_dir() -> Path:
     """
     env = os.environ.get("COURSE_DATA_DIR")
     return Path(env) if env else REPO_ROOT / "datasets"
+
+
+# ---------------------------------------------------------------------------
+# Lecture settings: one place for the dates and figures the lectures and their
+# exercises share (the notebooks import them from here, not from exercise code).
+# ---------------------------------------------------------------------------
+#: Lecture 1: years of the churn-trend chart and of exercise 1.
+L1_CHURN_YEARS: tuple[int, ...] = (2021, 2022, 2023)
+#: Lecture 1, exercise 4: the year whose churn is cut, and the relative cut
+#: (0.20 = the churn rate becomes 80 % of what it was). The lecture's worked case
+#: uses 2023 (rate 20 %, where "20 % of the base" and "all churners" coincide);
+#: the exercise uses another year so that the two mistakes give different numbers.
+L1_CHURN_CUT_YEAR: int = 2022
+L1_CHURN_CUT: float = 0.20
+#: Lecture 2: cut-off date (观察截止日); features use data strictly before it.
+L2_CUTOFF: str = "2024-04-01"
+#: Lecture 2: an earlier cut-off (one quarter before), to show how segments move.
+L2_PREVIOUS_CUTOFF: str = "2024-01-01"

@@ -286,17 +286,21 @@ def test_q4_checks(qs, customers):
     from course_utils.impact import churn_cut_impact
 
     q4 = qs[3]
-    r = churn_cut_impact(customers, 2023, 0.2)
-    jan1 = pd.Timestamp("2023-01-01")
-    active = (customers["open_date"] <= jan1) & (
-        customers["churn_date"].isna() | (customers["churn_date"] >= jan1))
-    typed = (active & (customers["churn_date"].dt.year == 2023)).sum() * 0.2
+    year = L1.CHURN_CUT_YEAR
+    r = churn_cut_impact(customers, year, 0.2)
+    start, end = pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year + 1}-01-01")
+    active = (customers["open_date"] < start) & (
+        customers["churn_date"].isna() | (customers["churn_date"] >= start))
+    typed = (active & (customers["churn_date"] < end)).sum() * 0.2
     assert r.churned > 20
+    other = churn_cut_impact(customers, year + 1, 0.2).churned * 0.2
+    assert abs(other - typed) > 2       # the toy data tells the years apart
     wrong = [
         (r.churned, "20 个百分点"),
         (r.churned * 0.8, "仍然会流失"),
-        (active.sum() * 0.2, "年初在网"),
+        (r.active_start * 0.2, "年初在网"),
         (r.churn_rate * 0.2, "比例"),
+        (other, f"{year + 1} 年的数字"),
         (float("nan"), "NaN"),
         (typed + 15, "偏多"),
         ("100", "文字"),
@@ -304,6 +308,49 @@ def test_q4_checks(qs, customers):
     ]
     assert_check_cases(q4, correct=[typed, round(typed), int(typed), np.float64(typed)],
                        wrong=wrong)
+
+
+def test_q4_mistakes_differ_on_committed_data():
+    """Issue 9: at 20 % churn, "20 % of the base" and "all churners" coincide; the question's
+    year must tell them apart (and each gets its own message)."""
+    from course_utils.data import get_bank
+    from course_utils.impact import churn_cut_impact
+
+    c = get_bank().customers
+    q4 = L1.setup(c)[3]
+    r = churn_cut_impact(c, L1.CHURN_CUT_YEAR, L1.CHURN_CUT)
+    base_share = r.active_start * L1.CHURN_CUT
+    assert abs(base_share - r.churned) > 10
+    m_all, m_base = q4.check(r.churned).message, q4.check(base_share).message
+    assert "百分点" in m_all and "年初在网" in m_base
+    lecture_case = churn_cut_impact(c, 2023, L1.CHURN_CUT).customers_kept
+    assert "2023 年的数字" in q4.check(lecture_case).message   # copied from the lecture
+    assert q4.check(r.churned * L1.CHURN_CUT).status == "correct"
+
+
+def test_q1_duplicated_event_counts_once(qs, customers):
+    exp = L1.churn_rates(customers)
+    twice = _q1_answer(exp, [(2022, "调费"), (2022, " 调费 ")])
+    r = qs[0].check(twice)
+    assert r.status == "incorrect" and "两次" in r.message
+    widget_twice = {**{f"y{y}": v * 100 for y, v in exp.items()},
+                    "event1_year": 2023, "event1_text": "降息", "event2_year": 2023,
+                    "event2_text": "降息", "event3_year": 0, "event3_text": ""}
+    assert qs[0].check(widget_twice).status == "incorrect"
+    two_in_one_year = _q1_answer(exp, [(2023, "降息"), (2023, "竞品高收益理财")])
+    assert qs[0].check(two_in_one_year).status == "correct"
+
+
+def test_contradictory_keys_are_incorrect(qs, customers):
+    right = L1.tier_means(customers["clv"])
+    both = {**right.to_dict(), "top": right["Top 10%"] * 3}
+    r = qs[1].check(both)
+    assert r.status == "incorrect" and "给了两次" in r.message
+    same = {**right.to_dict(), "高价值": right["Top 10%"]}   # even when the values agree
+    assert qs[1].check(same).status == "incorrect"
+    rates = L1.loyalty_rates(customers)
+    r3 = qs[2].check({**rates.to_dict(), "90以上": 0.1})
+    assert r3.status == "incorrect" and "给了两次" in r3.message
 
 
 @pytest.mark.parametrize("junk", [None, float("nan"), pd.DataFrame(), pd.Series(dtype=float),

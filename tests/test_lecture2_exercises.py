@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_utils.cleaning import RangeToNaN, build_preprocessor, preprocess
-from course_utils.exercises import ____, assert_check_cases
+from course_utils.cleaning import RangeToNaN, preprocess
+from course_utils.exercises import assert_check_cases
 from course_utils.exercises import lecture2 as L2
 from course_utils.features import rfm
 from course_utils.segments import render_segmentation
@@ -218,3 +218,130 @@ def test_cleaning_data_has_the_lessons(qs):
     assert data["monthly_income"].isna().any()                  # missing values to impute
     assert ((data["age"] < 18) | (data["age"] > 100)).any()       # impossible ages
     assert "loyal" in data.columns                                # the label to keep out
+
+
+# ---------------------------------------------------------------- issue 8 §5 / issue 9 fixes
+@pytest.mark.parametrize("junk", [pd.Series([1, 2]), np.array([1.0, 2.0]), pd.NA, "5", 5.7, None])
+@pytest.mark.parametrize("key", ["bins", "w_r", "count"])
+def test_segment_tuning_junk_values_get_feedback(qs, key, junk):
+    """A Series / array / pd.NA / text as a value: feedback, never a traceback or a pass."""
+    q2 = qs[1]
+    right = {"bins": 5, "w_r": 1.0, "w_f": 1.0, "w_m": 2.0, "count": L2.top_count(q2.ctx["table"])}
+    r = q2.check({**right, key: junk})
+    assert r.status == "incorrect", (key, junk, r)
+    assert not r.detail, r.detail          # judged by the check, not by the engine's guard
+    untouched = {**L2.Q2_DEFAULTS, key: junk}
+    assert q2.check(untouched).status == "incorrect"
+
+
+def test_segment_tuning_bins_must_be_the_integer_five(qs):
+    q2 = qs[1]
+    right = {"bins": 5, "w_r": 1.0, "w_f": 1.0, "w_m": 2.0, "count": L2.top_count(q2.ctx["table"])}
+    assert q2.check({**right, "bins": 5.0}).status == "correct"
+    for bad in (5.7, "5", True):
+        r = q2.check({**right, "bins": bad})
+        assert r.status == "incorrect" and "整数" in r.message, bad
+    assert "整数" in q2.check({**right, "count": right["count"] + 0.4}).message
+
+
+@pytest.mark.parametrize("junk", [pd.Series([1, 2]), np.array([1.0, 2.0]), pd.NA, "800"])
+def test_campaign_junk_values_get_feedback(qs, junk):
+    q3 = qs[2]
+    for key in ("product", "budget", "channel"):
+        vals = {"重要价值客户|product": "理财", "重要价值客户|channel": "短信",
+                "重要价值客户|offer": "无优惠", "重要价值客户|budget": 800, f"重要价值客户|{key}": junk}
+        r = q3.check(vals)
+        assert r.status == "incorrect", (key, junk, r)
+        assert not r.detail, r.detail
+    r = q3.check({"重要价值客户": ("理财", "短信", "无优惠", junk)})
+    assert r.status == "incorrect" and not r.detail
+
+
+def test_campaign_wrong_target_message_matches_the_segment(qs):
+    """一般发展客户 trade recently (the heatmap's recency is small): never call them "久未活跃"."""
+    q3 = qs[2]
+    plan = {"一般发展客户": ("信用卡", "客户经理面访", "无优惠", 20_000)}
+    msg = q3.check(plan).message
+    assert "一般发展客户 用了客户经理面访" in msg and "最近有交易" in msg and "久未" not in msg
+    view = q3.ctx["sizes"]
+    assert view["一般发展客户"] > 0
+    msg2 = q3.check({"一般挽留客户": ("贷款", "电话外呼", "无优惠", 8000)}).message
+    assert "很久没有交易" in msg2
+
+
+def test_campaign_segment_descriptions_agree_with_the_data(bank):
+    """The words used for each segment agree with its median recency in the lecture's view."""
+    from course_utils import campaign
+    from course_utils.segments import rfm_scores
+
+    scored = rfm_scores(L2.rfm_table(bank), bins=5)
+    med = scored.groupby("segment", observed=True)["recency_days"].median()
+    overall = scored["recency_days"].median()
+    for seg, days in med.items():
+        words = campaign.segment_description(seg)
+        if words.startswith("最近"):
+            assert days <= overall, (seg, days)
+        else:
+            assert days > overall, (seg, days)
+
+
+def test_campaign_success_text_true_of_the_solution(qs):
+    from course_utils import campaign
+    from course_utils.datagen import response_rates as rr
+
+    q3 = qs[2]
+    plan = L2.suggested_plan(q3.ctx["sizes"], q3.ctx["seed"], q3.ctx["targets"]["max_budget"])
+    r = q3.check(plan)
+    assert r.status == "correct"
+    res = campaign.simulate_campaign(plan, q3.ctx["sizes"], q3.ctx["seed"])
+    assert (res.drop(index="合计")["profit"] >= 0).all()          # "做了活动的客群都不亏钱"
+    assert not any((s, c[1]) in rr.WRONG_TARGETS for s, c in plan.items())
+    assert res.loc["合计", "budget"] <= q3.ctx["targets"]["max_budget"]   # "预算上限内"
+
+
+def test_rfm_numbers_as_text_are_incorrect(bank, qs):
+    right = rfm(bank.transactions, pd.Timestamp(L2.CUTOFF))
+    for col in ("frequency", "monetary", "recency_days"):
+        r = qs[0].check(right.assign(**{col: right[col].astype(str)}))
+        assert r.status == "incorrect" and "文字" in r.message, col
+
+
+def test_rfm_lost_ids_are_not_called_leakage(bank, qs):
+    right = rfm(bank.transactions, pd.Timestamp(L2.CUTOFF))
+    r = qs[0].check(right.reset_index(drop=True))
+    assert r.status == "incorrect" and "客户号" in r.message and "泄漏" not in r.message
+    renamed = right.set_axis([f"X{i}" for i in range(len(right))])
+    assert "认不出" in qs[0].check(renamed).message
+
+
+def test_rfm_window_message_points_to_the_window(bank, qs):
+    """The lecture's one-year window is not this question's definition: say so."""
+    year = rfm(bank.transactions, pd.Timestamp(L2.CUTOFF), window_days=365)
+    r = qs[0].check(year)
+    assert r.status == "incorrect" and "365 天" in r.message and "全部交易" in r.message
+
+
+def _clean_variants(data):
+    num, cat = list(L2.Q4_NUMERIC), list(L2.Q4_CATEGORICAL)
+    right, _ = preprocess(data, num, cat, clip=None)
+    return right, num, cat
+
+
+def test_cleaning_compares_with_the_data(qs):
+    data = qs[3].ctx["data"]
+    right, num, cat = _clean_variants(data)
+    rng = np.random.default_rng(0)
+    random_numbers = pd.DataFrame(rng.standard_normal(right.shape), index=right.index,
+                                  columns=right.columns)
+    onehot = [c for c in right.columns if c not in num]
+    random_numbers[onehot] = right[onehot].to_numpy()        # only the numbers are fake
+    r = qs[3].check(random_numbers)
+    assert r.status == "incorrect" and "对不上" in r.message
+    fake_onehot = right.copy()
+    fake_onehot[onehot] = rng.integers(0, 2, (len(right), len(onehot)))
+    assert "独热编码列" in qs[3].check(fake_onehot).message
+    no_city = right.drop(columns=[c for c in right.columns if str(c).startswith("city_")])
+    r2 = qs[3].check(no_city)
+    assert r2.status == "incorrect" and "city" in r2.message
+    shuffled = right.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    assert qs[3].check(shuffled).status == "incorrect"

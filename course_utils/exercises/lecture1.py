@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from course_utils import charts
+from course_utils.config import L1_CHURN_CUT, L1_CHURN_CUT_YEAR, L1_CHURN_YEARS
 from course_utils.exercises.core import (
     NOT_ATTEMPTED,
     CheckResult,
@@ -35,8 +36,10 @@ from course_utils.exercises.core import (
 )
 from course_utils.exercises.core import ____ as _PLACEHOLDER
 
-#: Years of the churn-trend exercise.
-YEARS = (2021, 2022, 2023)
+#: Years of the churn-trend exercise; year and relative cut of exercise 4.
+YEARS = L1_CHURN_YEARS
+CHURN_CUT_YEAR = L1_CHURN_CUT_YEAR
+CHURN_CUT = L1_CHURN_CUT
 #: Tier labels (same as kpis.clv_tiers) and their accepted aliases.
 TIERS = ("Top 10%", "Middle 60%", "Bottom 30%")
 TIER_SHARES = (0.10, 0.60, 0.30)
@@ -55,6 +58,7 @@ _BAND_ALIASES = {
     "70–89": "70–89", "70-89": "70–89", "70~89": "70–89", "70—89": "70–89",
     "70至89": "70–89", "[70,90)": "70–89",
     "<70": "<70", "70以下": "<70", "[0,70)": "<70",
+    "high": "≥90", "mid": "70–89", "low": "<70",   # domain.BANDS keys
 }
 TIER_CN = charts.TIER_CN
 
@@ -213,13 +217,18 @@ def _labelled_numbers(answer: Any, labels: tuple[str, ...], aliases: Mapping[str
     if len(raw) == 0:
         return None, f"答案是空的。需要 {len(labels)} 个{what}，键是 {example}。"
     values: dict[str, Any] = {}
+    given_as: dict[str, str] = {}
     unknown = []
     for key, val in raw.items():
         canon = _norm_key(key, aliases)
         if canon is None:
             unknown.append(str(key))
+        elif canon in values:
+            return None, (f"「{canon}」给了两次（键 '{given_as[canon]}' 和 '{key}' 指的是同一个），"
+                          "两个值互相矛盾。每个键只写一次。")
         else:
             values[canon] = val
+            given_as[canon] = str(key)
     if unknown:
         return None, f"认不出这些键：{'、'.join(unknown[:5])}。请用 {example} 作为键。"
     missing = [lab for lab in labels if lab not in values]
@@ -378,6 +387,7 @@ def diagnose_churn_trend(answer: Any, expected: pd.Series, tol_pp: float = 1.0,
     if events is None:
         return msg
     valid = 0
+    seen: set[tuple[int, str]] = set()
     for year, text in events:
         try:
             y = int(year)
@@ -389,6 +399,10 @@ def diagnose_churn_trend(answer: Any, expected: pd.Series, tol_pp: float = 1.0,
             return f"有一个标注的年份（{y}）不在图上的年份范围 {years[0]}–{years[-1]} 内。"
         if not isinstance(text, str) or not text.strip():
             return f"{y} 年的标注没有文字说明，写一句发生了什么（例如某次产品调整）。"
+        key = (y, "".join(text.split()))
+        if key in seen:
+            return f"{y} 年的同一条标注写了两次；重复的只算一个，请标注另一个关键节点。"
+        seen.add(key)
         valid += 1
     if valid < min_events:
         return (f"至少要标注 {min_events} 个关键节点（例如行内某次产品调整、某个市场变化），"
@@ -636,23 +650,26 @@ class LoyaltyExercise(Exercise):
 # ---------------------------------------------------------------------------
 # Q4: what "AI cut churn by 20%" means in customers
 # ---------------------------------------------------------------------------
-def diagnose_customers_kept(answer: Any, customers: pd.DataFrame, year: int = 2023,
-                            relative_cut: float = 0.20) -> str | None:
+def diagnose_customers_kept(answer: Any, customers: pd.DataFrame, year: int = CHURN_CUT_YEAR,
+                            relative_cut: float = CHURN_CUT) -> str | None:
     """Return None if ``answer`` is the number of customers kept, else a message.
 
-    Right answer: churners of ``year`` × ``relative_cut`` (±1 customer for rounding).
+    Right answer: churners of ``year`` (among customers on the books on 1 January)
+    × ``relative_cut``, ±1 customer for rounding. Recognised mistakes: a share
+    instead of a count, all churners (a cut of 20 percentage points), 20 % of the
+    year-start base, the churners that remain, another year's figure.
 
     >>> df = pd.DataFrame({"open_date": ["2020-01-01"] * 10,
-    ...                    "churn_date": ["2023-03-01"] * 5 + [None] * 5, "clv": [1.0] * 10})
-    >>> diagnose_customers_kept(1, df) is None, diagnose_customers_kept(5, df)[:8]
-    (True, '这是当年全部流失')
+    ...                    "churn_date": ["2023-03-01"] * 4 + [None] * 6, "clv": [1.0] * 10})
+    >>> diagnose_customers_kept(0.8, df, 2023) is None, diagnose_customers_kept(4, df, 2023)[:8]
+    (True, '4 是 2023')
+    >>> diagnose_customers_kept(2, df, 2023)[:10]
+    '20% 要乘在当年流'
     """
     from course_utils.impact import churn_cut_impact
 
     if isinstance(answer, str):
         return "答案应该是一个数字（客户人数），你给的是文字。去掉引号试试。"
-    if isinstance(answer, (pd.Series, pd.DataFrame, list, tuple, dict, np.ndarray)):
-        return f"答案应该是一个数字（客户人数），你给的是{_type_name(answer)}。"
     if not _is_real(answer):
         return f"答案应该是一个数字（客户人数），你给的是{_type_name(answer)}。"
     if _is_nan(answer) or math.isinf(float(answer)):
@@ -664,32 +681,47 @@ def diagnose_customers_kept(answer: Any, customers: pd.DataFrame, year: int = 20
         return None
     if 0 < a < 1:
         return "这是一个比例，题目问的是少流失的客户“人数”。"
+    pct = f"{relative_cut:.0%}"
     if abs(a - r.churned) <= 1.0:
-        return ("这是当年全部流失客户的人数——相当于把“降低 20%”理解成降低 20 个百分点、"
-                "流失率降到 0。这里是相对降低。")
+        return (f"{a:g} 是 {year} 年全部流失客户的人数——相当于把“降低 {pct}”理解成流失率降低 "
+                f"{relative_cut * 100:g} 个百分点（{year} 年流失率 {r.churn_rate:.1%}，减去 "
+                f"{relative_cut * 100:g} 个百分点就到 0 甚至负数了）。这里是相对降低："
+                f"流失率变为原来的 {1 - relative_cut:.0%}。")
+    if abs(a - r.active_start * relative_cut) <= 1.0:
+        return (f"{pct} 要乘在当年流失的客户数上，而不是年初在网的客户数上："
+                "被“降低”的是流失，不是客户总数。")
     if abs(a - r.churned * (1 - relative_cut)) <= 1.0:
         return "这是降低后仍然会流失的人数。题目问的是因此少流失（被留住）的人数。"
-    if abs(a - r.active_start * relative_cut) <= 1.0:
-        return "20% 要乘在当年流失的客户数上，而不是年初在网的客户数上。"
-    return f"人数{'偏多' if a > want else '偏少'}了。先算出当年流失了多少人，再想“相对降低 20%”意味着什么。"
+    for other in (year - 2, year - 1, year + 1, year + 2):
+        try:
+            o = churn_cut_impact(customers, other, relative_cut)
+        except Exception:  # noqa: BLE001 - a year outside the data
+            continue
+        if o.churned and abs(a - o.churned * relative_cut) <= 1.0:
+            return f"这是 {other} 年的数字（例如讲义里的例子）。题目问的是 {year} 年。"
+    return (f"人数{'偏多' if a > want else '偏少'}了。先数出 {year} 年 1 月 1 日在网、"
+            f"并在 {year} 年内流失的客户，再想“相对降低 {pct}”意味着什么。")
 
 
 class ChurnCutExercise(Exercise):
-    """Q4: customers kept if 2023's churn rate were 20% lower (relative)."""
+    """Q4: customers kept if the churn rate of :data:`CHURN_CUT_YEAR` had been 20% lower."""
 
     id = "L1.churn_cut"
-    title = "流失率降低 20% 能留住多少客户"
+    title = f"流失率降低 {CHURN_CUT:.0%} 能留住多少客户"
     hints = [
-        "先数出 2023 年 1 月 1 日在网、并在 2023 年内流失的客户人数。",
-        "“流失率降低 20%”是相对降低：流失人数也相应减少 20%。",
-        "少流失的人数 = 2023 年流失人数 × 0.2。",
+        f"先数出 {CHURN_CUT_YEAR} 年 1 月 1 日在网、并在 {CHURN_CUT_YEAR} 年内流失的客户人数"
+        "（讲义第一节算流失率时的分子）。",
+        f"“流失率降低 {CHURN_CUT:.0%}”是相对降低：流失率变为原来的 {1 - CHURN_CUT:.0%}，"
+        f"流失人数也相应减少 {CHURN_CUT:.0%}。",
+        f"少流失的人数 = {CHURN_CUT_YEAR} 年流失人数 × {CHURN_CUT:g}。",
     ]
     solution_code = (
-        "jan1 = pd.Timestamp('2023-01-01')\n"
-        "active = (customers['open_date'] <= jan1) & (\n"
-        "    customers['churn_date'].isna() | (customers['churn_date'] >= jan1))\n"
-        "churned_2023 = (active & (customers['churn_date'].dt.year == 2023)).sum()\n"
-        "answer4 = churned_2023 * 0.2"
+        f"start = pd.Timestamp('{CHURN_CUT_YEAR}-01-01')\n"
+        f"end = pd.Timestamp('{CHURN_CUT_YEAR + 1}-01-01')\n"
+        "on_books = (customers['open_date'] < start) & (\n"
+        "    customers['churn_date'].isna() | (customers['churn_date'] >= start))   # 年初在网\n"
+        "churned = on_books & (customers['churn_date'] < end)                       # 当年流失\n"
+        f"answer4 = churned.sum() * {CHURN_CUT:g}"
     )
     success = "答对了！这些客户每人都带着自己的 CLV——这就是“降低 20%”的分量。"
 

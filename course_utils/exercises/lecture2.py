@@ -105,11 +105,16 @@ def _as_rfm_frame(answer: Any) -> tuple[pd.DataFrame | None, str]:
     out = pd.DataFrame(index=df.index.astype(str))
     for c in RFM_COLS:
         col = df[c]
+        if isinstance(col, pd.DataFrame):
+            return None, f"有两列都叫 {c}：每个列名只能出现一次。"
         if pd.api.types.is_timedelta64_dtype(col):
             col = col.dt.days
+        if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
+            return None, (f"列 {c} 里存的是文字或其他类型（{col.dtype}），不是数字。"
+                          "不要把数字转成字符串 (str)；直接用 groupby 的计算结果。")
         num = pd.to_numeric(col, errors="coerce")
         if num.isna().any():
-            return None, f"列 {c} 里有空值或不是数字的内容。"
+            return None, f"列 {c} 里有空值 (NaN)：每位客户的三项都应该有数。"
         out[c] = num.to_numpy(dtype=float)
     if out.index.duplicated().any():
         return None, "同一位客户出现了多行：RFM 表应该每位客户一行（按 customer_id 分组）。"
@@ -141,12 +146,27 @@ def diagnose_rfm(answer: Any, transactions: pd.DataFrame, as_of: str) -> str | N
     inclusive = rfm(transactions, cutoff + pd.Timedelta(days=1))
     inclusive.index = inclusive.index.astype(str)
 
+    known = set(transactions["customer_id"].astype(str).unique())
+    if not any(i in known for i in got.index[:1000]):
+        return ("表里认不出客户号：行索引不是 customer_id，也没有 customer_id 列"
+                "（例如 reset_index(drop=True) 会把客户号丢掉）。"
+                "让 customer_id 作为索引，或保留为一列。")
     extra = got.index.difference(expected.index)
+    unknown = [i for i in extra if i not in known]
+    if unknown:
+        return (f"表里有 {len(unknown)} 个认不出的客户号（例如 {unknown[0]}）："
+                "客户号应该和交易表 customer_id 列里的一样。")
     if len(extra):
         return (f"表里有 {len(extra)} 位客户在截止日之前没有任何交易（他们的交易都在截止日当天或之后）："
                 "这是用到了截止日之后的数据（数据泄漏 leakage）。先筛选 txn_date < 截止日。")
     missing = expected.index.difference(got.index)
     if len(missing):
+        last = expected["recency_days"]
+        shown_max = float(got["recency_days"].max()) if len(got) else 0.0
+        if (last.loc[missing] > shown_max).all() and (last.drop(missing) <= shown_max).all():
+            return (f"少了 {len(missing)} 位客户：他们截止日前最近一次交易都在 {shown_max:.0f} 天以前。"
+                    "看起来你只用了截止日前最近一段时间（例如讲义里的 365 天）的交易；"
+                    "这道题要用截止日之前的全部交易（只限定截止日，不限定开始日期）。")
         return (f"少了 {len(missing)} 位在截止日前有交易的客户。检查筛选条件，"
                 "并确认是按 customer_id 分组。")
     got = got.loc[expected.index]
@@ -243,39 +263,76 @@ def render_segment_tuning(values: Mapping[str, Any], table: pd.DataFrame, draw: 
     return [fig, profile_table(shown)]
 
 
+def _sizes_top(sizes: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(customers, of which in the RFM top 20%) per segment, from render_segmentation's sizes."""
+    if "n_top" in sizes.columns:       # English keys (segments, new)
+        return sizes["n"], sizes["n_top"]
+    return sizes["客户数"], sizes["RFM前20%人数"]   # legacy display columns
+
+
 def top_count(table: pd.DataFrame, segment: str = Q2_SEGMENT, bins: int = Q2_BINS,
               weights=Q2_WEIGHTS) -> int:
     """Customers of ``segment`` among the RFM top 20% (weighted score)."""
     sizes, _, _ = render_segmentation(table, bins, *weights, draw=False)
-    return int(sizes.loc[segment].iloc[2])
+    return int(_sizes_top(sizes)[1].loc[segment])
+
+
+def segment_total(table: pd.DataFrame, segment: str = Q2_SEGMENT, bins: int = Q2_BINS,
+                  weights=Q2_WEIGHTS) -> int:
+    """Customers of ``segment`` (all of them, not only the RFM top 20%)."""
+    sizes, _, _ = render_segmentation(table, bins, *weights, draw=False)
+    return int(_sizes_top(sizes)[0].loc[segment])
+
+
+def _plain_number(x: Any) -> float | None:
+    """``x`` as a float if it is one real, finite number (not bool, not text), else None."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+        return None
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
+def _widget_values(answer: Any) -> Any:
+    if hasattr(answer, "values") and hasattr(answer, "controls"):
+        return answer.values
+    return answer
+
+
+def segment_tuning_untouched(answer: Any) -> bool:
+    """True for the widget's initial state (the controls were never moved)."""
+    vals = _widget_values(answer)
+    if not isinstance(vals, Mapping) or set(vals) != set(Q2_DEFAULTS):
+        return False
+    return all(_plain_number(vals[k]) == float(v) for k, v in Q2_DEFAULTS.items())
 
 
 def diagnose_segment_tuning(answer: Any, table: pd.DataFrame) -> str | None:
     """None if the widget answer uses quintiles, weights 1:1:2 and the right count."""
-    if hasattr(answer, "values") and hasattr(answer, "controls"):
-        answer = answer.values
+    answer = _widget_values(answer)
     if not isinstance(answer, Mapping):
         return f"答案应该是控件的取值 app2.values（一个字典）；你给的是{_type_name(answer)}。"
-    try:
-        bins = int(answer["bins"])
-        w = [float(answer[k]) for k in ("w_r", "w_f", "w_m")]
-        count = answer["count"]
-    except (KeyError, TypeError, ValueError):
-        return "字典里要有 bins、w_r、w_f、w_m、count 五项（直接用 app2.values）。"
-    if bins != Q2_BINS:
+    missing = [k for k in Q2_DEFAULTS if k not in answer]
+    if missing:
+        return f"字典里要有 bins、w_r、w_f、w_m、count 五项（直接用 app2.values）；缺少 {'、'.join(missing)}。"
+    bins = _plain_number(answer["bins"])
+    if bins is None or bins != int(bins):
+        return f"bins（评分档数）应该是一个整数，例如 {Q2_BINS}；你给的是 {answer['bins']!r}。"
+    w = [_plain_number(answer[k]) for k in ("w_r", "w_f", "w_m")]
+    if any(x is None or x < 0 for x in w):
+        return "权重 w_r、w_f、w_m 应该是不小于 0 的数字（不要加引号）。"
+    count = _plain_number(answer["count"])
+    if count is None or count != int(count) or count < 0:
+        return f"人数 count 应该是一个不小于 0 的整数；你给的是 {answer['count']!r}。"
+    if int(bins) != Q2_BINS:
         return f"评分档数不对：五分位 (quintiles) 对应 bins = {Q2_BINS}。"
     if w[0] <= 0 or not (abs(w[0] - w[1]) < 1e-9 and abs(w[2] - 2 * w[0]) < 1e-9):
         return "权重比例不对：题目要 R:F:M = 1:1:2（M 的权重是 R、F 的两倍，R 与 F 相等）。"
-    if isinstance(count, bool) or not isinstance(count, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(count):
-        return "人数应该是一个数字。"
     want = top_count(table)
-    if int(round(count)) == want:
+    if int(count) == want:
         return None
-    sizes, _, _ = render_segmentation(table, Q2_BINS, *Q2_WEIGHTS, draw=False)
-    if int(round(count)) == int(sizes.loc[Q2_SEGMENT, "客户数"]):
+    if int(count) == segment_total(table):
         return (f"这是整个{Q2_SEGMENT}的人数。题目问的是其中进入“RFM前20%”名单的人数"
-                "（图中红色部分 / 表中 RFM前20%人数 一列）。")
+                "（图中深色部分 / 表中“RFM前20%人数”一列）。")
     return f"人数和控件显示的对不上：看 {Q2_SEGMENT} 那一行的“RFM前20%人数”。"
 
 
@@ -304,8 +361,7 @@ class SegmentTuningExercise(Exercise):
         return diagnose_segment_tuning(answer, expected)
 
     def _evaluate(self, answer: Any, *args: Any, **kwargs: Any) -> CheckResult:
-        vals = answer.values if hasattr(answer, "controls") else answer
-        if isinstance(vals, Mapping) and all(vals.get(k) == v for k, v in Q2_DEFAULTS.items()):
+        if segment_tuning_untouched(answer):
             return self._result(NOT_ATTEMPTED, "控件还是初始状态：先调评分档数和权重，再填人数。")
         return super()._evaluate(answer, *args, **kwargs)
 
@@ -349,6 +405,9 @@ NO_CAMPAIGN = "（不做活动）"
 def widget_values_to_plan(values: Mapping[str, Any]) -> dict:
     """Flat widget values ``{"<segment>|product": ..., "|channel", "|offer", "|budget"}`` -> plan.
 
+    Segments whose product is "(不做活动)" or whose budget is 0 / missing are left out;
+    any other value is passed on as it is (the plan check judges it).
+
     >>> widget_values_to_plan({"重要价值客户|product": "理财", "重要价值客户|channel": "短信",
     ...                        "重要价值客户|offer": "无优惠", "重要价值客户|budget": 800})
     {'重要价值客户': ('理财', '短信', '无优惠', 800)}
@@ -358,19 +417,26 @@ def widget_values_to_plan(values: Mapping[str, Any]) -> dict:
         if f"{seg}|budget" not in values:
             continue
         product = values.get(f"{seg}|product")
-        budget = values.get(f"{seg}|budget") or 0
-        if product in (None, NO_CAMPAIGN) or budget == 0:
+        budget = values.get(f"{seg}|budget")
+        if product is None or (isinstance(product, str) and product == NO_CAMPAIGN):
+            continue
+        if budget is None or (_plain_number(budget) == 0.0):
             continue
         plan[seg] = (product, values.get(f"{seg}|channel"), values.get(f"{seg}|offer"), budget)
     return plan
 
 
 def _as_plan(answer: Any) -> Any:
-    if hasattr(answer, "values") and hasattr(answer, "controls"):
-        answer = answer.values
+    answer = _widget_values(answer)
     if isinstance(answer, Mapping) and any("|" in str(k) for k in answer):
         return widget_values_to_plan(answer)
     return answer
+
+
+def campaign_untouched(answer: Any) -> bool:
+    """True when no segment has a campaign yet (the widget's initial state, or ``{}``)."""
+    plan = _as_plan(answer)
+    return isinstance(plan, Mapping) and len(plan) == 0
 
 
 def reference_profit(sizes: Mapping[str, int], max_budget: float, step: float = 500.0) -> float:
@@ -450,7 +516,8 @@ class CampaignExercise(Exercise):
         "plan = lecture2.suggested_plan(sizes, seed=SEED, max_budget=targets['max_budget'])\n"
         "q3.check(plan)"
     )
-    success = "答对了！钱花在了值得的客群上，高成本渠道只给高价值客户。"
+    success = ("答对了！方案在预算上限内达到了 ROI 和净收益目标，做了活动的客群都不亏钱，"
+               "也没有把不划算的人工渠道（电话外呼、客户经理面访）用在单客价值低的客群上。")
 
     def expected(self) -> dict:
         return self.ctx["targets"]
@@ -459,8 +526,7 @@ class CampaignExercise(Exercise):
         return diagnose_campaign(answer, self.ctx["sizes"], self.ctx["seed"], expected)
 
     def _evaluate(self, answer: Any, *args: Any, **kwargs: Any) -> CheckResult:
-        plan = _as_plan(answer)
-        if isinstance(plan, Mapping) and len(plan) == 0:
+        if campaign_untouched(answer):
             return self._result(NOT_ATTEMPTED, "还没有为任何客群安排预算：先选产品、渠道、优惠并设置预算。")
         return super()._evaluate(answer, *args, **kwargs)
 
@@ -619,6 +685,47 @@ def cleaning_data(bank, as_of: str = CUTOFF) -> pd.DataFrame:
     return data
 
 
+#: Plausible ranges used by Q4 (values outside are "impossible" and become missing).
+Q4_VALID_RANGES = {"age": (18, 100)}
+
+
+def _numeric_mismatch(got: pd.Series, raw: pd.Series, column: str) -> str | None:
+    """Message if ``got`` is not a monotone transform of the raw column (rank correlation)."""
+    ref = pd.to_numeric(raw, errors="coerce")
+    lo, hi = Q4_VALID_RANGES.get(column, (-np.inf, np.inf))
+    ref = ref.where((ref >= lo) & (ref <= hi))
+    ok = ref.notna()
+    if ok.sum() < 3 or ref[ok].nunique() < 2:
+        return None
+    rho = np.corrcoef(got[ok].rank().to_numpy(), ref[ok].rank().to_numpy())[0, 1]
+    if not np.isfinite(rho) or rho < 0.9:
+        return (f"列 {column} 的数值和原数据里的 {column} 对不上（两者的大小顺序没有对应关系）："
+                "每一列都要由原数据的同名列变换而来（填补、缩放），行的顺序也不能打乱。")
+    return None
+
+
+def _onehot_mismatch(answer: pd.DataFrame, raw: pd.Series, column: str) -> str | None:
+    """Message unless the one-hot columns ``<column>_<value>`` encode the raw column."""
+    prefix = f"{column}_"
+    cols = [c for c in answer.columns if str(c).startswith(prefix)]
+    if not cols:
+        return (f"没有看到分类变量 {column} 的独热编码列（如 {column}_{raw.dropna().iloc[0]}）："
+                "每个分类列都要放进 ColumnTransformer 并用 OneHotEncoder 编码。")
+    known = raw.dropna().astype(str)
+    levels = set(known.unique())
+    for c in cols:
+        level = str(c)[len(prefix):]
+        if level not in levels:
+            return f"独热编码列 {c} 对应的类别 {level!r} 在原数据的 {column} 列里不存在。"
+        col = pd.to_numeric(answer.loc[known.index, c], errors="coerce")
+        if not col.isin([0, 1]).all() or not (col.to_numpy() == (known == level).to_numpy()).all():
+            return (f"独热编码列 {c} 和原数据的 {column} 列对不上：它应该在 {column} 为 {level!r} "
+                    "的行是 1，其他行是 0。")
+    if len(cols) < len(levels) - 1:
+        return f"分类变量 {column} 有 {len(levels)} 个类别，独热编码列却只有 {len(cols)} 个。"
+    return None
+
+
 def diagnose_cleaning(answer: Any, data: pd.DataFrame) -> str | None:
     """None if ``answer`` is a clean feature table of ``data``, else the first problem."""
     if isinstance(answer, np.ndarray):
@@ -646,8 +753,15 @@ def diagnose_cleaning(answer: Any, data: pd.DataFrame) -> str | None:
     if absent:
         return (f"找不到数值列 {absent[:4]}：数值列要全部保留，并保持原列名"
                 "（ColumnTransformer(..., verbose_feature_names_out=False)）。")
-    if not any(str(c).startswith(f"{cat}_") for cat in Q4_CATEGORICAL for c in answer.columns):
-        return f"没有看到分类变量 {list(Q4_CATEGORICAL)} 的独热编码列（如 gender_男）：把它们也放进 ColumnTransformer。"
+    aligned = answer.set_axis(data.index) if not answer.index.equals(data.index) else answer
+    for c in numeric:
+        msg = _numeric_mismatch(aligned[c], data[c], c)
+        if msg:
+            return msg
+    for cat in (c for c in Q4_CATEGORICAL if c in data.columns):
+        msg = _onehot_mismatch(aligned, data[cat], cat)
+        if msg:
+            return msg
     problems = check_preprocessed(answer[numeric], scaled=numeric, scaler="standard")
     if problems:
         return problems[0] + " 用 StandardScaler 把数值列标准化。"

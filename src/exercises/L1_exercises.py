@@ -148,21 +148,25 @@ q3.check(answer3)
 # %% [markdown]
 # ## 练习 4：“流失率降低 20%”能留住多少客户 · What a 20% cut means
 #
-# 某银行说“利用 AI 让客户流失率降低了 20%”。假设我们的银行 2023 年做到了（相对降低 20%），
-# 2023 年会**少流失多少位客户**？把人数写进 `answer4`。
+# 某银行说“利用 AI 让客户流失率降低了 20%”。讲义用 2023 年算过一遍；这里换一年：
+# 假设我们的银行在 **2022 年**就做到了（流失率**相对**降低 20%），2022 年会**少流失多少位客户**？
+# 把人数写进 `answer4`。
 #
-# 想一想：“降低 20%”和“降低 20 个百分点”有什么不同？
+# 口径：2022 年 1 月 1 日在网（已开户、尚未流失）的客户里，在 2022 年内流失的人（讲义第一节流失率的分子）。
+#
+# 想一想：“降低 20%”和“降低 20 个百分点”有什么不同？2022 年的流失率是 18% 左右，
+# 降低 20 个百分点会是多少？
 
 # %%
 # BEGIN PLACEHOLDER
 answer4 = ____
 # END PLACEHOLDER
 # BEGIN SOLUTION
-jan1 = pd.Timestamp("2023-01-01")
-active = (customers["open_date"] <= jan1) & (
-    customers["churn_date"].isna() | (customers["churn_date"] >= jan1))   # 年初在网
-churned_2023 = (active & (customers["churn_date"].dt.year == 2023)).sum()  # 当年流失
-answer4 = churned_2023 * 0.2
+start, end = pd.Timestamp("2022-01-01"), pd.Timestamp("2023-01-01")
+on_books = (customers["open_date"] < start) & (
+    customers["churn_date"].isna() | (customers["churn_date"] >= start))   # 年初在网
+churned_2022 = (on_books & (customers["churn_date"] < end)).sum()          # 当年流失
+answer4 = churned_2022 * 0.2                                              # 相对降低 20%
 # END SOLUTION
 q4.check(answer4)
 
