@@ -86,6 +86,15 @@ def test_unbalanced_markers_name_file_and_line(root, body, fragment):
     assert "T2_exercises.py" + fragment in str(err.value)
 
 
+@pytest.mark.parametrize("tag", ["solution-only", "exercise-only"])
+def test_build_tags_rejected_in_lectures(root, tag):
+    src = root / "src" / "lectures" / "T5_tags.py"
+    src.write_text("# %% tags=[\"parameters\"]\nSEED = 1\nN_CUSTOMERS = 10\n\n"
+                   f"# %% [markdown] tags=[\"{tag}\"]\n# 注\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"T5_tags.py: tags .* are for src/exercises only"):
+        nbbuild.generate(Target(src, root / "notebooks" / "T5_tags.ipynb", "lecture"))
+
+
 def test_markers_rejected_in_lectures(root):
     src = root / "src" / "lectures" / "T3_bad.py"
     src.write_text("# %% tags=[\"parameters\"]\nSEED = 1\nN_CUSTOMERS = 10\n"
@@ -142,9 +151,9 @@ def test_exercise_notebook_is_clean(root):
 @pytest.mark.notebooks
 def test_execute_is_deterministic_and_normalised(root):
     t = by_kind(root, ["T0"])["lecture"]
-    assert nbbuild.build(t) is True
+    assert nbbuild.build(t).changed is True
     first = t.path.read_bytes()
-    assert nbbuild.build(t) is False  # nothing changed -> byte-identical
+    assert nbbuild.build(t).changed is False  # nothing changed -> byte-identical
     assert t.path.read_bytes() == first
     nb = nbformat.read(t.path, as_version=4)
     counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]

@@ -31,18 +31,52 @@ overruns), kernel environment with PYTHONHASHSEED=0, the inline matplotlib
 backend and the progress log switched off. Metadata is normalised (fixed
 kernelspec and language_info, no timings, no widget state, cell ids from the
 cell position) so a rebuild with nothing changed writes byte-identical files.
+
+A rebuild never destroys a person's edits
+-----------------------------------------
+Trainees type answers and notes into ``exercises/``, ``notebooks/`` and
+``solutions/``; instructors tweak parameters there. Every notebook the build
+writes records what it wrote in its metadata::
+
+    "metadata": {"nbbuild": {"cells_sha256": "<sha256 of every cell's type and source>"}, ...}
+
+The record covers what a person writes (cell types, sources, attachments),
+not outputs, execution counts or metadata: running a notebook is not editing
+it, and the build regenerates outputs anyway. Before replacing a notebook the
+build compares its current cells with that record:
+
+* unchanged since the last build (or already equal to the new build): it is
+  replaced silently;
+* edited since the last build, or no record (first build, an older checkout)
+  and different from the new build, or not readable as a notebook: a copy is
+  kept first in a ``backups/`` folder next to it, e.g.
+  ``exercises/backups/L1_exercises-20261130-101500.ipynb`` (local time of the
+  rebuild), the rebuilt notebook takes its place, and the build says where the
+  copy is, in Chinese and English. Backups are never overwritten or deleted
+  by the build; there is no option to skip them.
+
+The build goes on after a backup (an instructor rebuilding for a cohort gets
+every notebook fresh and loses nothing) and writes each notebook atomically (a
+temporary file, then a rename). ``backups/`` folders are not course notebooks:
+the build, ``--check`` and the tests list notebooks with non-recursive globs
+(``exercises/*.ipynb``) and never see them. The record is deterministic, so
+rebuilds stay byte-identical; ``--check`` ignores it and only adds a note when
+a notebook was edited by hand since it was built.
 """
 from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,67 +109,28 @@ MARKER_RE = re.compile(r"^\s*#\s*(BEGIN|END)\s+(SOLUTION|PLACEHOLDER)\s*$")
 MARKER_ANY_RE = re.compile(r"#\s*(BEGIN|END)\s+(SOLUTION|PLACEHOLDER)\b")
 CELL_RE = re.compile(r"^# %%")
 
+#: Notebook metadata key of the build record (see "A rebuild never destroys ...").
+RECORD_KEY = "nbbuild"
+#: Folder, next to a notebook, that keeps copies of edited notebooks.
+BACKUP_DIR = "backups"
+#: Local time in backup names: L1_exercises-20261130-101500.ipynb
+BACKUP_TIME_FORMAT = "%Y%m%d-%H%M%S"
+
 
 class BuildError(Exception):
     """A source problem; the message names the file and line."""
 
 
-def kernel_env(base: dict | None = None) -> dict:
-    """Environment for every kernel the build and the tests start.
-
-    PYTHONHASHSEED=0 (stable set/dict order of strings), the inline matplotlib
-    backend (``MPLBACKEND=Agg`` inherited from ``course.py test`` would stop
-    figures from appearing in outputs), progress logging off.
-
-    >>> kernel_env({})["PYTHONHASHSEED"]
-    '0'
-    """
-    env = dict(os.environ if base is None else base)
-    env["PYTHONHASHSEED"] = "0"
-    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    env["COURSE_PROGRESS_FILE"] = "off"
-    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    # course_utils and tools importable even without the .pth file.
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]]
-                                                       if env.get("PYTHONPATH") else []))
-    return env
-
-
-def kill_tree(proc: subprocess.Popen) -> None:
-    """Kill ``proc`` and its children (a kernel included), on POSIX and Windows.
-
-    ``proc`` must have been started with ``start_new_session=True`` (POSIX).
-    """
+def _rel(path: Path, root: Path = ROOT) -> str:
+    """``path`` relative to ``root`` (POSIX) when inside it, else the path itself."""
     try:
-        if hasattr(os, "killpg"):
-            os.killpg(proc.pid, 9)
-        else:  # pragma: no cover - Windows
-            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
-                           capture_output=True, check=False)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-
-
-def run_bounded(cmd: list[str], timeout: float, cwd: Path = ROOT) -> tuple[int | None, str]:
-    """Run ``cmd`` (kernel environment, own process group), output captured.
-
-    Returns ``(returncode, output)``; ``returncode`` is None when the run took
-    longer than ``timeout`` seconds and its whole process tree was killed (a
-    hung kernel must fail a build or a test, never stall it).
-    """
-    proc = subprocess.Popen(cmd, cwd=cwd, env=kernel_env(), start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        kill_tree(proc)
-        out, _ = proc.communicate()
-        return None, out
-    return proc.returncode, out
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 # --------------------------------------------------------------------------
-# Targets
+# Targets: which source makes which notebook
 # --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Target:
@@ -151,14 +146,6 @@ class Target:
 
     def rel(self) -> str:
         return _rel(self.path)
-
-
-def _rel(path: Path) -> str:
-    """Repo-relative POSIX path when inside the repo, else the path itself."""
-    try:
-        return path.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def solution_name(stem: str) -> str:
@@ -252,42 +239,44 @@ def _parameters_ok(nb) -> bool:
     return False
 
 
+def _output_cell(cell, keep: str, lecture: bool, source: Path):
+    """The output cell for one jupytext cell, or None when this build drops it."""
+    import nbformat
+
+    tags = list(cell.metadata.get("tags", []))
+    if lecture and any(t in tags for t in BUILD_TAGS):
+        raise BuildError(f"{_rel(source)}: tags {BUILD_TAGS} are for src/exercises only")
+    drop_tag = "exercise-only" if keep == "SOLUTION" else "solution-only"
+    if drop_tag in tags:
+        return None
+    meta = {k: copy.deepcopy(v) for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
+    tags = [t for t in tags if t not in BUILD_TAGS]
+    if tags:
+        meta["tags"] = tags
+    else:
+        meta.pop("tags", None)
+    if cell.cell_type == "code":
+        code = strip_regions(cell.source, keep).strip("\n")
+        if not code.strip():
+            return None  # a cell that only held the other build's region
+        return nbformat.v4.new_code_cell(source=code, metadata=meta)
+    if cell.cell_type == "markdown":
+        return nbformat.v4.new_markdown_cell(source=cell.source, metadata=meta)
+    return nbformat.v4.new_raw_cell(source=cell.source, metadata=meta)
+
+
 def generate(target: Target):
     """The notebook for ``target`` from its source, not executed (nbformat node)."""
     import jupytext
     import nbformat
 
     text = target.source.read_text(encoding="utf-8")
-    validate_markers(text, _rel(target.source), allow=target.kind != "lecture")
-    nb = jupytext.reads(text, fmt="py:percent")
+    lecture = target.kind == "lecture"
+    validate_markers(text, _rel(target.source), allow=not lecture)
     keep = "SOLUTION" if target.kind == "solution" else "PLACEHOLDER"
-    drop_tag = "exercise-only" if target.kind == "solution" else "solution-only"
-    cells = []
-    for cell in nb.cells:
-        tags = list(cell.metadata.get("tags", []))
-        if drop_tag in tags:
-            continue
-        if target.kind == "lecture" and any(t in tags for t in BUILD_TAGS):
-            raise BuildError(f"{_rel(target.source)}: tags {BUILD_TAGS} are for "
-                             "src/exercises only")
-        meta = {k: copy.deepcopy(v) for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
-        tags = [t for t in tags if t not in BUILD_TAGS]
-        if tags:
-            meta["tags"] = tags
-        else:
-            meta.pop("tags", None)
-        source = cell.source
-        if cell.cell_type == "code":
-            source = strip_regions(source, keep).strip("\n")
-            if not source.strip():
-                continue  # a cell that only held the other build's region
-            new = nbformat.v4.new_code_cell(source=source, metadata=meta)
-        elif cell.cell_type == "markdown":
-            new = nbformat.v4.new_markdown_cell(source=source, metadata=meta)
-        else:
-            new = nbformat.v4.new_raw_cell(source=source, metadata=meta)
-        cells.append(new)
-    out = nbformat.v4.new_notebook(cells=cells)
+    cells = [_output_cell(c, keep, lecture, target.source)
+             for c in jupytext.reads(text, fmt="py:percent").cells]
+    out = nbformat.v4.new_notebook(cells=[c for c in cells if c is not None])
     for i, cell in enumerate(out.cells):
         cell.id = f"c{i:03d}"
     out.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": copy.deepcopy(LANGUAGE_INFO)}
@@ -299,35 +288,64 @@ def generate(target: Target):
 
 
 # --------------------------------------------------------------------------
-# Execution and normalisation
+# Execution: a child process per notebook, bounded in time
 # --------------------------------------------------------------------------
-def normalise(nb, executed: bool):
-    """Deterministic metadata/outputs: what gets written to disk."""
-    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": copy.deepcopy(LANGUAGE_INFO)}
-    for i, cell in enumerate(nb.cells):
-        cell.id = f"c{i:03d}"
-        cell.metadata.pop("execution", None)
-        if cell.cell_type != "code":
-            continue
-        if not executed:
-            cell.outputs = []
-            cell.execution_count = None
-            continue
-        outputs = []
-        for out in cell.outputs:
-            data = out.get("data")
-            if data and WIDGET_VIEW_MIME in data:
-                # Widget models have random ids and no saved state: keep the static
-                # preview (image / text) that WidgetExercise puts next to the view.
-                data.pop(WIDGET_VIEW_MIME)
-                if set(data) <= {"text/plain"}:
-                    data["text/plain"] = "（交互控件 (widget)：运行这个单元格即可显示）"
-            outputs.append(out)
-        cell.outputs = outputs
-    return nb
+def kernel_env(base: dict | None = None) -> dict:
+    """Environment for every kernel the build and the tests start.
+
+    PYTHONHASHSEED=0 (stable set/dict order of strings), the inline matplotlib
+    backend (``MPLBACKEND=Agg`` inherited from ``course.py test`` would stop
+    figures from appearing in outputs), progress logging off.
+
+    >>> kernel_env({})["PYTHONHASHSEED"]
+    '0'
+    """
+    env = dict(os.environ if base is None else base)
+    env["PYTHONHASHSEED"] = "0"
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env["COURSE_PROGRESS_FILE"] = "off"
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # course_utils and tools importable even without the .pth file.
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]]
+                                                       if env.get("PYTHONPATH") else []))
+    return env
+
+
+def kill_tree(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` and its children (a kernel included), on POSIX and Windows.
+
+    ``proc`` must have been started with ``start_new_session=True`` (POSIX).
+    """
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, 9)
+        else:  # pragma: no cover - Windows
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                           capture_output=True, check=False)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+
+
+def run_bounded(cmd: list[str], timeout: float, cwd: Path = ROOT) -> tuple[int | None, str]:
+    """Run ``cmd`` (kernel environment, own process group), output captured.
+
+    Returns ``(returncode, output)``; ``returncode`` is None when the run took
+    longer than ``timeout`` seconds and its whole process tree was killed (a
+    hung kernel must fail a build or a test, never stall it).
+    """
+    proc = subprocess.Popen(cmd, cwd=cwd, env=kernel_env(), start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_tree(proc)
+        out, _ = proc.communicate()
+        return None, out
+    return proc.returncode, out
 
 
 def _execute_in_process(nb, cwd: Path, cell_timeout: int):
+    """Run ``nb`` with nbclient here (the child process of :func:`execute`)."""
     from nbclient import NotebookClient
 
     os.environ.update(kernel_env())
@@ -337,6 +355,17 @@ def _execute_in_process(nb, cwd: Path, cell_timeout: int):
                             startup_timeout=120, allow_errors=False)
     client.execute()
     return nb
+
+
+def _exec_child(argv: list[str]) -> int:
+    """``python -m tools.nbbuild --_exec IN OUT CWD CELL_TIMEOUT`` (internal)."""
+    import nbformat
+
+    src, dst, cwd, cell_timeout = argv[:4]
+    nb = nbformat.read(src, as_version=4)
+    _execute_in_process(nb, Path(cwd), int(cell_timeout))
+    nbformat.write(nb, dst)
+    return 0
 
 
 def execute(nb, cwd: Path, cell_timeout: int = CELL_TIMEOUT,
@@ -358,25 +387,197 @@ def execute(nb, cwd: Path, cell_timeout: int = CELL_TIMEOUT,
         return nbformat.read(dst, as_version=4)
 
 
-def write_notebook(nb, path: Path) -> bool:
-    """Write if the bytes differ; True when the file changed."""
+def normalise(nb, executed: bool):
+    """Deterministic metadata/outputs plus the build record: what gets written to disk."""
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": copy.deepcopy(LANGUAGE_INFO)}
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"c{i:03d}"
+        cell.metadata.pop("execution", None)
+        if cell.cell_type != "code":
+            continue
+        if not executed:
+            cell.outputs = []
+            cell.execution_count = None
+            continue
+        for out in cell.outputs:
+            data = out.get("data")
+            if data and WIDGET_VIEW_MIME in data:
+                # Widget models have random ids and no saved state: keep the static
+                # preview (image / text) that WidgetExercise puts next to the view.
+                data.pop(WIDGET_VIEW_MIME)
+                if set(data) <= {"text/plain"}:
+                    data["text/plain"] = "（交互控件 (widget)：运行这个单元格即可显示）"
+    nb.metadata[RECORD_KEY] = {"cells_sha256": cells_fingerprint(nb)}
+    return nb
+
+
+# --------------------------------------------------------------------------
+# Writing without destroying a person's edits
+# --------------------------------------------------------------------------
+def _joined(source) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def cells_fingerprint(nb) -> str:
+    """sha256 (hex) of what a person writes in a notebook: every cell's type and source.
+
+    Outputs, execution counts and metadata do not count; a source stored as a
+    list of lines (as in the .ipynb file) equals the same source as one string.
+
+    >>> a = {"cells": [{"cell_type": "code", "source": ["x = 1\\n", "y = 2"], "outputs": []}]}
+    >>> b = {"cells": [{"cell_type": "code", "source": "x = 1\\ny = 2", "outputs": ["ran"]}]}
+    >>> cells_fingerprint(a) == cells_fingerprint(b)
+    True
+    >>> b["cells"][0]["source"] = "x = 1\\ny = 3"
+    >>> cells_fingerprint(a) == cells_fingerprint(b)
+    False
+    """
+    payload = [[c["cell_type"], _joined(c.get("source", "")), c.get("attachments") or {}]
+               for c in nb["cells"]]
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def recorded_fingerprint(nb) -> str | None:
+    """The ``cells_sha256`` the build recorded in ``nb``'s metadata (None: no record).
+
+    >>> recorded_fingerprint({"metadata": {"nbbuild": {"cells_sha256": "ab12"}}})
+    'ab12'
+    >>> recorded_fingerprint({"metadata": {}}) is None
+    True
+    """
+    record = (nb.get("metadata") or {}).get(RECORD_KEY)
+    value = record.get("cells_sha256") if isinstance(record, dict) else None
+    return value if isinstance(value, str) else None
+
+
+#: Why a notebook is backed up before it is replaced: (Chinese, English).
+BACKUP_REASONS = {
+    "edited": ("自上次构建以来被修改过", "was edited since the last build"),
+    "unrecorded": ("没有构建记录，且与新构建的版本不同",
+                   "has no build record and differs from the new build"),
+    "unreadable": ("无法作为笔记本读取", "cannot be read as a notebook"),
+}
+
+
+def edit_status(path: Path, new_fingerprint: str) -> str | None:
+    """Whether the notebook at ``path`` holds something a rebuild would destroy.
+
+    None when it may be replaced silently: its cells equal what the last build
+    recorded, or already equal the new build (``new_fingerprint``). Otherwise a
+    key of :data:`BACKUP_REASONS`: ``"edited"`` (cells differ from the record),
+    ``"unrecorded"`` (no record, cells differ from the new build) or
+    ``"unreadable"`` (not notebook JSON).
+    """
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+        current = cells_fingerprint(old)
+        recorded = recorded_fingerprint(old)
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+        return "unreadable"
+    if current == new_fingerprint:
+        return None
+    if recorded is None:
+        return "unrecorded"
+    return None if current == recorded else "edited"
+
+
+def back_up(path: Path, now: datetime | None = None) -> Path:
+    """Copy ``path`` to ``<folder>/backups/<stem>-<YYYYmmdd-HHMMSS>.ipynb``; the copy's path.
+
+    Local time of ``now`` (default: the current time); never overwrites an
+    existing backup (``-2``, ``-3`` ... are appended instead). The copy keeps
+    the original's modification time.
+    """
+    data = path.read_bytes()
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = (now or datetime.now()).strftime(BACKUP_TIME_FORMAT)
+    n = 1
+    while True:
+        dst = folder / f"{path.stem}-{stamp}{'' if n == 1 else f'-{n}'}{path.suffix}"
+        try:
+            with open(dst, "xb") as fh:
+                fh.write(data)
+            break
+        except FileExistsError:
+            n += 1
+    shutil.copystat(path, dst)
+    if dst.read_bytes() != data:  # pragma: no cover - a full or failing disk
+        raise OSError(f"backup {dst} does not match {path}")
+    return dst
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file next to ``path``, then rename it over ``path``."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class Written:
+    """What :func:`write_notebook` did to one notebook."""
+
+    path: Path
+    changed: bool                 # the file's content changed
+    backup: Path | None = None    # where the previous, edited version was kept
+    reason: str | None = None     # key of BACKUP_REASONS when backup is set
+
+    def message(self, root: Path = ROOT) -> str:
+        """Two lines (Chinese, English) saying where the edited version went; '' if none."""
+        if self.backup is None:
+            return ""
+        zh, en = BACKUP_REASONS[self.reason or "edited"]
+        nb, copy_ = _rel(self.path, root), _rel(self.backup, root)
+        return (f"{nb} {zh}：你的版本已备份 (backup) 到 {copy_}，原位置换成了新构建的笔记本。\n"
+                f"{nb} {en}: your version was kept in {copy_}; "
+                "the rebuilt notebook took its place.")
+
+
+def write_notebook(nb, path: Path, now: datetime | None = None) -> Written:
+    """Write ``nb`` to ``path`` unless the bytes are already there; never lose edits.
+
+    A notebook that :func:`edit_status` reports is first copied by
+    :func:`back_up` (``now`` names the copy). Written atomically, UTF-8, LF.
+    """
     import nbformat
 
-    text = nbformat.writes(nb) + "\n"
+    data = (nbformat.writes(nb) + "\n").encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.write_text(text, encoding="utf-8")
-    return True
+    backup = reason = None
+    if path.exists():
+        old = path.read_bytes()
+        if old.replace(b"\r\n", b"\n") == data:  # a CRLF checkout counts as unchanged
+            return Written(path, changed=False)
+        reason = edit_status(path, cells_fingerprint(nb))
+        if reason:
+            try:
+                backup = back_up(path, now)
+            except OSError as exc:
+                raise BuildError(f"{_rel(path)}: could not back up the edited notebook "
+                                 f"({exc}); left unchanged") from exc
+    try:
+        _write_atomic(path, data)
+    except OSError as exc:
+        kept = f"; your version is also in {_rel(backup)}" if backup else ""
+        raise BuildError(f"{_rel(path)}: could not write ({exc}); left unchanged{kept}") from exc
+    return Written(path, changed=True, backup=backup, reason=reason)
 
 
-def build(target: Target, run: bool = True) -> bool:
-    """Generate (and execute) one target; returns True if the file changed."""
+def build(target: Target, run: bool = True, now: datetime | None = None) -> Written:
+    """Generate (and execute) one target and write it; nothing is touched on failure."""
     nb = generate(target)
-    if target.executed and run:
+    executed = target.executed and run
+    if executed:
         target.path.parent.mkdir(parents=True, exist_ok=True)
         nb = execute(nb, cwd=target.path.parent, label=target.rel())
-    return write_notebook(normalise(nb, executed=target.executed and run), target.path)
+    return write_notebook(normalise(nb, executed=executed), target.path, now=now)
 
 
 # --------------------------------------------------------------------------
@@ -411,6 +612,10 @@ def check_target(target: Target) -> list[str]:
             problems.append(f"{target.rel()}: cell {i} differs from "
                             f"{_rel(target.source)} ({', '.join(what)})")
             break
+    recorded = recorded_fingerprint(got)
+    if problems and recorded is not None and recorded != cells_fingerprint(got):
+        problems.append(f"{target.rel()}: edited by hand since it was built (a rebuild keeps "
+                        f"that version in {_rel(target.path.parent / BACKUP_DIR)}/)")
     return problems
 
 
@@ -439,16 +644,24 @@ def check_all(only: list[str] | None = None, root: Path = ROOT) -> list[str]:
 
 
 # --------------------------------------------------------------------------
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["--_exec"]:  # child process: execute one notebook
-        import nbformat
-        src, dst, cwd, cell_timeout = argv[1:5]
-        nb = nbformat.read(src, as_version=4)
-        _execute_in_process(nb, Path(cwd), int(cell_timeout))
-        nbformat.write(nb, dst)
-        return 0
-    ap = argparse.ArgumentParser(prog="python -m tools.nbbuild", description=__doc__.split("\n")[0])
+# Command line
+# --------------------------------------------------------------------------
+EPILOG = """\
+Edited notebooks are kept / 修改过的笔记本会被保留:
+  A notebook in notebooks/, exercises/ or solutions/ that was edited since the
+  last build (or has no build record and differs from the new build) is copied
+  to a backups/ folder next to it, e.g.
+  exercises/backups/L1_exercises-20261130-101500.ipynb, before the rebuilt
+  notebook replaces it; the build prints where. Backups are never deleted.
+  重新构建前，被修改过的笔记本会先复制到同一文件夹下的 backups/ 中（文件名带时间），
+  构建结束时会列出备份位置；备份不会被自动删除。
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m tools.nbbuild",
+                                 description=__doc__.split("\n")[0], epilog=EPILOG,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", nargs="+", metavar="PREFIX",
                     help="only sources whose file name starts with PREFIX (e.g. L1, 00)")
     ap.add_argument("--check", action="store_true",
@@ -457,19 +670,22 @@ def main(argv: list[str] | None = None) -> int:
                     help="write notebooks without executing them (drafts; --check still passes,"
                          " the executed-notebook tests will not)")
     ap.add_argument("--list", action="store_true", help="list targets and exit")
-    args = ap.parse_args(argv)
-    if args.list:
-        for t in targets(args.only):
-            print(f"{t.kind:9s} {_rel(t.source)} -> {t.rel()}")
-        return 0
-    if args.check:
-        problems = check_all(args.only)
-        for p in problems:
-            print(f"OUT OF DATE  {p}")
-        if not problems:
-            print(f"[nbbuild] {len(targets(args.only))} notebooks up to date")
-        return 1 if problems else 0
-    todo = targets(args.only)
+    ap.add_argument("--root", type=Path, default=ROOT, metavar="DIR",
+                    help="repository tree to build (default: this checkout; used by the tests)")
+    return ap
+
+
+def cmd_check(only: list[str] | None, root: Path) -> int:
+    problems = check_all(only, root=root)
+    for p in problems:
+        print(f"OUT OF DATE  {p}")
+    if not problems:
+        print(f"[nbbuild] {len(targets(only, root=root))} notebooks up to date")
+    return 1 if problems else 0
+
+
+def cmd_build(only: list[str] | None, root: Path, run: bool = True) -> int:
+    todo = targets(only, root=root)
     if not todo:
         print("[nbbuild] nothing to build", file=sys.stderr)
         return 1
@@ -481,18 +697,43 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[nbbuild] ERROR {exc}", file=sys.stderr)
         return 2
     # A notebook that did not exist yet must appear on the start page: rebuild it too.
-    if any(not t.path.exists() for t in todo) and args.only:
-        todo += [t for t in targets(["00"]) if t not in todo]
-    failed = 0
+    if only and any(not t.path.exists() for t in todo):
+        todo += [t for t in targets(["00"], root=root) if t not in todo]
+    failed, backups = 0, []
     for t in todo:
-        print(f"[nbbuild] {t.kind:9s} {t.rel()} ...", flush=True)
+        print(f"[nbbuild] {t.kind:9s} {_rel(t.path, root)} ...", flush=True)
         try:
-            changed = build(t, run=not args.no_execute)
-            print(f"[nbbuild]   {'written' if changed else 'unchanged'}", flush=True)
+            written = build(t, run=run)
         except BuildError as exc:
             failed += 1
             print(f"[nbbuild] ERROR {exc}", file=sys.stderr, flush=True)
+            continue
+        print(f"[nbbuild]   {'written' if written.changed else 'unchanged'}", flush=True)
+        if written.backup:
+            backups.append(written)
+            for line in written.message(root).splitlines():
+                print(f"[nbbuild]   {line}", flush=True)
+    if backups:
+        print(f"[nbbuild] {len(backups)} 个修改过的笔记本已备份 "
+              f"/ {len(backups)} edited notebook(s) kept:")
+        for w in backups:
+            print(f"[nbbuild]   {_rel(w.path, root)} -> {_rel(w.backup, root)}")
     return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--_exec"]:  # child process of execute()
+        return _exec_child(argv[1:])
+    args = _parser().parse_args(argv)
+    root = args.root.resolve()
+    if args.list:
+        for t in targets(args.only, root=root):
+            print(f"{t.kind:9s} {_rel(t.source, root)} -> {_rel(t.path, root)}")
+        return 0
+    if args.check:
+        return cmd_check(args.only, root)
+    return cmd_build(args.only, root, run=not args.no_execute)
 
 
 if __name__ == "__main__":
