@@ -6,26 +6,70 @@
 dtype('<M8[us]')
 
 Every problem with a data file raises :class:`DataFileError` (a ``ValueError``)
-whose message names the file, the column and the fix, in Chinese and English.
+whose message names the file, the column, an example row (line number and
+value), how many rows are affected and the fix, in Chinese and English.
+
+What is refused and what loads (the contract of :func:`load_bank`)
+------------------------------------------------------------------
+**Refused** (hard errors -- the file is broken, or a course figure would be
+silently wrong):
+
+- the file cannot be read (missing, no permission, locked by Excel), is not
+  UTF-8 (e.g. GBK from Excel's plain "CSV"), contains NUL bytes (a damaged
+  copy, or UTF-16 "Unicode text"), cannot be parsed as CSV, or has only a
+  header (no data rows; allowed only for a table its manifest vouches for,
+  e.g. no outbound calls in a 50-customer bank);
+- a folder with ``MANIFEST.json`` whose files do not match it ("mixed or
+  half-written dataset"); the default ``datasets/`` folder must have one;
+- a required column is missing; a date that is not ``YYYY-MM-DD`` (months
+  ``YYYY-MM``); text in a number column;
+- keys: an empty id, or a duplicated id (``customer_id`` in customers,
+  ``account_id``, ``product_id``, ``message_id``, ``call_id``, and the
+  customer-month / customer-week of balances / app usage);
+- an empty cell in a column every row needs (e.g. gender, satisfaction,
+  open_date, a transaction's amount);
+- ranges: satisfaction and survey scores outside 0-100 or not whole numbers,
+  loyal not 0/1, negative balances, holding amounts <= 0, negative minutes,
+  sessions, dwell seconds, yields, minimum amounts or terms; infinite numbers;
+- a code outside the set the generator writes (gender 男/女, risk R1-R5,
+  intent grade A/B/C, product category, account type, transaction type and
+  channel, city, occupation, churn reason, message channel / sentiment /
+  intent / emotion, web page) -- these would otherwise turn into NaN;
+- date order: ``churn_date`` before ``open_date`` (customers), ``close_date``
+  before ``open_date`` (accounts);
+- references: a ``customer_id`` in any other table that is not in
+  customers.csv (a truncated or mixed customers file), a holding's
+  ``product_id`` that is not in products.csv.
+
+**Loads** (the documented teaching dirt of Lecture 2, see ``datasets/README.md``):
+
+- missing ``monthly_income`` (5 %);
+- impossible ages (0, -1, 150, 200, 999; 0.3 %), impossible incomes and
+  impossible transaction amounts (negative or 9,999,999.99; 0.1 %) -- up to
+  :data:`DIRT_TOLERANCE` (1 %) of the rows, or :data:`DIRT_MIN_ROWS` rows in a
+  small file; more than that means a wrong column or a wrong file and is
+  refused (ages and incomes must still be whole/real numbers);
+- exact duplicate transaction rows (0.2 %), moved sentiment labels (~3 %).
 """
 from __future__ import annotations
 
+import codecs
 import functools
+import math
 import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import config
-from .errors import DataFileError
+from . import config, manifest
+from .errors import FIX_REGEN_EN, FIX_REGEN_ZH, DataFileError, file_error
 
-__all__ = ["Bank", "DataFileError", "SCHEMA", "load_bank", "get_bank", "coerce_table"]
+__all__ = ["Bank", "DataFileError", "SCHEMA", "RULES", "DIRT_TOLERANCE", "DIRT_MIN_ROWS",
+           "load_bank", "get_bank", "coerce_table", "validate_table", "validate_references"]
 
 
-
-
-#: Per table: required columns, date columns, id columns, ordered categories.
+#: Per table: required columns, date columns, id columns, numeric columns.
 SCHEMA: dict[str, dict] = {
     "customers": {
         "columns": ["customer_id", "name", "phone", "gender", "age", "city", "occupation",
@@ -44,7 +88,8 @@ SCHEMA: dict[str, dict] = {
         "dates": ["txn_date"], "ids": ["customer_id"], "numeric": ["amount"]},
     "products": {
         "columns": ["product_id", "name", "category", "risk_level"],
-        "dates": ["launch_date"], "ids": ["product_id"], "numeric": []},
+        "dates": ["launch_date"], "ids": ["product_id"],
+        "numeric": ["annual_yield", "min_amount", "term_days"]},
     "holdings": {
         "columns": ["customer_id", "product_id", "start_date"],
         "dates": ["start_date"], "ids": ["customer_id", "product_id"], "numeric": ["amount"]},
@@ -62,15 +107,103 @@ SCHEMA: dict[str, dict] = {
         "dates": ["visit_date"], "ids": ["customer_id"], "numeric": ["dwell_seconds"]},
     "survey": {
         "columns": ["customer_id", "survey_date"],
-        "dates": ["survey_date"], "ids": ["customer_id"], "numeric": []},
+        "dates": ["survey_date"], "ids": ["customer_id"],
+        "numeric": ["overall", "score_service", "score_waiting", "score_returns", "score_fees",
+                    "score_app"]},
 }
 #: Ordered categorical columns (everything else textual stays ``str``).
 ORDERED = {"risk_appetite": ["R1", "R2", "R3", "R4", "R5"],
            "risk_level": ["R1", "R2", "R3", "R4", "R5"],
            "intent_grade": ["A", "B", "C"]}
 TABLES = tuple(SCHEMA)
-_FIX_REGEN = ("重新生成数据：python -m course_utils generate --out datasets "
-              "/ regenerate: python -m course_utils generate --out datasets")
+
+#: Known dirt may reach this share of a table's rows before the file is refused
+#: (the documented rates are 0.1-0.3 %; more means a wrong column or file).
+DIRT_TOLERANCE = 0.01
+#: ... or this many rows, whichever is larger (small files).
+DIRT_MIN_ROWS = 5
+#: Plausible values; outside them a value is known dirt (same ranges as
+#: ``cleaning.VALID_RANGES``, which Lecture 2's cleaning uses).
+PLAUSIBLE = {"age": (18, 100), "monthly_income": (0, 1_000_000), "amount": (0, 9_999_999)}
+#: Tables that may be header-only when their manifest vouches for them (tiny banks).
+_MAY_BE_EMPTY = frozenset(TABLES) - {"customers", "products"}
+
+
+def _codes() -> dict[str, tuple[str, ...]]:
+    """Valid codes per column, taken from the generator (one source of truth)."""
+    from .datagen import activity, customers, products, texts
+    risk = tuple(ORDERED["risk_appetite"])
+    return {"gender": ("男", "女"), "city": tuple(customers.CITIES), "occupation": tuple(customers.OCCUPATIONS),
+            "risk_appetite": risk, "churn_reason": tuple(customers.CHURN_REASONS),
+            "account_type": tuple(activity.ACCOUNT_TYPES), "txn_type": tuple(activity.TXN_TYPES),
+            "txn_channel": tuple(activity.CHANNELS), "category": tuple(products.CATEGORIES),
+            "risk_level": risk, "msg_channel": tuple(texts.CHANNELS), "sentiment": tuple(texts.SENTIMENTS),
+            "intent": tuple(texts.INTENTS), "emotion": tuple(texts.EMOTIONS),
+            "intent_grade": tuple(ORDERED["intent_grade"]), "page": tuple(activity.WEB_PAGES)}
+
+
+_SCORES = ("overall", "score_service", "score_waiting", "score_returns", "score_fees", "score_app")
+
+#: Validation rules per table (checked only for columns present):
+#: ``keys`` (tuples of columns: non-empty, unique together), ``notnull``,
+#: ``codes`` (column -> key of :func:`_codes`), ``ranges`` (column -> (lo, hi, whole)),
+#: ``dirt`` (column with tolerated implausible values), ``order`` ((earlier, later) date pairs),
+#: ``refs`` (column -> the table whose id it must be; customers or products).
+RULES: dict[str, dict] = {
+    "customers": {
+        "keys": [("customer_id",)],
+        "notnull": ["gender", "age", "city", "occupation", "risk_appetite", "open_date",
+                    "satisfaction", "loyal", "clv"],
+        "codes": {"gender": "gender", "city": "city", "occupation": "occupation",
+                  "risk_appetite": "risk_appetite", "churn_reason": "churn_reason"},
+        "ranges": {"satisfaction": (0, 100, True), "loyal": (0, 1, True), "clv": (-math.inf, math.inf, False),
+                   "age": (-math.inf, math.inf, True), "monthly_income": (-math.inf, math.inf, False)},
+        "dirt": ["age", "monthly_income"],
+        "order": [("open_date", "churn_date")]},
+    "accounts": {
+        "keys": [("account_id",)], "notnull": ["customer_id", "account_type", "open_date"],
+        "codes": {"account_type": "account_type"}, "order": [("open_date", "close_date")],
+        "refs": {"customer_id": "customers"}},
+    "balances": {
+        "keys": [("customer_id", "month")], "notnull": ["balance"],
+        "ranges": {"balance": (0, math.inf, False)},
+        "refs": {"customer_id": "customers"}},
+    "transactions": {
+        "notnull": ["customer_id", "txn_date", "amount", "txn_type", "channel"],
+        "codes": {"txn_type": "txn_type", "channel": "txn_channel"},
+        "ranges": {"amount": (-math.inf, math.inf, False)}, "dirt": ["amount"],
+        "refs": {"customer_id": "customers"}},
+    "products": {
+        "keys": [("product_id",)], "notnull": ["name", "category", "risk_level"],
+        "codes": {"category": "category", "risk_level": "risk_level"},
+        "ranges": {"annual_yield": (0, math.inf, False), "min_amount": (0, math.inf, False),
+                   "term_days": (0, math.inf, True)}},
+    "holdings": {
+        "notnull": ["customer_id", "product_id", "start_date", "amount"],
+        "ranges": {"amount": (0.01, math.inf, False)},
+        "refs": {"customer_id": "customers", "product_id": "products"}},
+    "messages": {
+        "keys": [("message_id",)], "notnull": ["customer_id", "msg_date", "channel", "text", "sentiment",
+                                               "intent", "emotion"],
+        "codes": {"channel": "msg_channel", "sentiment": "sentiment", "intent": "intent", "emotion": "emotion"},
+        "refs": {"customer_id": "customers"}},
+    "outbound_calls": {
+        "keys": [("call_id",)], "notnull": ["customer_id", "call_date", "intent_grade"],
+        "codes": {"intent_grade": "intent_grade"},
+        "refs": {"customer_id": "customers"}},
+    "app_usage": {
+        "keys": [("customer_id", "week_start")], "notnull": ["minutes", "sessions"],
+        "ranges": {"minutes": (0, math.inf, True), "sessions": (0, math.inf, True)},
+        "refs": {"customer_id": "customers"}},
+    "web_visits": {
+        "notnull": ["customer_id", "visit_date", "page", "dwell_seconds"],
+        "codes": {"page": "page"}, "ranges": {"dwell_seconds": (0, math.inf, False)},
+        "refs": {"customer_id": "customers"}},
+    "survey": {
+        "notnull": ["customer_id", "survey_date"],
+        "ranges": {c: (0, 100, True) for c in _SCORES},
+        "refs": {"customer_id": "customers"}},
+}
 
 
 class Bank:
@@ -97,49 +230,162 @@ class Bank:
         return f"Bank({inner})"
 
 
-def _err(path, zh: str, en: str, fix_zh: str, fix_en: str) -> DataFileError:
-    return DataFileError(f"数据文件 {path}：{zh}。修复方法：{fix_zh}\n"
-                         f"Data file {path}: {en}. Fix: {fix_en}")
+# ---------------------------------------------------------------------------
+# Messages
+# ---------------------------------------------------------------------------
+_FIX_RESTORE_ZH = "用课程仓库中的原始文件替换，或" + FIX_REGEN_ZH
+_FIX_RESTORE_EN = "restore the original file from the course repository, or " + FIX_REGEN_EN
 
 
-def _read_csv(path: Path, table: str) -> pd.DataFrame:
-    if not path.is_file():
-        raise _err(path, "文件不存在", "file not found",
-                   "确认 datasets 文件夹完整（可从课程仓库恢复），或运行 "
-                   "python -m course_utils generate --out <文件夹> 重新生成",
-                   "restore the datasets folder from the course repository, or run "
-                   "python -m course_utils generate --out <folder>")
+def _is_file(path) -> bool:
+    return isinstance(path, os.PathLike)
+
+
+def _where(path, i: int) -> tuple[str, str]:
+    """Row ``i`` (0-based data row) as the file's line number, or the frame's index."""
+    if _is_file(path):
+        return f"第 {i + 2} 行", f"line {i + 2}"
+    return f"第 {i} 行（索引）", f"row index {i}"
+
+
+def _show(v, empty: str = "（空）") -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT or v is pd.NA:
+        return empty
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d")
+    return str(v)
+
+
+def _first(mask) -> int:
+    return int(np.argmax(np.asarray(mask, dtype=bool)))
+
+
+def _fail(path, col: str, mask, values, zh: str, en: str, fix_zh: str, fix_en: str,
+          n_extra_zh: str = "", n_extra_en: str = "") -> DataFileError:
+    """Error for the rows flagged by ``mask`` in ``col``: count, first example, fix."""
+    mask = np.asarray(mask, dtype=bool)
+    i, n = _first(mask), int(mask.sum())
+    wz, we = _where(path, i)
+    v = values.iloc[i] if hasattr(values, "iloc") else values[i]
+    return file_error(path, f"列 “{col}” 有 {n} 行{zh}{n_extra_zh}，例如{wz}：“{_show(v)}”",
+                      f"column '{col}': {n} row(s) {en}{n_extra_en}, e.g. {we}: '{_show(v, '(empty)')}'",
+                      fix_zh, fix_en)
+
+
+# ---------------------------------------------------------------------------
+# Reading a file
+# ---------------------------------------------------------------------------
+def _scan_bytes(path: Path) -> None:
+    """Refuse an unreadable file, NUL bytes or a non-UTF-8 encoding (streamed, 8 MiB blocks)."""
+    dec = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as fh:
+            offset = 0
+            while block := fh.read(8 << 20):
+                nul = block.find(b"\x00")
+                if nul >= 0:
+                    _refuse_nul(path, offset + nul)
+                try:
+                    dec.decode(block)
+                except UnicodeDecodeError:
+                    _refuse_encoding(path)
+                offset += len(block)
+            dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        _refuse_encoding(path)
+    except OSError as e:
+        raise file_error(path, f"无法读取（{type(e).__name__}：没有读取权限，或文件正被其他程序如 Excel 占用）",
+                         f"cannot be read ({type(e).__name__}: {e.strerror or e}; no permission, or the file "
+                         "is locked by another program such as Excel)",
+                         "关闭打开该文件的程序（如 Excel），检查文件权限（需要可读），或" + _FIX_RESTORE_ZH,
+                         "close the program that has the file open (e.g. Excel), make the file readable, "
+                         "or " + _FIX_RESTORE_EN) from None
+
+
+def _refuse_nul(path: Path, pos: int):
+    raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise file_error(path, "是 UTF-16 编码（Excel 的“Unicode 文本”），不是 UTF-8 CSV",
+                         "is UTF-16 encoded (Excel's 'Unicode text'), not a UTF-8 CSV",
+                         "在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或" + _FIX_RESTORE_ZH,
+                         "save it in Excel as 'CSV UTF-8 (Comma delimited)', or " + _FIX_RESTORE_EN)
+    line = raw.count(b"\n", 0, pos) + 1
+    n = raw.count(b"\x00")
+    raise file_error(path, f"含有 {n} 个 NUL 字节（\\x00），第一个在第 {line} 行"
+                     f"（第 {pos} 字节）——文件已损坏（常见于复制、下载或写入中断）",
+                     f"contains {n} NUL byte(s) (\\x00), the first on line {line} "
+                     f"(byte {pos}): the file is damaged (an interrupted copy, download or write)",
+                     _FIX_RESTORE_ZH, _FIX_RESTORE_EN)
+
+
+def _refuse_encoding(path: Path):
     raw = path.read_bytes()
     try:
         raw.decode("utf-8")
+        start = len(raw)
     except UnicodeDecodeError as e:
-        guess = "GBK/ANSI（常见于用 Excel 另存为“CSV（逗号分隔）”）"
-        try:
-            raw.decode("gbk")
-        except UnicodeDecodeError:
-            guess = "未知编码 (unknown encoding)"
-        raise _err(path, f"不是 UTF-8 编码，看起来是 {guess}（第 {e.start} 字节）",
-                   f"not UTF-8 encoded (looks like GBK/ANSI, e.g. saved by Excel as plain CSV; "
-                   f"byte {e.start})",
-                   "在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或用原始文件替换，或" + _FIX_REGEN.split(" / ")[0],
-                   "save it in Excel as 'CSV UTF-8 (Comma delimited)', restore the original file, or "
-                   + _FIX_REGEN.split(" / ")[1]) from None
+        start = e.start
+    guess_zh, guess_en = "GBK/ANSI（常见于用 Excel 另存为“CSV（逗号分隔）”）", "GBK/ANSI, e.g. saved by Excel as plain CSV"
+    try:
+        raw.decode("gbk")
+    except UnicodeDecodeError:
+        guess_zh, guess_en = "未知编码 (unknown encoding)", "unknown encoding"
+    line = raw.count(b"\n", 0, start) + 1
+    raise file_error(path, f"不是 UTF-8 编码，看起来是 {guess_zh}（第 {line} 行，第 {start} 字节）",
+                     f"not UTF-8 encoded (looks like {guess_en}; line {line}, byte {start})",
+                     "在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或" + _FIX_RESTORE_ZH,
+                     "save it in Excel as 'CSV UTF-8 (Comma delimited)', or " + _FIX_RESTORE_EN)
+
+
+def _read_csv(path: Path, table: str, usecols=None) -> pd.DataFrame:
+    if not path.is_file():
+        raise file_error(path, "文件不存在", "file not found",
+                         "确认数据文件夹完整（可从课程仓库恢复），或运行 "
+                         "python -m course_utils generate --out <文件夹> 重新生成",
+                         "restore the data folder from the course repository, or run "
+                         "python -m course_utils generate --out <folder>")
+    _scan_bytes(path)
     spec = SCHEMA.get(table, {})
     dtype = {c: str for c in spec.get("ids", [])}
     try:
         df = pd.read_csv(path, encoding="utf-8-sig", dtype=dtype, keep_default_na=False,
-                         na_values=[""], low_memory=False)
+                         na_values=[""], low_memory=False, usecols=usecols)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-        raise _err(path, f"无法解析为 CSV（{e}）", f"cannot be parsed as CSV ({e})",
-                   "用原始文件替换，或" + _FIX_REGEN.split(" / ")[0],
-                   "restore the original file, or " + _FIX_REGEN.split(" / ")[1]) from None
+        raise file_error(path, f"无法解析为 CSV（{e}）", f"cannot be parsed as CSV ({e})",
+                         _FIX_RESTORE_ZH, _FIX_RESTORE_EN) from None
+    except ValueError as e:                      # usecols not in the header
+        col = usecols[0] if usecols else "?"
+        raise _missing_column(path, col, pd.read_csv(path, encoding="utf-8-sig", nrows=0).columns) from e
+    except OSError as e:
+        raise file_error(path, f"无法读取（{type(e).__name__}）", f"cannot be read ({type(e).__name__}: {e})",
+                         "关闭打开该文件的程序（如 Excel），检查文件权限，或" + _FIX_RESTORE_ZH,
+                         "close the program that has the file open (e.g. Excel), check its permissions, "
+                         "or " + _FIX_RESTORE_EN) from None
     return df
 
 
-def coerce_table(df: pd.DataFrame, table: str, path="(内存 in memory)") -> pd.DataFrame:
-    """Check required columns and set dtypes of one table (dates -> datetime64, ids -> str).
+def _missing_column(path, col: str, present) -> DataFileError:
+    cols = ", ".join(map(str, present))
+    return file_error(path, f"缺少必需的列 “{col}”（现有列：{cols}）",
+                      f"required column '{col}' is missing (columns present: {cols})",
+                      f"恢复列名 “{col}”（不要在 Excel 里改表头），或" + _FIX_RESTORE_ZH,
+                      f"restore the header '{col}' (do not rename headers in Excel), or " + _FIX_RESTORE_EN)
 
-    Raises :class:`DataFileError` naming ``path``, the column and the fix.
+
+# ---------------------------------------------------------------------------
+# Types
+# ---------------------------------------------------------------------------
+def coerce_table(df: pd.DataFrame, table: str, path="(内存 in memory)", *,
+                 validate: bool = True, allow_empty: bool = True) -> pd.DataFrame:
+    """Check one table and set its dtypes (dates -> datetime64, ids -> str, codes -> categories).
+
+    ``path`` names the source in messages (a ``Path``: rows are reported as file
+    lines; a string: as frame index). With ``validate`` the table's own rules
+    are checked (:func:`validate_table`; references between tables are
+    :func:`validate_references`). ``allow_empty=False`` refuses a header-only table.
+    Raises :class:`DataFileError` naming ``path``, the column, a row and the fix.
 
     >>> t = coerce_table(pd.DataFrame({"customer_id": [1], "month": ["2024-01"],
     ...                                "balance": ["5.5"]}), "balances")
@@ -150,52 +396,272 @@ def coerce_table(df: pd.DataFrame, table: str, path="(内存 in memory)") -> pd.
     df = df.copy()
     for col in spec["columns"]:
         if col not in df.columns:
-            raise _err(path, f"缺少必需的列 “{col}”（现有列：{', '.join(map(str, df.columns))}）",
-                       f"required column '{col}' is missing (columns present: "
-                       f"{', '.join(map(str, df.columns))})",
-                       f"恢复列名 “{col}”（不要在 Excel 里改表头），或用原始文件替换，或"
-                       + _FIX_REGEN.split(" / ")[0],
-                       f"restore the header '{col}' (do not rename headers in Excel), restore the "
-                       "original file, or " + _FIX_REGEN.split(" / ")[1])
+            raise _missing_column(path, col, df.columns)
+    if len(df) == 0 and not allow_empty:
+        raise file_error(path, "只有表头，没有数据行（文件被截断或导出为空）",
+                         "has only a header and no data rows (truncated, or exported empty)",
+                         _FIX_RESTORE_ZH, _FIX_RESTORE_EN)
     for col in spec.get("ids", []):
-        if col in df.columns:
-            df[col] = df[col].astype(str)
-    for col in df.columns:                       # '' means "none", as when read from CSV
-        if (df[col].dtype == object or pd.api.types.is_string_dtype(df[col])) and (df[col] == "").any():
-            df[col] = df[col].mask(df[col] == "")
+        if col in df.columns and not pd.api.types.is_string_dtype(df[col]):
+            df[col] = df[col].astype("str")
+    if not _is_file(path):                       # '' means "none" (read_csv already made it NaN)
+        for col in df.columns:
+            if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+                empty = df[col].to_numpy(dtype=object) == ""
+                if empty.any():
+                    df[col] = df[col].mask(empty)
     date_cols = [(c, "%Y-%m-%d", "YYYY-MM-DD") for c in spec.get("dates", [])]
     date_cols += [(c, "%Y-%m", "YYYY-MM") for c in spec.get("months", [])]
     for col, fmt, shown in date_cols:
         if col not in df.columns or pd.api.types.is_datetime64_any_dtype(df[col]):
             continue
-        s = df[col].astype("string").str.strip()
-        s = s.mask(s == "")
+        s = df[col]
         parsed = pd.to_datetime(s, format=fmt, errors="coerce")
-        bad = parsed.isna() & s.notna()
+        bad = np.isnat(parsed.to_numpy()) & ~_null(s)
+        if bad.any():                            # tolerate spaces around a date (slow path)
+            s = s.astype("string").str.strip()
+            s = s.mask(s == "")
+            parsed = pd.to_datetime(s, format=fmt, errors="coerce")
+            bad = (parsed.isna() & s.notna()).to_numpy()
         if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise _err(path, f"列 “{col}” 第 {i + 2} 行的日期 “{s.iloc[i]}” 无法解析"
-                       f"（共 {int(bad.sum())} 个），应为 {shown} 格式",
-                       f"column '{col}' has an unparsable date '{s.iloc[i]}' on line {i + 2} "
-                       f"({int(bad.sum())} in all); expected {shown}",
-                       f"把该列改回 {shown} 格式（Excel 可能自动改了日期格式），或用原始文件替换",
-                       f"write the column as {shown} again (Excel may have reformatted dates), or "
-                       "restore the original file")
+            raise _fail(path, col, bad, s, f"的日期无法解析（应为 {shown} 格式）",
+                        f"with an unparsable date (expected {shown})",
+                        f"把该列改回 {shown} 格式（Excel 可能自动改了日期格式），或" + _FIX_RESTORE_ZH,
+                        f"write the column as {shown} again (Excel may have reformatted dates), or "
+                        + _FIX_RESTORE_EN)
         df[col] = parsed
     for col in spec.get("numeric", []):
         if col in df.columns and not pd.api.types.is_numeric_dtype(df[col]):
             num = pd.to_numeric(df[col], errors="coerce")
-            bad = num.isna() & df[col].notna()
+            bad = (num.isna() & df[col].notna()).to_numpy()
             if bad.any():
-                i = int(np.flatnonzero(bad.to_numpy())[0])
-                raise _err(path, f"列 “{col}” 第 {i + 2} 行的值 “{df[col].iloc[i]}” 不是数字",
-                           f"column '{col}' has a non-numeric value '{df[col].iloc[i]}' on line {i + 2}",
-                           "改回数字或用原始文件替换", "write a number there or restore the original file")
+                raise _fail(path, col, bad, df[col], "不是数字", "not a number",
+                            "改回数字（不要带单位、逗号或文字），或" + _FIX_RESTORE_ZH,
+                            "write a plain number there (no units, thousands separators or text), or "
+                            + _FIX_RESTORE_EN)
             df[col] = num
+    if validate:
+        validate_table(df, table, path)
     for col, cats in ORDERED.items():
         if col in df.columns:
             df[col] = pd.Categorical(df[col], categories=cats, ordered=True)
     return df
+
+
+# ---------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------
+def _null(s: pd.Series) -> np.ndarray:
+    """Missing-value mask as a numpy bool array (fast for text columns too)."""
+    if s.dtype == object or pd.api.types.is_string_dtype(s):
+        return pd.isna(s.to_numpy(dtype=object))
+    return s.isna().to_numpy()
+
+
+def _check_keys(df, path, keys):
+    for key in keys:
+        if not all(c in df.columns for c in key):
+            continue
+        for c in key:
+            empty = _null(df[c])                 # '' was turned into NaN by coerce_table
+            if empty.any():
+                raise _fail(path, c, empty, df[c], "编号为空", "with an empty id",
+                            "补上编号或删除这些行，或" + _FIX_RESTORE_ZH,
+                            "fill in the id or delete those rows, or " + _FIX_RESTORE_EN)
+        dup = (df[key[0]].duplicated(keep=False) if len(key) == 1
+               else df.duplicated(subset=list(key), keep=False)).to_numpy()
+        if dup.any():
+            i = _first(dup)                      # first duplicated row and the next row with its key
+            same = np.ones(len(df), dtype=bool)
+            for c in key:
+                same &= (df[c] == df[c].iloc[i]).to_numpy(dtype=bool, na_value=False)
+            first = [i, int(np.flatnonzero(same)[1])]
+            (z0, e0), (z1, e1) = _where(path, first[0]), _where(path, first[1])
+            name = " + ".join(key)
+            what_zh = "编号" if len(key) == 1 else f"组合（{name}）"
+            raise file_error(
+                path, f"列 “{name}” 有 {int(dup.sum())} 行的{what_zh}重复，例如{z0}与{z1}："
+                      f"“{' / '.join(_show(df[c].iloc[i]) for c in key)}”",
+                f"column '{name}': {int(dup.sum())} row(s) share a key that must be unique, e.g. "
+                f"{e0} and {e1}: '{' / '.join(_show(df[c].iloc[i]) for c in key)}'",
+                "删除重复的行（例如同一批数据被粘贴了两次），或" + _FIX_RESTORE_ZH,
+                "delete the duplicated rows (e.g. the same rows pasted twice), or " + _FIX_RESTORE_EN)
+
+
+def _null_error(path, c, miss, values) -> DataFileError:
+    return _fail(path, c, miss, values, "为空（此列每行都必须有值）", "empty (every row needs a value in this column)",
+                 "补上缺失的值，或" + _FIX_RESTORE_ZH, "fill in the missing values, or " + _FIX_RESTORE_EN)
+
+
+def _check_notnull(df, path, cols):
+    for c in cols:
+        if c in df.columns:
+            miss = _null(df[c])
+            if miss.any():
+                raise _null_error(path, c, miss, df[c])
+
+
+def _check_codes(df, path, codes, notnull):
+    """Codes from the generator's sets; one hash pass per column (unique values), masks only on failure."""
+    valid = _codes()
+    for c, key in codes.items():
+        if c not in df.columns:
+            continue
+        s = df[c]
+        allowed = valid[key]
+        uniq = pd.unique(s.to_numpy(dtype=object))
+        has_null = bool(pd.isna(uniq).any())
+        if has_null and c in notnull:
+            raise _null_error(path, c, _null(s), s)
+        if all(u in allowed for u in uniq if not pd.isna(u)):
+            continue
+        bad = (~s.isin(allowed)).to_numpy() & ~_null(s)
+        shown = "、".join(allowed)
+        raise _fail(path, c, bad, s, "的取值不在允许的代码中", "with a value that is not an allowed code",
+                    f"只能使用这些取值：{shown}（注意空格和全角/半角），或" + _FIX_RESTORE_ZH,
+                    f"use only these values: {', '.join(allowed)} (watch for spaces and full-width "
+                    "characters), or " + _FIX_RESTORE_EN)
+
+
+def _fmt(x: float) -> str:
+    return "∞" if x == math.inf else "-∞" if x == -math.inf else f"{x:g}"
+
+
+def _check_ranges(df, path, ranges, dirt):
+    for c, (lo, hi, whole) in ranges.items():
+        if c not in df.columns:
+            continue
+        v = df[c].to_numpy(dtype=float, na_value=np.nan)
+        present = ~np.isnan(v)
+        bad = present & ~np.isfinite(v)
+        if c not in dirt:
+            bad |= present & ((v < lo) | (v > hi))
+        if whole:
+            bad |= present & np.isfinite(v) & (np.floor(v) != v)
+        if bad.any():
+            parts_zh, parts_en = [], []
+            if lo > -math.inf or hi < math.inf:
+                if c not in dirt:
+                    parts_zh.append(f"在 {_fmt(lo)} 到 {_fmt(hi)} 之间")
+                    parts_en.append(f"between {_fmt(lo)} and {_fmt(hi)}")
+            if whole:
+                parts_zh.append("为整数")
+                parts_en.append("a whole number")
+            parts_zh.append("有限")
+            parts_en.append("finite")
+            need_zh, need_en = "、".join(parts_zh), ", ".join(parts_en)
+            raise _fail(path, c, bad, df[c], f"超出允许范围（应{need_zh}）", f"out of range (must be {need_en})",
+                        "改正这些值（例如满意度 999 应为 0–100 的分数），或" + _FIX_RESTORE_ZH,
+                        "correct these values (e.g. a satisfaction of 999 must be a 0-100 score), or "
+                        + _FIX_RESTORE_EN)
+
+
+def _check_dirt(df, path, cols):
+    n = len(df)
+    limit = max(DIRT_MIN_ROWS, int(math.floor(DIRT_TOLERANCE * n)))
+    for c in cols:
+        if c not in df.columns:
+            continue
+        lo, hi = PLAUSIBLE[c]
+        v = df[c].to_numpy(dtype=float, na_value=np.nan)
+        bad = ~np.isnan(v) & ((v < lo) | (v > hi))
+        if int(bad.sum()) > limit:
+            raise _dirt_error(path, c, bad, df[c], lo, hi, limit)
+
+
+def _dirt_error(path, c, bad, values, lo, hi, limit) -> DataFileError:
+    return _fail(path, c, bad, values, f"不合理（合理范围 {lo:g}–{hi:g}），超过可容忍的已知脏数据上限 {limit} 行"
+                 f"（{DIRT_TOLERANCE:.0%}；课程数据中约 0.1–0.3 %）",
+                 f"implausible (plausible range {lo:g}-{hi:g}), more than the tolerated known dirt of "
+                 f"{limit} rows ({DIRT_TOLERANCE:.0%}; the course data has about 0.1-0.3 %)",
+                 "很可能是列错位或用错了文件：检查这一列，或" + _FIX_RESTORE_ZH,
+                 "probably a shifted column or a wrong file: check the column, or " + _FIX_RESTORE_EN)
+
+
+def _check_order(df, path, pairs):
+    for early, late in pairs:
+        if early not in df.columns or late not in df.columns:
+            continue
+        a, b = df[early].to_numpy(), df[late].to_numpy()
+        bad = ~np.isnat(a) & ~np.isnat(b) & (b < a)
+        if bad.any():
+            i = _first(bad)
+            wz, we = _where(path, i)
+            raise file_error(
+                path, f"列 “{late}” 有 {int(bad.sum())} 行早于 “{early}”，例如{wz}：{_show(df[late].iloc[i])} 早于 "
+                      f"{_show(df[early].iloc[i])}",
+                f"column '{late}': {int(bad.sum())} row(s) before '{early}', e.g. {we}: "
+                f"{_show(df[late].iloc[i])} is before {_show(df[early].iloc[i])}",
+                f"检查这两列是否被对调或被 Excel 改了日期格式（{late} 不能早于 {early}），或" + _FIX_RESTORE_ZH,
+                f"check whether the two columns were swapped or reformatted by Excel ({late} cannot be "
+                f"before {early}), or " + _FIX_RESTORE_EN)
+
+
+def validate_table(df: pd.DataFrame, table: str, path="(内存 in memory)") -> None:
+    """Check one typed table against :data:`RULES` (keys, empty cells, codes, ranges, dirt, dates).
+
+    ``df`` has its dtypes set (dates ``datetime64``, numbers numeric), codes still text.
+    Raises :class:`DataFileError` with the column, count, an example row and the fix.
+
+    >>> validate_table(pd.DataFrame({"customer_id": ["C1", "C2"], "month": pd.to_datetime(["2024-01-01"] * 2),
+    ...                              "balance": [5.0, -1.0]}), "balances")
+    Traceback (most recent call last):
+    ...
+    course_utils.errors.DataFileError: 数据文件 (内存 in memory)：列 “balance” 有 1 行超出允许范围（应在 0 到 ∞ 之间、有限），例如第 1 行（索引）：“-1”。修复方法：...
+    ...
+    """
+    rules = RULES[table]
+    codes = rules.get("codes", {})
+    notnull = list(dict.fromkeys(list(rules.get("notnull", [])) + SCHEMA[table]["ids"]))
+    _check_keys(df, path, rules.get("keys", []))
+    _check_notnull(df, path, [c for c in notnull if c not in codes])
+    _check_codes(df, path, codes, notnull)
+    _check_ranges(df, path, rules.get("ranges", {}), rules.get("dirt", []))
+    _check_dirt(df, path, rules.get("dirt", []))
+    _check_order(df, path, rules.get("order", []))
+
+
+def validate_references(tables: dict[str, pd.DataFrame], paths: dict, keys: dict | None = None) -> None:
+    """Every ``customer_id`` / ``product_id`` in a table exists in customers / products.
+
+    ``tables``: loaded tables; ``paths``: table -> name used in messages;
+    ``keys``: optional table -> id Series for referenced tables that were not
+    loaded in full (e.g. only ``customers.customer_id``).
+
+    >>> c = pd.DataFrame({"customer_id": ["C1"]})
+    >>> t = pd.DataFrame({"customer_id": ["C1", "C9"]})
+    >>> validate_references({"customers": c, "transactions": t}, {"transactions": "t.csv", "customers": "c.csv"})
+    Traceback (most recent call last):
+    ...
+    course_utils.errors.DataFileError: 数据文件 t.csv：列 “customer_id” 有 1 行在 c.csv 中不存在（涉及 1 个不同的编号），例如第 1 行（索引）：“C9”。...
+    ...
+    """
+    known = {t: df[SCHEMA[t]["ids"][0]] for t, df in tables.items() if t in ("customers", "products")}
+    known.update(keys or {})
+    for t, df in tables.items():
+        for col, ref in RULES[t].get("refs", {}).items():
+            if ref not in known or col not in df.columns:
+                continue
+            bad = ~df[col].isin(known[ref]).to_numpy()
+            if bad.any():
+                n_ids = int(pd.unique(df[col].to_numpy(dtype=object)[bad]).shape[0])
+                where = paths.get(ref, ref)
+                raise _fail(paths.get(t, t), col, bad, df[col], f"在 {where} 中不存在", f"not found in {where}",
+                            f"{where} 可能不完整（被截断）或与本文件不是同一次生成的数据：把整套文件换成同一次生成的，或"
+                            + _FIX_RESTORE_ZH,
+                            f"{where} may be incomplete (truncated) or from another generation run than this "
+                            "file: use one complete set of files, or " + _FIX_RESTORE_EN,
+                            f"（涉及 {n_ids} 个不同的编号）", f" ({n_ids} distinct id(s))")
+
+
+# ---------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def load_bank(data_dir: str | os.PathLike | None = None, tables=None) -> Bank:
@@ -211,8 +677,17 @@ def load_bank(data_dir: str | os.PathLike | None = None, tables=None) -> Bank:
     money in CNY (float), ``risk_appetite`` / ``risk_level`` / ``intent_grade``
     ordered categories.
 
-    Raises :class:`DataFileError` for a missing file, a missing column, a wrong
-    encoding (e.g. a file saved as GBK by Excel) or an unparsable date.
+    If the folder has a ``MANIFEST.json`` (every generated folder does), the
+    requested files must match it (size and SHA-256), else "mixed or
+    half-written dataset"; the default folder must have one. A folder without
+    a manifest (a trainee's own export) loads with the same validation.
+    Every table is validated (see the module docstring for what is refused and
+    which documented dirt loads); references to customers / products are
+    checked against customers.csv / products.csv, whose id column is read even
+    when those tables were not asked for.
+
+    Raises :class:`DataFileError` naming the file, the column, an example row
+    (line number and value), the count and the fix, in Chinese and English.
 
     >>> bank = load_bank(tables=["customers"])                   # doctest: +SKIP
     >>> bank.customers["churn_date"].isna().mean()               # doctest: +SKIP
@@ -224,10 +699,22 @@ def load_bank(data_dir: str | os.PathLike | None = None, tables=None) -> Bank:
     if unknown:
         raise DataFileError(f"未知的表名 {unknown}，可选：{', '.join(TABLES)}\n"
                             f"Unknown table name(s) {unknown}; choose from: {', '.join(TABLES)}")
+    names = list(dict.fromkeys(names))
+    refs = set(v for t in names for v in RULES[t].get("refs", {}).values()) - set(names)
+    default = data_dir is None or _same_folder(folder, config.datasets_dir())
+    man = manifest.verify_folder(folder, tables=names + sorted(refs), require=default)
+    vouched = {n.rsplit(".", 1)[0] for n in (man or {}).get("files", {})}
+    paths = {t: folder / f"{t}.csv" for t in names + sorted(refs)}
     out = {}
     for t in names:
-        path = folder / f"{t}.csv"
-        out[t] = coerce_table(_read_csv(path, t), t, path)
+        out[t] = coerce_table(_read_csv(paths[t], t), t, paths[t],
+                              allow_empty=t in _MAY_BE_EMPTY and t in vouched)
+    keys = {}
+    for ref in sorted(refs):
+        col = SCHEMA[ref]["ids"][0]
+        ids = _read_csv(paths[ref], ref, usecols=[col])[col].astype("str")
+        keys[ref] = ids
+    validate_references(out, paths, keys)
     return Bank(out)
 
 
@@ -235,15 +722,17 @@ def load_bank(data_dir: str | os.PathLike | None = None, tables=None) -> Bank:
 def _generated(seed: int, n_customers: int) -> Bank:
     from .datagen import generate_bank
     raw = generate_bank(n_customers, seed)
-    return Bank({t: coerce_table(df, t, f"(generated seed={seed}, n={n_customers}) {t}")
-                 for t, df in raw.items()})
+    label = f"(generated seed={seed}, n={n_customers})"
+    out = {t: coerce_table(df, t, f"{label} {t}", allow_empty=t in _MAY_BE_EMPTY) for t, df in raw.items()}
+    validate_references(out, {t: f"{label} {t}" for t in out})
+    return Bank(out)
 
 
 def get_bank(seed: int = config.DEFAULT_SEED, n_customers: int = config.DEFAULT_CUSTOMERS) -> Bank:
     """The bank for ``(seed, n_customers)``: the committed files for the defaults,
-    otherwise generated in memory (cached per process). Every call returns fresh
-    copies of the tables, so changing them in one cell never changes what the next
-    ``get_bank()`` returns.
+    otherwise generated in memory (cached per process) and validated like a
+    loaded folder. Every call returns fresh copies of the tables, so changing
+    them in one cell never changes what the next ``get_bank()`` returns.
 
     >>> small = get_bank(seed=7, n_customers=300)               # doctest: +SKIP
     >>> len(small.customers)                                     # doctest: +SKIP
