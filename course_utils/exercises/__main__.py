@@ -17,6 +17,7 @@ from .progress import progress_summary
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (2 = usage shown)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] != "progress":
         print(__doc__)

@@ -28,7 +28,9 @@ Turn it off with ``COURSE_PROGRESS_FILE=off`` before starting Jupyter, or in
 a notebook with :func:`turn_off`. Writing never disturbs a trainee: any error
 is ignored.
 
+>>> turn_off()                     # e.g. in a notebook cell; nothing is written after this
 >>> record_progress("check", "L1.demo", status="correct", attempt=1)  # never raises
+>>> turn_on()
 """
 from __future__ import annotations
 
@@ -54,7 +56,7 @@ def turn_off() -> None:
 
     >>> turn_off(); progress_path() is None
     True
-    >>> turn_on()
+    >>> turn_on()                     # back to COURSE_PROGRESS_FILE / the default file
     """
     global _override
     _override = "off"
