@@ -25,9 +25,12 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from . import domain
+
 __all__ = [
     "rfm",
     "behaviour_indicators",
+    "balance_summary",
     "customer_view",
     "TagRule",
     "DEFAULT_TAG_RULES",
@@ -70,46 +73,12 @@ def _require_columns(df: pd.DataFrame, cols: Iterable[str], name: str) -> None:
 
 
 def _parse_as_of(as_of) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(as_of)
-    except (ValueError, TypeError) as exc:
-        raise _fail(
-            f"截止日期 as_of={as_of!r} 无法识别为日期。请写成 '2024-01-01' 这样的格式。",
-            f"as_of={as_of!r} is not a date; use e.g. '2024-01-01'. ({exc})",
-        ) from None
-    if ts is pd.NaT or pd.isna(ts):
-        raise _fail(
-            "截止日期 as_of 不能为空。请写成 '2024-01-01' 这样的格式。",
-            "as_of must not be empty/NaT; use e.g. '2024-01-01'.",
-        )
-    return ts
+    return domain.as_date(as_of, "as_of")
 
 
 def _as_datetime(values: pd.Series, col: str) -> pd.Series:
-    """Return ``values`` as datetime64; raise a clear error on unparsable text."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(values):
-        return values
-    try:
-        parsed = pd.to_datetime(values, errors="coerce", format="ISO8601")
-    except (ValueError, TypeError):
-        parsed = pd.Series(pd.NaT, index=values.index)
-    bad = parsed.isna() & values.notna()
-    if bad.any():
-        # second chance: let pandas infer another common format (e.g. 2024/01/31)
-        try:
-            parsed = pd.to_datetime(values, errors="coerce")
-        except (ValueError, TypeError):
-            pass
-        bad = parsed.isna() & values.notna()
-    if bad.any():
-        examples = ", ".join(repr(v) for v in values[bad].head(3).tolist())
-        raise _fail(
-            f"列 '{col}' 中有 {int(bad.sum())} 个值无法识别为日期，例如 {examples}。"
-            f"请先修正或删除这些行（例如 pd.to_datetime(df['{col}'], errors='coerce') 后 dropna）。",
-            f"Column '{col}' has {int(bad.sum())} value(s) that are not dates, e.g. {examples}. "
-            f"Fix or drop those rows first.",
-        )
-    return parsed
+    """``values`` as datetime64; a clear bilingual error on text that is not a date."""
+    return domain.as_dates(values, col, strict=True)
 
 
 def _as_number(values: pd.Series, col: str) -> np.ndarray:
@@ -310,7 +279,7 @@ def rfm(
 # behaviour indicators and the one-customer view
 # --------------------------------------------------------------------------
 def _before(df: pd.DataFrame, col: str, cutoff: pd.Timestamp, start: pd.Timestamp | None = None):
-    d = pd.to_datetime(df[col])
+    d = domain.as_dates(df[col], col)
     mask = d < cutoff
     if start is not None:
         mask &= d >= start
@@ -335,7 +304,8 @@ def behaviour_indicators(bank, as_of, window_days: int = 90) -> pd.DataFrame:
     - ``mobile_share``, ``counter_share`` (0-1): share of transactions (window) by channel
       containing "手机"/"APP"/"网银" vs "柜台"/"网点" (渠道偏好 channel mix),
     - ``balance_last`` (CNY): last month-end balance before ``as_of``,
-      ``balance_trend`` (ratio): mean balance of the last 3 months / the 3 before, minus 1,
+      ``balance_trend``: mean balance of the last 3 months / the 3 before, minus 1
+      (0 = flat, -0.3 = down 30 %; clipped to -1..5, 0 without history; see :func:`balance_summary`),
     - ``app_minutes_recent``, ``web_visits_recent``, ``messages_recent``,
       ``negative_messages_recent``: interaction counts in the window,
     - ``study_abroad_visits``: visits to pages containing "留学" in the window.
@@ -354,7 +324,7 @@ def behaviour_indicators(bank, as_of, window_days: int = 90) -> pd.DataFrame:
     if tx is not None and len(tx):
         six = cutoff - pd.DateOffset(months=6)
         t6 = _before(tx, "txn_date", cutoff, six)
-        months = pd.to_datetime(t6["txn_date"]).dt.to_period("M")
+        months = domain.as_dates(t6["txn_date"], "txn_date").dt.to_period("M")
         out["active_months"] = (
             pd.DataFrame({"c": t6["customer_id"].to_numpy(), "m": months.to_numpy()})
             .drop_duplicates()
@@ -382,8 +352,8 @@ def behaviour_indicators(bank, as_of, window_days: int = 90) -> pd.DataFrame:
     # --- accounts open at the cut-off
     acc = getattr(bank, "accounts", None)
     if acc is not None and len(acc):
-        opened = pd.to_datetime(acc["open_date"]) < cutoff
-        closed = pd.to_datetime(acc.get("close_date", pd.Series(pd.NaT, index=acc.index)))
+        opened = domain.as_dates(acc["open_date"], "open_date") < cutoff
+        closed = domain.as_dates(acc.get("close_date", pd.Series(pd.NaT, index=acc.index)), "close_date")
         still = closed.isna() | (closed >= cutoff)
         out["n_accounts"] = (
             acc.loc[opened & still].groupby("customer_id").size().reindex(ids, fill_value=0).to_numpy()
@@ -397,7 +367,7 @@ def behaviour_indicators(bank, as_of, window_days: int = 90) -> pd.DataFrame:
     if hold is not None and prods is not None and len(hold):
         h = _before(hold, "start_date", cutoff)
         if "end_date" in h.columns:
-            end = pd.to_datetime(h["end_date"])
+            end = domain.as_dates(h["end_date"], "end_date")
             h = h.loc[end.isna() | (end >= cutoff)]
         h = h.merge(prods[["product_id", "category"]], on="product_id", how="left")
         n_cat_total = max(prods["category"].nunique(), 1)
@@ -414,20 +384,12 @@ def behaviour_indicators(bank, as_of, window_days: int = 90) -> pd.DataFrame:
         for col in ("n_products", "n_categories", "product_usage_rate", "wealth_share"):
             out[col] = 0
 
-    # --- balances: last value and trend
+    # --- balances: last value and trend (ratio - 1: 0 = flat)
     bal = getattr(bank, "balances", None)
     if bal is not None and len(bal):
-        month = pd.PeriodIndex(pd.to_datetime(bal["month"].astype(str)), freq="M")
-        cut_m = pd.Period(cutoff, freq="M")
-        age = cut_m.ordinal - month.asi8  # 1 = the month before the cut-off's month
-        b = bal.loc[age >= 1]
-        age = age[age >= 1]
-        recent3 = b.loc[age <= 3].groupby("customer_id")["balance"].mean()
-        prev3 = b.loc[(age > 3) & (age <= 6)].groupby("customer_id")["balance"].mean()
-        last = b.iloc[np.argsort(-age, kind="stable")].groupby("customer_id")["balance"].last()
-        out["balance_last"] = last.reindex(ids, fill_value=0.0).to_numpy()
-        trend = recent3 / prev3.where(prev3 > 0) - 1
-        out["balance_trend"] = trend.reindex(ids).fillna(0.0).clip(-1, 5).to_numpy()
+        summary = balance_summary(bal, cutoff).reindex(ids)
+        out["balance_last"] = summary["balance_last"].fillna(0.0).to_numpy()
+        out["balance_trend"] = summary["balance_trend"].fillna(0.0).clip(-1, 5).to_numpy()
     else:
         out["balance_last"] = 0.0
         out["balance_trend"] = 0.0
@@ -474,6 +436,54 @@ def behaviour_indicators(bank, as_of, window_days: int = 90) -> pd.DataFrame:
     return out
 
 
+def balance_summary(
+    balances: pd.DataFrame,
+    as_of,
+    recent: tuple[int, int] = (1, 3),
+    reference: tuple[int, int] = (4, 6),
+    smoothing: float = 0.0,
+) -> pd.DataFrame:
+    """Last month-end balance and its trend per customer, from months before ``as_of``.
+
+    Months are counted back from the cut-off's month: age 1 = the month before it
+    (its month-end balance is known at the cut-off), age 3 = three months before.
+
+    - ``balance_last`` (CNY): the latest month-end balance before the cut-off;
+    - ``balance_trend``: ``(mean over ages recent + smoothing) / (mean over ages reference
+      + smoothing) - 1``. **0 = flat**, -0.3 = down 30 %, +0.5 = up 50 %; NaN when the
+      reference mean is missing or not positive. This one meaning is used by the customer
+      view (Lecture 2) and the churn table (Lecture 3), which only choose the windows.
+
+    Returns a DataFrame indexed by ``customer_id`` (customers with any balance before
+    the cut-off).
+
+    >>> b = pd.DataFrame({"customer_id": ["A"] * 6, "balance": [100.0] * 3 + [50.0] * 3,
+    ...                   "month": ["2023-07", "2023-08", "2023-09", "2023-10", "2023-11", "2023-12"]})
+    >>> balance_summary(b, "2024-01-01").loc["A"].tolist()
+    [50.0, -0.5]
+    """
+    cutoff = _parse_as_of(as_of)
+    month = pd.PeriodIndex(domain.as_dates(balances["month"].astype(str), "month"), freq="M")
+    age = pd.Period(cutoff, freq="M").ordinal - month.asi8
+    keep = age >= 1
+    b = balances.loc[keep]
+    age = age[keep]
+    cid = b["customer_id"].astype(str)
+    value = pd.to_numeric(b["balance"], errors="coerce")
+
+    def window_mean(lo: int, hi: int) -> pd.Series:
+        m = (age >= lo) & (age <= hi)
+        return value[m].groupby(cid[m]).mean()
+
+    last = value.iloc[np.argsort(-age, kind="stable")].groupby(cid.iloc[np.argsort(-age, kind="stable")]).last()
+    ref = window_mean(*reference) + smoothing
+    trend = (window_mean(*recent) + smoothing) / ref.where(ref > 0) - 1
+    out = pd.DataFrame({"balance_last": last})
+    out["balance_trend"] = trend.reindex(out.index)
+    out.index.name = "customer_id"
+    return out
+
+
 #: Customer-info columns carried into the customer view (those present are kept).
 INFO_COLUMNS = (
     "gender",
@@ -498,22 +508,23 @@ def customer_view(
     - accounts (账户数据) and holdings: accounts, balance and its trend, product usage;
     - interactions (互动数据): app minutes, web visits, call-centre messages.
 
-    ``active_only`` keeps customers who opened before ``as_of`` and had not
-    churned by then (their later churn is *not* used: no leakage).
+    ``active_only`` (default) keeps the customers on the books when the cut-off day
+    begins (:func:`course_utils.domain.on_books_at_start`; their later churn is *not*
+    used: no leakage); otherwise every customer who opened before ``as_of``.
+    ``view.attrs["population"]`` names the population for figures.
     Example: ``customer_view(get_bank(), "2024-01-01")``.
     """
     cutoff = _parse_as_of(as_of)
     cust = bank.customers.copy()
     cust["customer_id"] = cust["customer_id"].astype(str)
-    opened = pd.to_datetime(cust["open_date"])
-    keep = opened < cutoff
     if active_only and "churn_date" in cust.columns:
-        churn = pd.to_datetime(cust["churn_date"])
-        keep &= churn.isna() | (churn >= cutoff)
+        keep = domain.on_books_at_start(cust, cutoff)
+    else:
+        keep = domain.as_dates(cust["open_date"], "open_date") < cutoff
     cust = cust.loc[keep]
     info = [c for c in INFO_COLUMNS if c in cust.columns]
     view = cust.set_index("customer_id")[info].copy()
-    view["tenure_days"] = (cutoff - pd.to_datetime(view["open_date"])).dt.days
+    view["tenure_days"] = (cutoff - domain.as_dates(view["open_date"], "open_date")).dt.days
     view = view.drop(columns=["open_date"])
 
     # recency from the whole history, frequency and monetary from the last year
@@ -527,6 +538,10 @@ def customer_view(
 
     beh = behaviour_indicators(bank, cutoff, window_days=window_days)
     view = view.join(beh, how="left")
+    day_before = (cutoff - pd.Timedelta(days=1)) if active_only else None
+    view.attrs["population"] = (domain.population_note(day_before, len(view)) if active_only
+                                else f"统计范围：{cutoff:%Y-%m-%d} 之前开户的客户（{len(view):,} 人）")
+    view.attrs["as_of"] = f"{cutoff:%Y-%m-%d}"
     return view
 
 
@@ -561,13 +576,13 @@ def _top_share(s: pd.Series, share: float) -> pd.Series:
 
 
 DEFAULT_TAG_RULES: tuple[TagRule, ...] = (
-    TagRule("高价值", "近一年交易金额 monetary 位于前 20%",
+    TagRule("高交易额", "近一年交易金额 monetary 位于前 20%（“高价值客户”另有定义：CLV 前 10%）",
             lambda v: _top_share(_col(v, "monetary"), 0.20), ("monetary",)),
     TagRule("高活跃", "交易笔数 frequency 位于前 20%，且近 6 个月每月都有交易",
             lambda v: _top_share(_col(v, "frequency"), 0.20) & (_col(v, "active_months") >= 6),
             ("frequency", "active_months")),
-    TagRule("沉睡", "最近一次交易距今超过 180 天（6 个月无交易）",
-            lambda v: _col(v, "recency_days") > 180, ("recency_days",)),
+    TagRule("沉睡", f"最近一次交易距今超过 {domain.DORMANT_AFTER_DAYS} 天（6 个月无交易）",
+            lambda v: domain.is_dormant(_col(v, "recency_days", np.nan)), ("recency_days",)),
     TagRule("理财偏好", "持仓金额中理财/基金占比 ≥ 50%",
             lambda v: _col(v, "wealth_share") >= 0.5, ("wealth_share",)),
     TagRule("线上偏好", "近 90 天交易中手机银行/网银渠道占比 ≥ 70%",
@@ -578,7 +593,7 @@ DEFAULT_TAG_RULES: tuple[TagRule, ...] = (
             lambda v: _col(v, "balance_trend") <= -0.3, ("balance_trend",)),
     TagRule("单一产品", "只持有 1 类产品（产品使用率低，交叉销售机会）",
             lambda v: _col(v, "n_categories") == 1, ("n_categories",)),
-    TagRule("有投诉", "近 90 天有负面情绪的客服留言",
+    TagRule("负面情绪", "近 90 天有负面情绪的客服留言（不等于正式投诉）",
             lambda v: _col(v, "negative_messages_recent") >= 1, ("negative_messages_recent",)),
     TagRule("留学意向", "近 90 天浏览过留学金融页面",
             lambda v: _col(v, "study_abroad_visits") >= 1, ("study_abroad_visits",)),
@@ -595,7 +610,7 @@ def add_tags(view: pd.DataFrame, rules: Iterable[TagRule] | None = None) -> pd.D
 
     >>> v = pd.DataFrame({"recency_days": [10, 400], "monetary": [9e5, 10.0]}, index=["A", "B"])
     >>> add_tags(v)["标签"].tolist()
-    ['高价值', '沉睡']
+    ['高交易额', '沉睡']
     """
     _require_frame(view, "客户视图 view")
     rules = tuple(DEFAULT_TAG_RULES if rules is None else rules)

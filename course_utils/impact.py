@@ -10,9 +10,9 @@ calculation is arithmetic on one year; it proves nothing about AI — that needs
 control group (Lecture 5).
 
 Definitions follow :func:`course_utils.kpis.yearly_churn_rates`: a customer is
-in year ``Y``'s base when active on 1 January ``Y`` (opened on or before that day
-and not churned before it) and counts as churned when ``churn_date`` falls in
-year ``Y``.
+in year ``Y``'s base when on the books as 1 January ``Y`` begins
+(:func:`course_utils.domain.year_start_base`) and counts as churned when
+``churn_date`` falls in year ``Y``.
 """
 from __future__ import annotations
 
@@ -20,15 +20,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from course_utils.charts import format_wan
-
-
-def _dates(col: pd.Series) -> pd.Series:
-    return pd.to_datetime(col, errors="coerce")
+from course_utils import domain
+from course_utils.viz.fmt import money, percent
 
 
 def year_base(customers: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Customers active on 1 January ``year``, with a boolean ``churned_in_year``.
+    """Customers on the books as 1 January ``year`` begins, with a boolean ``churned_in_year``.
 
     Parameters
     ----------
@@ -46,14 +43,10 @@ def year_base(customers: pd.DataFrame, year: int) -> pd.DataFrame:
     >>> year_base(df, 2022)["churned_in_year"].tolist()
     [True]
     """
-    start = pd.Timestamp(year=year, month=1, day=1)
-    end = pd.Timestamp(year=year + 1, month=1, day=1)
-    opened = _dates(customers["open_date"])
-    churned = _dates(customers["churn_date"])
-    active = (opened <= start) & (churned.isna() | (churned >= start))
+    year = int(year)
+    active = domain.year_start_base(customers, year)
     base = customers.loc[active].copy()
-    c = churned[active]
-    base["churned_in_year"] = (c >= start) & (c < end)
+    base["churned_in_year"] = domain.churned_during(base, f"{year}-01-01", f"{year + 1}-01-01")
     return base
 
 
@@ -77,12 +70,12 @@ class ChurnCutImpact:
         rows = [
             (f"{self.year} 年初在网客户数", f"{self.active_start:,} 人"),
             (f"{self.year} 年流失客户数", f"{self.churned:,} 人"),
-            ("实际流失率", f"{self.churn_rate:.1%}"),
-            (f"流失率相对降低 {self.relative_cut:.0%} 后", f"{self.new_churn_rate:.1%}"),
+            ("实际流失率", percent(self.churn_rate)),
+            (f"流失率相对降低 {self.relative_cut:.0%} 后", percent(self.new_churn_rate)),
             ("少流失的客户（挽留下来）", f"{self.customers_kept:,} 人"),
-            ("流失客户的人均 CLV", format_wan(self.mean_clv_churned)),
-            ("挽留下来的客户价值 (CLV)", format_wan(self.clv_kept, digits=0)),
-            (f"{self.year} 年流失客户的 CLV 合计", format_wan(self.total_clv_churned, digits=0)),
+            ("流失客户的人均 CLV", money(self.mean_clv_churned, "万元")),
+            ("挽留下来的客户价值 (CLV)", money(self.clv_kept, "万元")),
+            (f"{self.year} 年流失客户的 CLV 合计", money(self.total_clv_churned, "万元")),
         ]
         return pd.DataFrame(rows, columns=["指标", "数值"]).set_index("指标")
 
@@ -103,7 +96,7 @@ def churn_cut_impact(customers: pd.DataFrame, year: int = 2023,
     Returns
     -------
     ChurnCutImpact
-        ``customers_kept`` = round(churned × relative_cut); ``clv_kept`` assumes
+        ``customers_kept`` = churned × relative_cut rounded half up; ``clv_kept`` assumes
         the kept customers are average churners (their mean CLV).
 
     Example
@@ -123,7 +116,7 @@ def churn_cut_impact(customers: pd.DataFrame, year: int = 2023,
     churned = len(lost)
     rate = churned / active if active else float("nan")
     mean_clv = float(lost["clv"].mean()) if churned else 0.0
-    kept = int(round(churned * relative_cut))
+    kept = domain.round_half_up(churned * relative_cut)
     return ChurnCutImpact(
         year=year,
         relative_cut=relative_cut,

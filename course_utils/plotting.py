@@ -13,7 +13,8 @@ Usage, once at the top of a notebook::
     setup()
 
 Colours: ``PALETTE`` (a colour-blind-safe seaborn palette) and the semantic
-colours ``GOOD``, ``BAD``, ``NEUTRAL`` used by the course charts.
+colours ``GOOD`` (blue), ``BAD`` (orange-red), ``NEUTRAL`` (grey) defined once in
+:mod:`course_utils.viz.theme`; numbers are written with :mod:`course_utils.viz.fmt`.
 """
 from __future__ import annotations
 
@@ -27,10 +28,7 @@ FONT_FILE: Path = Path(__file__).resolve().parent / "fonts" / "CourseSansSC-Regu
 CJK_FAMILY: str = "Course Sans SC"
 
 PALETTE: str = "colorblind"
-GOOD: str = "#2a9d8f"
-BAD: str = "#d1495b"
-NEUTRAL: str = "#8d99ae"
-ACCENT: str = "#edae49"
+from course_utils.viz.theme import BAD, GOOD, NEUTRAL  # noqa: E402,F401  (one colour meaning)
 
 _registered = False
 
@@ -95,30 +93,31 @@ def setup(context: str = "notebook", font_scale: float = 1.0) -> None:
 
 
 def yuan(value: float, unit: str = "万") -> str:
-    """Format an amount in CNY the way a banker reads it.
+    """Format an amount in CNY (kept for old notebooks; see :func:`course_utils.viz.fmt.money`).
 
     Args:
         value: amount in yuan (CNY).
-        unit: "万" (10,000 yuan), "元" (yuan) or "亿" (100 million yuan).
+        unit: "万" (10,000 yuan), "元" (yuan), "亿" (100 million yuan) or "auto".
 
     >>> yuan(503_210)
     '50.3万元'
     >>> yuan(1234.5, unit="元")
-    '1,234.50元'
+    '1,235元'
     """
-    if unit == "万":
-        return f"{value / 1e4:,.1f}万元"
-    if unit == "亿":
-        return f"{value / 1e8:,.2f}亿元"
-    if unit == "元":
-        return f"{value:,.2f}元"
-    raise ValueError(f"unit must be 万, 元 or 亿, not {unit!r}")
+    from course_utils.viz.fmt import money
+
+    units = {"万": "万元", "元": "元", "亿": "亿元", "auto": "auto"}
+    if unit not in units:
+        raise ValueError(f"unit must be 万, 元, 亿 or auto, not {unit!r}")
+    return money(value, units[unit])
 
 
 def percent(value: float, digits: int = 1) -> str:
-    """Format a fraction as a percentage string.
+    """Format a fraction as a percentage string (one decimal, as everywhere in the course).
 
     >>> percent(0.1834)
     '18.3%'
     """
-    return f"{value * 100:.{digits}f}%"
+    from course_utils.viz.fmt import percent as _percent
+
+    return _percent(value, digits)

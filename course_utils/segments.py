@@ -12,18 +12,25 @@ compare_segmentations(a, b)
 segment_profile(table, segment_col, feature_cols)
     Mean of each feature per segment (+ size and share), for a heatmap.
 plot_profile_heatmap(profile, ...)
-    The profile as a heatmap a manager can read (colour = relative level per column,
-    numbers = the real means).
+    The profile as a heatmap a manager can read (colour = above / below the population
+    mean, numbers = the real means); the figure itself is
+    :func:`course_utils.viz.profile_heatmap_figure`.
 segment_stability(seg_a, seg_b)
     How many customers keep their segment between two cut-off dates.
 merge_small_segments(segments, min_share)
     Fold segments smaller than ``min_share`` into 其他 (or a named segment).
 render_segmentation(rfm_table, bins, w_r, w_f, w_m)
-    Pure render logic of the "tune the segmentation" widget (tables + figure).
+    Pure render logic of the "tune the segmentation" widget (tables with English
+    columns + figure); :func:`sizes_display` translates the table for display.
+
+Segment names: the ``segment`` column holds the bank's Chinese names
+(:data:`course_utils.domain.SEGMENTS`, also the campaign simulator's keys) and
+``segment_key`` the English keys (:data:`course_utils.domain.SEGMENT_KEYS`).
 
 The 8-segment rule (documented for trainees as well):
-each score is "high" (高) when it is above the middle of the scale, i.e.
-``score > bins / 2`` (for ``bins=5``: 3, 4, 5 are high, 1 and 2 low). Then
+each score is "high" (高) when it is clearly above the middle of the scale, i.e.
+``score > (bins + 1) / 2`` (for ``bins=5``: 4 and 5 are high; 1, 2 and the middle
+score 3 are low -- an average customer is not "high"). Then
 
 ====== ====== ====== ==============
 R      F      M      segment
@@ -60,11 +67,14 @@ __all__ = [
     "segment_stability",
     "merge_small_segments",
     "render_segmentation",
+    "sizes_display",
+    "is_high",
     "profile_table",
     "segment_strategy",
     "html_bars",
 ]
 
+from . import domain  # noqa: E402
 from .domain import SEGMENTS  # noqa: E402  (one definition)
 
 #: (R high, F high, M high) -> segment name.
@@ -91,38 +101,8 @@ SEGMENT_STRATEGY: dict[str, str] = {
     "一般挽留客户": "久未交易、不活跃、金额低：只用最低成本渠道（APP 推送），不宜投入高成本",
 }
 
-#: Chinese labels for feature columns used in profiles and plots.
-FEATURE_LABELS: dict[str, str] = {
-    "recency_days": "最近交易距今(天)",
-    "frequency": "交易笔数",
-    "monetary": "交易金额(元)",
-    "R_score": "R分",
-    "F_score": "F分",
-    "M_score": "M分",
-    "rfm_score": "RFM综合分",
-    "age": "年龄",
-    "monthly_income": "月收入(元)",
-    "tenure_days": "开户天数",
-    "active_months": "近6月活跃月数",
-    "txn_recent": "近90天交易笔数",
-    "amount_recent": "近90天交易金额(元)",
-    "n_accounts": "账户数",
-    "n_products": "持有产品数",
-    "n_categories": "持有产品类别数",
-    "product_usage_rate": "产品使用率",
-    "wealth_share": "理财基金占比",
-    "mobile_share": "线上渠道占比",
-    "counter_share": "柜台渠道占比",
-    "balance_last": "月末余额(元)",
-    "balance_trend": "余额变化率",
-    "app_minutes_recent": "近90天APP分钟",
-    "web_visits_recent": "近90天网站访问",
-    "messages_recent": "近90天客服留言",
-    "negative_messages_recent": "近90天负面留言",
-    "study_abroad_visits": "留学页面访问",
-    "n": "客户数",
-    "share": "占比",
-}
+#: Chinese labels for feature columns used in profiles and plots (one table, in domain).
+FEATURE_LABELS: dict[str, str] = domain.COLUMN_LABELS_ZH
 
 
 def _fail(zh: str, en: str) -> ValueError:
@@ -154,13 +134,26 @@ def score_column(values: pd.Series, bins: int = 5, higher_is_better: bool = True
     return pd.Series(scores, index=s.index, dtype="int64")
 
 
+def is_high(score, bins: int = 5):
+    """A score is "high" when clearly above the middle of 1..bins: ``score > (bins + 1) / 2``.
+
+    >>> [bool(is_high(s)) for s in (1, 2, 3, 4, 5)]
+    [False, False, False, True, True]
+    >>> [bool(is_high(s, bins=4)) for s in (1, 2, 3, 4)]
+    [False, False, True, True]
+    """
+    return score > (bins + 1) / 2
+
+
 def segment_of(r: int, f: int, m: int, bins: int = 5) -> str:
-    """The 8-segment name for one customer's scores (high = ``score > bins / 2``).
+    """The 8-segment name for one customer's scores (high = :func:`is_high`).
 
     >>> segment_of(5, 1, 4)
     '重要发展客户'
+    >>> segment_of(3, 3, 3)
+    '一般挽留客户'
     """
-    return SEGMENT_RULES[(r > bins / 2, f > bins / 2, m > bins / 2)]
+    return SEGMENT_RULES[(bool(is_high(r, bins)), bool(is_high(f, bins)), bool(is_high(m, bins)))]
 
 
 def _check_bins(bins) -> int:
@@ -195,18 +188,19 @@ def rfm_scores(
     Returns
     -------
     Copy of ``rfm_table`` with ``R_score``, ``F_score``, ``M_score`` (int),
-    ``rfm_score`` (float) and ``segment`` (ordered categorical, see :data:`SEGMENTS`).
+    ``rfm_score`` (float), ``segment`` (ordered categorical of the Chinese names, see
+    :data:`SEGMENTS`) and ``segment_key`` (the English key).
 
     Ties get equal scores (rank-based quantiles); a constant column gets the
     middle score instead of failing.
 
     >>> t = pd.DataFrame({"recency_days": [5, 50, 500], "frequency": [9, 3, 1],
     ...                   "monetary": [900.0, 300.0, 10.0]}, index=["A", "B", "C"])
-    >>> rfm_scores(t, bins=3)[["R_score", "F_score", "M_score", "segment"]]
-       R_score  F_score  M_score segment
-    A        3        3        3  重要价值客户
-    B        2        2        2  重要价值客户
-    C        1        1        1  一般挽留客户
+    >>> rfm_scores(t, bins=3)[["R_score", "F_score", "M_score", "segment", "segment_key"]]
+       R_score  F_score  M_score segment      segment_key
+    A        3        3        3  重要价值客户  important_value
+    B        2        2        2  一般挽留客户   general_retain
+    C        1        1        1  一般挽留客户   general_retain
     """
     if not isinstance(rfm_table, pd.DataFrame):
         raise _fail(
@@ -235,17 +229,18 @@ def rfm_scores(
     out["M_score"] = score_column(out["monetary"], bins)
     scores = out[["R_score", "F_score", "M_score"]].to_numpy(dtype="float64")
     out["rfm_score"] = scores @ (w / w.sum())
-    half = bins / 2
     code = (
-        (out["R_score"].to_numpy() > half).astype(int) * 4
-        + (out["F_score"].to_numpy() > half).astype(int) * 2
-        + (out["M_score"].to_numpy() > half).astype(int)
+        is_high(out["R_score"].to_numpy(), bins).astype(int) * 4
+        + is_high(out["F_score"].to_numpy(), bins).astype(int) * 2
+        + is_high(out["M_score"].to_numpy(), bins).astype(int)
     )
     by_code = {
         int(r) * 4 + int(f) * 2 + int(m): name for (r, f, m), name in SEGMENT_RULES.items()
     }
     names = np.array([by_code[i] for i in range(8)], dtype=object)[code]
     out["segment"] = pd.Categorical(names, categories=list(SEGMENTS), ordered=True)
+    out["segment_key"] = pd.Categorical(
+        [domain.segment_key(x) for x in names], categories=list(domain.SEGMENT_KEYS), ordered=True)
     return out
 
 
@@ -347,51 +342,21 @@ def segment_profile(
 def plot_profile_heatmap(
     profile: pd.DataFrame,
     ax=None,
-    title: str = "客群画像热力图（绿=相对高/好，红=相对低/差；数字=均值）",
-    labels: dict[str, str] | None = None,
-    reverse: Sequence[str] = ("recency_days",),
+    title: str | None = None,
+    population: str | None = None,
 ):
-    """Heatmap of a :func:`segment_profile`: colour = column-wise z-score, text = real mean.
+    """The profile heatmap (see :func:`course_utils.viz.profile_heatmap_figure`).
 
-    Columns in ``reverse`` (smaller is better, e.g. ``recency_days``) get the colour
-    scale flipped so that green always reads "better". Column names are translated
-    with :data:`FEATURE_LABELS` (override with ``labels``). Returns the matplotlib Axes.
+    With ``ax`` the heatmap is drawn into it and the Axes returned; without, the whole
+    figure (title = message, note = population) is returned.
     """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
+    from course_utils import viz
 
-    lab = dict(FEATURE_LABELS)
-    lab.update(labels or {})
-    data = profile.drop(columns=[c for c in ("share",) if c in profile.columns])
-    z = (data - data.mean()) / data.std(ddof=0).replace(0, np.nan)
-    z = z.fillna(0.0)
-    for c in reverse:
-        if c in z.columns:
-            z[c] = -z[c]
-    annot = data.map(_fmt)
     if ax is None:
-        _, ax = plt.subplots(
-            figsize=(min(1.15 * data.shape[1] + 2.5, 14), 0.55 * data.shape[0] + 1.6)
-        )
-    sns.heatmap(
-        z,
-        annot=annot.to_numpy(),
-        fmt="",
-        cmap="RdYlGn",
-        center=0,
-        vmin=-2,
-        vmax=2,
-        cbar_kws={"label": "相对水平 (标准分)"},
-        linewidths=0.5,
-        ax=ax,
-        annot_kws={"fontsize": 8},
-    )
-    ax.set_xticklabels([lab.get(c, c) + ("（越小越好）" if c in reverse else "") for c in data.columns],
-                       rotation=30, ha="right")
-    ax.set_yticklabels([str(i) for i in data.index], rotation=0)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_title(title)
+        return viz.profile_heatmap_figure(profile, title=title, population=population)
+    viz.draw_profile_heatmap(ax, profile)
+    if title:
+        ax.set_title(title, loc="left")
     return ax
 
 
@@ -453,10 +418,12 @@ def render_segmentation(
 ):
     """Everything the "tune the segmentation" widget shows, for one set of controls.
 
-    Returns ``(sizes, profile, fig)``: segment sizes (客户数, 占比, and how many are in
-    the weighted "RFM top ``top_share``" list), the mean R/F/M per segment, and a
+    Returns ``(sizes, profile, fig)``: segment sizes with English columns ``n``
+    (customers), ``share`` (0-1) and ``n_top`` (how many are in the weighted "RFM top
+    ``top_share``" list; ``sizes.attrs["top_share"]``), the mean R/F/M per segment, and a
     light bar chart of the sizes (``None`` when ``draw=False``). Kept cheap (one
     axes, no seaborn, no tight_layout) so a redraw stays well under 150 ms.
+    :func:`sizes_display` gives the table with Chinese headers.
     """
     scored = rfm_scores(rfm_table, bins=bins, weights=(w_r, w_f, w_m))
     n_top = max(int(round(top_share * len(scored))), 1)
@@ -466,56 +433,61 @@ def render_segmentation(
     top[order[:n_top]] = True
     scored["top"] = top
     g = scored.groupby("segment", observed=False)
-    top_label = f"RFM前{int(round(top_share * 100))}%人数"
     sizes = pd.DataFrame(
         {
-            "客户数": g.size().astype("int64"),
-            "占比": g.size() / max(len(scored), 1),
-            top_label: g["top"].sum().astype("int64"),
+            "n": g.size().astype("int64"),
+            "share": g.size() / max(len(scored), 1),
+            "n_top": g["top"].sum().astype("int64"),
         }
     )
+    sizes.attrs["top_share"] = float(top_share)
     profile = segment_profile(
         scored, "segment", ["recency_days", "frequency", "monetary", "rfm_score"]
     )
     fig = None
     if draw:
-        import matplotlib.pyplot as plt
+        from course_utils.viz import segment_sizes_figure
 
-        fig, ax = plt.subplots(figsize=(7.5, 3.4))
-        fig.subplots_adjust(left=0.2, right=0.97, top=0.88, bottom=0.15)
-        y = np.arange(len(sizes))[::-1]
-        ax.barh(y, sizes["客户数"].to_numpy(), color="#9DB4D3", label="客群人数")
-        ax.barh(y, sizes[top_label].to_numpy(), color="#C44E52", label=f"其中 {top_label[:-2]}")
-        for yi, n, share in zip(y, sizes["客户数"], sizes["占比"]):
-            ax.text(n, yi, f" {n}（{share:.0%}）", va="center", fontsize=8)
-        ax.set_yticks(y, [str(i) for i in sizes.index])
-        ax.set_xlim(0, max(sizes["客户数"].max(), 1) * 1.25)
-        ax.set_xlabel("客户数")
-        ax.set_title(f"各客群人数（{bins} 档评分，RFM 综合分权重 R:F:M = {w_r:g}:{w_f:g}:{w_m:g}）",
-                     fontsize=10)
-        ax.legend(loc="center right", fontsize=8)
+        fig = segment_sizes_figure(sizes, bins=bins, weights=(w_r, w_f, w_m), top_share=top_share)
     return sizes, profile, fig
+
+
+def sizes_display(sizes: pd.DataFrame) -> pd.DataFrame:
+    """The sizes table of :func:`render_segmentation` with Chinese headers, for display.
+
+    >>> s = pd.DataFrame({"n": [3], "share": [0.3], "n_top": [1]}, index=["重要价值客户"])
+    >>> s.attrs["top_share"] = 0.2
+    >>> sizes_display(s).columns.tolist()
+    ['客户数', '占比', 'RFM前20%人数']
+    """
+    top = f"RFM前{sizes.attrs.get('top_share', 0.2) * 100:.0f}%人数"
+    return sizes.rename(columns={"n": "客户数", "share": "占比", "n_top": top})
 
 
 def profile_table(profile: pd.DataFrame):
     """A profile as a colour-graded HTML table (pandas Styler) with Chinese headers.
 
-    Cheap alternative to :func:`plot_profile_heatmap` for widgets.
+    Cheap alternative to :func:`plot_profile_heatmap` for widgets, with the same colour
+    meaning: blue above / orange below the population mean (full colour at 2x / half).
     """
+    from course_utils.viz.lecture2 import profile_ratios
+    from course_utils.viz.theme import DIVERGING
+
+    ratios = profile_ratios(profile).clip(-1, 1)
+    coloured = [c for c in profile.columns if ratios[c].notna().any()]
     shown = profile.rename(columns=FEATURE_LABELS)
     shown.index = [str(i) for i in shown.index]
-    reversed_cols = [FEATURE_LABELS["recency_days"]]  # smaller is better: green = recent
+    gmap = ratios[coloured].rename(columns=FEATURE_LABELS)
+    gmap.index = shown.index
     counts = [c for c in shown.columns if c in ("客户数",) or str(c).endswith("人数")]
-    num = [c for c in shown.columns if c not in ("客户数", "占比") and c not in reversed_cols]
-    rev = [c for c in shown.columns if c in reversed_cols]
     styler = (
         shown.style.set_uuid("l2_profile").format(_fmt)
         .format("{:,.0f}", subset=counts)
-        .format("{:.0%}", subset=["占比"] if "占比" in shown.columns else [])
-        .background_gradient(cmap="RdYlGn", subset=num, axis=0)
+        .format(lambda v: f"{v * 100:.1f}%", subset=["占比"] if "占比" in shown.columns else [])
     )
-    if rev:
-        styler = styler.background_gradient(cmap="RdYlGn_r", subset=rev, axis=0)
+    if coloured:
+        styler = styler.background_gradient(cmap=DIVERGING, gmap=gmap, vmin=-1, vmax=1, axis=None,
+                                            subset=list(gmap.columns))
     return styler
 
 

@@ -208,7 +208,7 @@ def test_customer_view_and_tags(bank):
 def test_add_tags_rules_and_missing_columns():
     v = pd.DataFrame({"recency_days": [10, 400, 200], "monetary": [9e5, 10.0, 0.0]}, index=list("XYZ"))
     t = add_tags(v)
-    assert t.loc["X", "高价值"] and not t.loc["Z", "高价值"]
+    assert t.loc["X", "高交易额"] and not t.loc["Z", "高交易额"]
     assert t.loc["Y", "沉睡"] and t.loc["Z", "沉睡"] and not t.loc["X", "沉睡"]
     assert not t["理财偏好"].any()               # column missing -> tag never set
     assert t.loc["Y", "标签"] == "沉睡"

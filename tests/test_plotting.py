@@ -64,7 +64,8 @@ def test_font_covers_course_vocabulary():
     assert missing == []
 
 
-@pytest.mark.parametrize("value,unit,text", [(503_210, "万", "50.3万元"), (2e8, "亿", "2.00亿元")])
+@pytest.mark.parametrize("value,unit,text", [(503_210, "万", "50.3万元"), (2e8, "亿", "2.00亿元"),
+                                             (1234.5, "元", "1,235元"), (8_000, "auto", "8,000元")])
 def test_yuan_formats(value, unit, text):
     assert plotting.yuan(value, unit) == text
 

@@ -58,7 +58,18 @@ def test_segment_rule_all_eight():
     assert segment_of(5, 1, 1) == "一般发展客户"
     assert segment_of(1, 5, 1) == "一般保持客户"
     assert segment_of(1, 1, 1) == "一般挽留客户"
-    assert segment_of(3, 2, 3) == "重要发展客户"  # bins=5: 3 is high, 2 is low
+    # bins=5: the middle score 3 is NOT high (an average customer is not "重要"), 4 is
+    assert segment_of(3, 3, 3) == "一般挽留客户"
+    assert segment_of(4, 3, 4) == "重要发展客户"
+    assert segment_of(3, 3, 3, bins=4) == "重要价值客户"  # bins=4: 3 > 2.5
+
+
+def test_is_high_boundaries():
+    from course_utils.segments import is_high
+
+    assert [bool(is_high(s, 5)) for s in range(1, 6)] == [False, False, False, True, True]
+    assert [bool(is_high(s, 3)) for s in range(1, 4)] == [False, False, True]
+    assert [bool(is_high(s, 2)) for s in range(1, 3)] == [False, True]
 
 
 @pytest.fixture
@@ -79,10 +90,14 @@ def test_rfm_scores_hand_computed(table):
     assert s["R_score"].tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
     assert s["F_score"].tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
     assert s["M_score"].tolist() == [5, 1, 5, 1, 4, 2, 4, 2, 3, 3]
-    assert s.loc["C0", "segment"] == "重要价值客户"
-    assert s.loc["C1", "segment"] == "一般价值客户"
-    assert s.loc["C8", "segment"] == "重要挽留客户"
-    assert s.loc["C7", "segment"] == "一般挽留客户"  # 2, 2, 2
+    assert s.loc["C0", "segment"] == "重要价值客户"   # 5, 5, 5
+    assert s.loc["C1", "segment"] == "一般价值客户"   # 5, 5, 1
+    assert s.loc["C2", "segment"] == "重要价值客户"   # 4, 4, 5
+    assert s.loc["C4", "segment"] == "重要挽留客户"   # 3, 3, 4: only M is high
+    assert s.loc["C8", "segment"] == "一般挽留客户"   # 1, 1, 3: the middle M is not high
+    assert s.loc["C7", "segment"] == "一般挽留客户"   # 2, 2, 2
+    assert s.loc["C4", "segment_key"] == "important_retain"
+    assert list(s["segment_key"].cat.categories)[0] == "important_value"
     assert list(s["segment"].cat.categories) == list(SEGMENTS)
     assert s.loc["C0", "rfm_score"] == pytest.approx(5.0)
 
@@ -141,10 +156,30 @@ def test_profile_and_heatmap(table):
     prof = segment_profile(s, "segment", ["recency_days", "monetary"])
     assert prof["n"].sum() == 10 and prof["share"].sum() == pytest.approx(1.0)
     assert prof.loc["重要价值客户", "monetary"] == pytest.approx(s.loc[s.segment == "重要价值客户", "monetary"].mean())
-    ax = plot_profile_heatmap(prof)
+    fig = plot_profile_heatmap(prof)
+    ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_xticklabels()]
-    assert "交易金额(元)" in labels and "客户数" in labels
+    assert "交易金额(万元)" in labels and "客户数" in labels
+    cells = [t.get_text() for t in ax.texts]
+    assert f"{prof.loc['重要价值客户', 'monetary'] / 1e4:.1f}" in cells   # money in 万元
+    assert "重要价值客户" in ax.get_title(loc="left") or "倍" in ax.get_title(loc="left")
+    _, ax2 = plt.subplots()
+    assert plot_profile_heatmap(prof, ax=ax2) is ax2
     plt.close("all")
+
+
+def test_heatmap_colour_is_relative_to_the_mean_not_stretched():
+    from course_utils.viz.lecture2 import profile_ratios
+
+    # a 2 % gap must stay pale; counts and age are never coloured
+    prof = pd.DataFrame({"n": [100, 100], "age": [30.0, 60.0], "monetary": [101.0, 99.0],
+                         "frequency": [40.0, 10.0]}, index=["a", "b"])
+    r = profile_ratios(prof)
+    assert r["n"].isna().all() and r["age"].isna().all()
+    assert r["monetary"].abs().max() < 0.03
+    assert r.loc["a", "frequency"] == pytest.approx(np.log2(40 / 25))
+    neg = prof.assign(balance_trend=[-0.1, 0.2])
+    assert profile_ratios(neg)["balance_trend"].isna().all()   # signs differ: no ratio
 
 
 def test_stability_and_small_segments():
@@ -160,14 +195,18 @@ def test_stability_and_small_segments():
 
 def test_render_segmentation_pure(table):
     sizes, prof, fig = render_segmentation(table, bins=4, w_r=1, w_f=2, w_m=1, draw=True)
-    assert sizes["客户数"].sum() == 10 and list(sizes.index) == list(SEGMENTS)
+    assert list(sizes.columns) == ["n", "share", "n_top"] and sizes.attrs["top_share"] == 0.2
+    assert sizes["n"].sum() == 10 and list(sizes.index) == list(SEGMENTS)
     ax = fig.axes[0]
     widths = sorted(round(p.get_width()) for p in ax.patches)
-    drawn = sorted(sizes["客户数"].tolist() + sizes.iloc[:, 2].tolist())
+    drawn = sorted(sizes["n"].tolist() + sizes["n_top"].tolist())
     assert widths == drawn                       # bars = segment sizes + top-20% counts
-    assert sizes.iloc[:, 2].sum() == 2           # exactly round(20% of 10) customers
+    assert sizes["n_top"].sum() == 2             # exactly round(20% of 10) customers
     plt.close(fig)
     sizes5, _, none = render_segmentation(table, bins=5, draw=False)
     assert none is None
-    # bins=4: half = 2, so score 2 is low; bins=5: score 3 is high -> different segment sizes
-    assert not sizes5["客户数"].equals(sizes["客户数"])
+    # bins=4: 3 and 4 are high; bins=5: 4 and 5 -> different segment sizes
+    assert not sizes5["n"].equals(sizes["n"])
+    from course_utils.segments import sizes_display
+
+    assert list(sizes_display(sizes).columns) == ["客户数", "占比", "RFM前20%人数"]

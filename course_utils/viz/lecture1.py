@@ -1,0 +1,359 @@
+"""Figures of Lecture 1: churn trend, root causes, CLV tiers, satisfaction vs loyalty.
+
+Every function takes plain data (a mapping, a Series or a small DataFrame as returned
+by :mod:`course_utils.kpis`) and returns a :class:`~course_utils.viz.theme.CourseFigure`.
+Call :func:`course_utils.plotting.setup` once per notebook for the Chinese font.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from course_utils import domain
+
+from .fmt import money, percent, percent_axis, wan_axis, wrap_label
+from .theme import (BAD, CATEGORICAL, GOOD, INK, NEUTRAL, TEXT_PT, new_figure, style_axes,
+                    title_and_note)
+
+#: Population of the churn trend (the definition of the yearly rate).
+CHURN_RATE_NOTE = "口径：当年流失人数 ÷ 当年 1 月 1 日开始时的在网客户数"
+
+
+def normalize_events(events: Iterable[Any] | None) -> list[tuple[int, str]]:
+    """Turn event annotations into a clean list of ``(year, text)``.
+
+    Accepts ``(year, text)`` pairs or dicts with ``year`` and ``text`` keys.
+    Entries with a missing/unparsable year or blank text are dropped (a chart
+    must still draw while a trainee is half-way through typing).
+
+    >>> normalize_events([(2022, " 费率调整 "), {"year": "2023", "text": "竞品高收益"}, (2021, "")])
+    [(2022, '费率调整'), (2023, '竞品高收益')]
+    """
+    clean: list[tuple[int, str]] = []
+    for item in events or ():
+        if isinstance(item, Mapping):
+            year, text = item.get("year"), item.get("text")
+        elif isinstance(item, (tuple, list)) and len(item) == 2:
+            year, text = item
+        else:
+            continue
+        try:
+            year = int(year)
+        except (TypeError, ValueError, OverflowError):
+            continue
+        if not isinstance(text, str) or not text.strip():
+            continue
+        clean.append((year, text.strip()))
+    return clean
+
+
+def churn_trend_figure(
+    rates: Mapping[int, float] | pd.Series,
+    events: Iterable[Any] | None = None,
+    *,
+    title: str | None = None,
+    note: str | None = CHURN_RATE_NOTE,
+    figsize: tuple[float, float] = (7.5, 4.4),
+    ymax: float | None = None,
+):
+    """Annotated line chart of yearly churn rates (the line is the risk colour).
+
+    Parameters
+    ----------
+    rates:
+        Year -> churn rate as a fraction (0.15 = 15%), e.g. the Series from
+        ``kpis.yearly_churn_rates``. NaN values are left as gaps.
+    events:
+        Key events to annotate, ``[(2022, "产品调整：…"), (2023, "市场变化：…")]``.
+        Events on a year that is not plotted, or with blank text, are skipped.
+    title:
+        Chart title; by default it states the change from first to last year.
+    note:
+        The population / definition line under the title.
+    ymax:
+        Fixed top of the y axis (fraction); default: fits the data. A widget
+        passes a fixed value so moving a slider visibly moves the line.
+
+    Example
+    -------
+    >>> fig = churn_trend_figure({2021: .15, 2022: .18, 2023: .20}, [(2022, "费率调整")])
+    >>> fig.axes[0].get_title(loc="left")
+    '客户流失率 (churn rate) 三年从 15.0% 升至 20.0%'
+    """
+    series = pd.Series(dict(rates) if not isinstance(rates, pd.Series) else rates, dtype=float)
+    series.index = [int(y) for y in series.index]
+    series = series.sort_index()
+    years = list(series.index)
+    values = series.to_numpy(dtype=float)
+
+    # Fixed margins and explicit ticks instead of constrained layout / auto
+    # locators: this chart is redrawn by a widget, and both halve the draw time.
+    fig = new_figure(figsize, fixed_margins=True)
+    fig.subplots_adjust(left=0.11, right=0.97, top=0.83 if note else 0.9, bottom=0.1)
+    ax = fig.add_subplot()
+    ax.plot(years, values, color=BAD, linewidth=2.5, marker="o", markersize=8, zorder=3)
+    for year, value in zip(years, values):
+        if np.isfinite(value):
+            ax.annotate(percent(value), (year, value), textcoords="offset points",
+                        xytext=(0, -18), ha="center", va="top", fontsize=TEXT_PT, color=BAD)
+
+    finite = values[np.isfinite(values)]
+    top = float(finite.max()) if finite.size else 0.25
+    y_top = ymax if ymax is not None else max(top * 1.55, 0.05)
+    ax.set_ylim(0, y_top)
+    step = 0.05 if y_top <= 0.36 else (0.1 if y_top <= 0.8 else 0.2)
+    ax.set_yticks(np.arange(0, y_top + 1e-9, step))
+    ax.set_xticks(years)
+    ax.set_xticklabels([f"{y}年" for y in years])
+    if years:
+        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+    percent_axis(ax.yaxis)
+    ax.set_ylabel("年流失率", fontsize=TEXT_PT)
+    style_axes(ax, "y")
+
+    # Annotations: alternate heights so two neighbouring events never overlap.
+    for i, (year, text) in enumerate(e for e in normalize_events(events) if e[0] in years):
+        value = series.get(year)
+        if value is None or not np.isfinite(value):
+            continue
+        lift = 0.22 if i % 2 == 0 else 0.12
+        text_y = min(value + y_top * lift, y_top * 0.8)
+        # keep boxes inside the axes: first year left-aligned, last right-aligned
+        ha = "left" if year == years[0] and len(years) > 1 else (
+            "right" if year == years[-1] and len(years) > 1 else "center")
+        dx = {"left": -0.15, "right": 0.15, "center": 0.0}[ha]
+        # a plain leader line (cheaper to draw than an arrow clipped to the box)
+        ax.plot([year, year], [value + y_top * 0.02, text_y], color=INK, lw=1.2, zorder=2)
+        ax.text(year + dx, text_y, wrap_label(text), ha=ha, va="bottom", fontsize=TEXT_PT,
+                color=INK, zorder=4, multialignment="center",
+                bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=INK, lw=1))
+
+    if title is None:
+        if finite.size >= 2:
+            first, last = finite[0], finite[-1]
+            span = f"{len(years)} 年" if len(years) != 3 else "三年"
+            if round(last, 4) == round(first, 4):
+                title = f"客户流失率 (churn rate) {span}持平于 {percent(last)}"
+            else:
+                verb = "升至" if last > first else "降至"
+                title = f"客户流失率 (churn rate) {span}从 {percent(first)} {verb} {percent(last)}"
+        else:
+            title = "客户流失率 (churn rate)"
+    title_and_note(ax, title, note)
+    return fig
+
+
+def _keyed(data, key: str, value_col: str, to_key, order: Sequence[str]) -> pd.DataFrame:
+    """A KPI frame (or a mapping label -> value) indexed by vocabulary keys in ``order``."""
+    if isinstance(data, pd.DataFrame):
+        frame = data.copy()
+        if key in frame.columns:
+            frame = frame.set_index(key)
+    else:
+        frame = pd.DataFrame({value_col: pd.Series(dict(data), dtype=float)})
+    frame.index = [to_key(i) or str(i) for i in frame.index]
+    return frame.loc[[k for k in order if k in frame.index]]
+
+
+def _population(data, population: str | None) -> str | None:
+    if population is not None:
+        return population
+    return getattr(data, "attrs", {}).get("population")
+
+
+def clv_tier_figure(
+    tiers: pd.DataFrame | Mapping[str, float] | pd.Series,
+    *,
+    title: str | None = None,
+    population: str | None = None,
+    figsize: tuple[float, float] = (7.5, 4.6),
+):
+    """Bar chart of mean customer lifetime value (CLV) per value tier.
+
+    Parameters
+    ----------
+    tiers:
+        ``kpis.clv_tiers(customers, as_of=...)`` (columns tier, n, mean_clv in CNY; its
+        ``attrs["population"]`` becomes the note), or a mapping tier -> mean CLV in CNY
+        (keys "top"/"middle"/"bottom" or labels such as "Top 10%"). With ``n`` present
+        each bar also shows the tier's share of the total CLV.
+    population:
+        The note under the title (who is counted); default: the frame's attrs.
+
+    Example
+    -------
+    >>> fig = clv_tier_figure({"top": 5e5, "middle": 1e5, "bottom": 2e4})
+    >>> [t.get_text() for t in fig.axes[0].get_xticklabels()][0]
+    '高价值客户\\nTop 10%'
+    """
+    frame = _keyed(tiers, "tier", "mean_clv", domain.tier_key, domain.TIERS)
+    means = frame["mean_clv"].astype(float)
+    fig = new_figure(figsize)
+    ax = fig.add_subplot()
+    x = np.arange(len(frame))
+    colors = [GOOD if t == domain.HIGH_VALUE_TIER else NEUTRAL for t in frame.index]
+    ax.bar(x, means.to_numpy(), color=colors, width=0.6)
+    share = None
+    if "n" in frame.columns:
+        totals = means * frame["n"].astype(float)
+        if totals.sum() > 0:
+            share = totals / totals.sum()
+    for i, (tier, mean) in enumerate(means.items()):
+        text = f"人均 {money(mean, '万元')}"
+        if share is not None:
+            text += f"\n占总 CLV {percent(share[tier])}"
+        ax.annotate(text, (i, mean), textcoords="offset points", xytext=(0, 4), ha="center",
+                    va="bottom", fontsize=TEXT_PT, color=GOOD if tier == "top" else INK)
+    ax.set_xticks(x)
+    ax.set_xticklabels([f"{domain.TIER_LABELS_ZH[t]}客户\n{domain.TIER_LABELS_EN[t]}"
+                        for t in frame.index])
+    ax.set_ylim(0, float(means.max()) * 1.4 if len(means) else 1)
+    wan_axis(ax.yaxis)
+    ax.set_ylabel("平均客户终身价值 (CLV)", fontsize=TEXT_PT)
+    style_axes(ax, "y")
+    if title is None:
+        if {"top", "bottom"} <= set(means.index) and means["bottom"] > 0:
+            title = f"高价值客户的人均 CLV 是低价值客户的 {means['top'] / means['bottom']:.0f} 倍"
+        else:
+            title = "各价值层客户的平均 CLV"
+    title_and_note(ax, title, _population(tiers, population))
+    return fig
+
+
+def loyalty_figure(
+    bands: pd.DataFrame | Mapping[str, float] | pd.Series,
+    *,
+    title: str | None = None,
+    population: str | None = None,
+    figsize: tuple[float, float] = (7.5, 4.6),
+):
+    """Bar chart of the loyal-customer rate per satisfaction band (low to high).
+
+    Parameters
+    ----------
+    bands:
+        ``kpis.loyalty_by_satisfaction(customers, as_of=...)`` (columns band, n,
+        loyal_rate as a fraction) or a mapping band -> rate (keys "high"/"mid"/"low"
+        or labels "≥90" / "70–89" / "<70").
+    population:
+        The note under the title; default: the frame's attrs.
+
+    Example
+    -------
+    >>> fig = loyalty_figure({"≥90": .85, "70–89": .60, "<70": .30})
+    >>> len(fig.axes[0].patches)
+    3
+    """
+    order = tuple(reversed(domain.BANDS))  # low -> high, so the bars rise
+    frame = _keyed(bands, "band", "loyal_rate", domain.band_key, order)
+    rates = frame["loyal_rate"].astype(float)
+    fig = new_figure(figsize)
+    ax = fig.add_subplot()
+    x = np.arange(len(frame))
+    colors = [{"high": GOOD, "low": BAD}.get(b, NEUTRAL) for b in frame.index]
+    ax.bar(x, rates.to_numpy(), color=colors, width=0.6)
+    for i, (band, rate) in enumerate(rates.items()):
+        text = percent(rate)
+        if "n" in frame.columns:
+            text += f"\n({int(frame.loc[band, 'n']):,} 人)"
+        ax.annotate(text, (i, rate), textcoords="offset points", xytext=(0, 4),
+                    ha="center", va="bottom", fontsize=TEXT_PT, color=INK)
+    ax.set_xticks(x)
+    ax.set_xticklabels([domain.BAND_LABELS_ZH[b] for b in frame.index])
+    ax.set_ylim(0, 1.15)
+    percent_axis(ax.yaxis)
+    ax.set_ylabel("忠诚客户占比 (loyalty rate)", fontsize=TEXT_PT)
+    style_axes(ax, "y")
+    if title is None:
+        title = "满意度 (satisfaction) 越高，忠诚客户占比越高"
+        if {"high", "low"} <= set(rates.index):
+            title = (f"满意度 ≥ 90 的客户 {percent(rates['high'])} 忠诚，"
+                     f"< 70 的只有 {percent(rates['low'])}")
+    title_and_note(ax, title, _population(bands, population))
+    return fig
+
+
+def root_cause_figure(
+    reasons: pd.Series | Mapping[str, float],
+    groups: Mapping[str, str],
+    *,
+    title: str | None = None,
+    population: str | None = None,
+    other: str = "其他",
+    figsize: tuple[float, float] = (8.0, 4.6),
+):
+    """Churn reasons (share of churners, largest on top) coloured by their root cause.
+
+    Parameters
+    ----------
+    reasons:
+        Reason -> number of churners.
+    groups:
+        Reason -> root cause (e.g. "服务同质化", "成本效率低", "其他"). The legend shows
+        each root cause with its total share, the title the two largest.
+    population:
+        Who is counted (e.g. every customer who left between two dates).
+
+    Example
+    -------
+    >>> fig = root_cause_figure({"收益率低": 41, "手续费高": 36, "其他": 23},
+    ...                         {"收益率低": "服务同质化", "手续费高": "成本效率低", "其他": "其他"})
+    >>> fig.axes[0].get_title(loc="left")
+    '流失原因：服务同质化占 41.0%，成本效率低占 36.0%'
+    """
+    counts = pd.Series(dict(reasons) if not isinstance(reasons, pd.Series) else reasons,
+                       dtype=float).sort_values(kind="stable")
+    shares = counts / counts.sum() if counts.sum() > 0 else counts
+    group_of = {r: groups.get(r, other) for r in shares.index}
+    by_group = shares.groupby(pd.Series(group_of)).sum().sort_values(ascending=False, kind="stable")
+    named = [g for g in by_group.index if g != other]
+    colour = {g: CATEGORICAL[i % 2] for i, g in enumerate(named)}
+    colour[other] = NEUTRAL
+    fig = new_figure(figsize)
+    ax = fig.add_subplot()
+    y = np.arange(len(shares))
+    ax.barh(y, shares.to_numpy(), color=[colour[group_of[r]] for r in shares.index])
+    for i, share in enumerate(shares.to_numpy()):
+        ax.annotate(percent(share), (share, i), textcoords="offset points", xytext=(4, 0),
+                    va="center", fontsize=TEXT_PT, color=INK)
+    ax.set_yticks(y)
+    ax.set_yticklabels([str(r) for r in shares.index])
+    percent_axis(ax.xaxis)
+    ax.set_xlim(0, float(shares.max()) * 1.25 if len(shares) else 1)
+    ax.set_xlabel("占流失客户的比例", fontsize=TEXT_PT)
+    style_axes(ax, "x")
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color=colour[g], label=f"{g}（合计 {percent(by_group[g])}）")
+                       for g in by_group.index],
+              loc="lower right", fontsize=TEXT_PT, frameon=False, title="根本原因",
+              title_fontsize=TEXT_PT)
+    if title is None:
+        title = "流失原因：" + "，".join(f"{g}占 {percent(by_group[g])}" for g in named[:2])
+    title_and_note(ax, title, population)
+    return fig
+
+
+def churn_reason_figure(
+    reasons: pd.Series | Mapping[str, float],
+    *,
+    title: str = "流失客户自述的流失原因 (churn reason)",
+    population: str | None = None,
+    figsize: tuple[float, float] = (7.5, 4.2),
+    highlight: Iterable[str] = (),
+):
+    """Horizontal bar chart of churn-reason shares (largest on top), some reasons highlighted.
+
+    Prefer :func:`root_cause_figure`, which also shows what the highlight means.
+
+    >>> fig = churn_reason_figure({"收益率低": 30, "服务体验差": 20}, highlight=["收益率低"])
+    >>> len(fig.axes[0].patches)
+    2
+    """
+    hl = set(highlight)
+    counts = dict(reasons) if not isinstance(reasons, pd.Series) else reasons.to_dict()
+    return root_cause_figure(counts, {r: ("重点原因" if r in hl else "其他") for r in counts},
+                             title=title, population=population, figsize=figsize)
