@@ -47,14 +47,14 @@ from IPython.display import display
 
 from course_utils import campaign, cleaning, features, segments
 from course_utils.data import get_bank
-from course_utils.exercises import lecture2
+from course_utils.config import L2_CUTOFF, L2_PREVIOUS_CUTOFF
 from course_utils.plotting import setup
 
 setup()  # 统一图表风格，并启用中文字体
 pd.set_option("display.max_columns", 30)
 
 bank = get_bank(seed=SEED, n_customers=N_CUSTOMERS)
-CUTOFF = lecture2.CUTOFF            # 观察截止日：特征只用这一天之前的数据
+CUTOFF = L2_CUTOFF                  # 观察截止日：特征只用这一天之前的数据
 print(f"客户数：{len(bank.customers):,}；观察截止日：{CUTOFF}")
 
 # %% [markdown]
@@ -417,9 +417,9 @@ print(f"交易金额偏度：原值 {m.skew():.1f} → 取对数后 {round(np.lo
 # 比较两个截止日（相隔一个季度）的客群：
 
 # %%
-previous = segments.rfm_scores(features.customer_view(bank, lecture2.PREVIOUS_CUTOFF), bins=5)
+previous = segments.rfm_scores(features.customer_view(bank, L2_PREVIOUS_CUTOFF), bins=5)
 moves, stayed = segments.segment_stability(previous["segment"], scored["segment"])
-print(f"{lecture2.PREVIOUS_CUTOFF} 到 {CUTOFF}：{stayed:.0%} 的客户留在原客群")
+print(f"{L2_PREVIOUS_CUTOFF} 到 {CUTOFF}：{stayed:.0%} 的客户留在原客群")
 fig, ax = plt.subplots(figsize=(8, 4.8))
 im = ax.imshow(moves.to_numpy(), cmap="Blues", vmin=0, vmax=1)
 ax.grid(False)
@@ -430,7 +430,7 @@ for i in range(moves.shape[0]):
         ax.text(j, i, f"{moves.iat[i, j]:.0%}", ha="center", va="center", fontsize=7,
                 color="white" if moves.iat[i, j] > 0.5 else "black")
 ax.set_xlabel(f"{CUTOFF} 的客群")
-ax.set_ylabel(f"{lecture2.PREVIOUS_CUTOFF} 的客群")
+ax.set_ylabel(f"{L2_PREVIOUS_CUTOFF} 的客群")
 ax.set_title("客群迁移：每行是上季度某客群的客户，这季度去了哪里")
 fig.colorbar(im, ax=ax, label="占该行客户比例")
 plt.show()
