@@ -1,8 +1,14 @@
 """Churn feature table with an honest observation / outcome split (Lecture 3).
 
-One row per customer active at the cut-off. Every feature uses only data dated
-strictly *before* the cut-off (the observation window); the label ``churned``
-says whether the customer churned in ``[cutoff, cutoff + outcome_months)``.
+One row per customer on the books when the cut-off day begins
+(:func:`course_utils.domain.on_books_at_start`). Every feature uses only data dated
+strictly *before* the cut-off (the observation window); the label ``churned`` says
+whether the customer churned in ``[cutoff, cutoff + outcome_months)``.
+
+The features reuse the Lecture 2 primitives: recency / frequency / monetary come from
+:func:`course_utils.features.rfm`, the balance trend from
+:func:`course_utils.features.balance_summary`. Every trend means the same thing as
+there: **ratio - 1, 0 = flat**, -0.3 = down 30 %.
 """
 from __future__ import annotations
 
@@ -11,12 +17,18 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from . import domain
+from .features import balance_summary, rfm
+
 __all__ = ["build_churn_table", "FEATURES"]
 
 #: Feature columns produced by :func:`build_churn_table` (all numeric).
 FEATURES = ["tenure_days", "age", "monthly_income", "satisfaction", "recency_days", "frequency",
             "monetary", "txn_trend", "balance_last", "balance_trend", "product_count",
             "complaints", "app_minutes_trend"]
+
+#: Added to both sides of a balance trend (CNY), so a near-empty account does not swing it.
+BALANCE_SMOOTHING_CNY = 100.0
 
 
 def _tables(bank) -> Mapping:
@@ -27,15 +39,9 @@ def _tables(bank) -> Mapping:
     raise TypeError("build_churn_table 需要 Bank 对象或表格字典 (expects a Bank or a dict of tables)")
 
 
-def _dt(s: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(s):
-        return s
-    return pd.to_datetime(s.replace("", np.nan), errors="coerce")
-
-
 def build_churn_table(bank_or_tables, cutoff, outcome_months: int = 6,
                       lookback_months: int = 12) -> pd.DataFrame:
-    """Features before ``cutoff`` and the churn label after it, one row per active customer.
+    """Features before ``cutoff`` and the churn label after it, one row per customer on the books.
 
     Parameters
     ----------
@@ -50,7 +56,19 @@ def build_churn_table(bank_or_tables, cutoff, outcome_months: int = 6,
     Returns
     -------
     DataFrame indexed by nothing, columns ``customer_id``, :data:`FEATURES`, ``churned`` (0/1).
-    Units: days, CNY, counts; trends are ratios (1 = flat, <1 = falling).
+    Units: days, CNY, counts. Definitions:
+
+    - ``recency_days``: days from the last transaction (whole history) to the cut-off;
+      tenure (at most 3650) for a customer who never transacted;
+    - ``frequency``, ``monetary``: transactions and their sum in the observation window;
+    - ``txn_trend``: (transactions in the last 3 months + 1) / (3-month average of the
+      rest of the window + 1) - 1;
+    - ``balance_last``: latest month-end balance; ``balance_trend``: last month vs the
+      mean of months 4-6 before the cut-off (+100 CNY on both sides) - 1;
+    - ``product_count``: holdings started + accounts open at the cut-off;
+    - ``complaints``: complaint or negative messages in the observation window;
+    - ``app_minutes_trend``: mean weekly app minutes, last 4 weeks vs the 4 before
+      (+1 on both sides) - 1; NaN where the data does not cover 8 weeks.
 
     Example
     -------
@@ -60,60 +78,48 @@ def build_churn_table(bank_or_tables, cutoff, outcome_months: int = 6,
     0.09...
     """
     tb = _tables(bank_or_tables)
-    cut = pd.Timestamp(cutoff)
+    cut = domain.as_date(cutoff, "cutoff")
     end = cut + pd.DateOffset(months=outcome_months)
     look = cut - pd.DateOffset(months=lookback_months)
     last3 = cut - pd.DateOffset(months=3)
 
     c = tb["customers"]
-    open_d, churn_d = _dt(c["open_date"]), _dt(c["churn_date"])
-    active = (open_d < cut) & (churn_d.isna() | (churn_d >= cut))
-    cu = c.loc[active].copy()
+    active = domain.on_books_at_start(c, cut).to_numpy()
+    cu = c.loc[active]
+    open_d = domain.as_dates(cu["open_date"], "open_date")
     out = pd.DataFrame({"customer_id": cu["customer_id"].astype(str).to_numpy()})
-    out["tenure_days"] = (cut - open_d[active]).dt.days.to_numpy()
+    out["tenure_days"] = (cut - open_d).dt.days.to_numpy()
     out["age"] = pd.to_numeric(cu["age"], errors="coerce").to_numpy()
     out["monthly_income"] = pd.to_numeric(cu["monthly_income"], errors="coerce").to_numpy()
     out["satisfaction"] = pd.to_numeric(cu["satisfaction"], errors="coerce").to_numpy()
     ids = out["customer_id"]
 
     def per_customer(series: pd.Series, fill=0.0) -> np.ndarray:
+        series = series.copy()
         series.index = series.index.astype(str)
         return series.reindex(ids).fillna(fill).to_numpy(dtype=float)
 
-    # transactions
+    # transactions: the Lecture 2 RFM primitive, whole history and the observation window
     t = tb["transactions"]
-    td = _dt(t["txn_date"])
-    before = td < cut
-    tid = t["customer_id"].astype(str)
-    last_txn = td[before].groupby(tid[before]).max()
-    rec = (cut - last_txn).dt.days
-    out["recency_days"] = per_customer(rec, fill=np.nan)
+    whole = rfm(t, cut)
+    window = rfm(t, cut, window_days=(cut - look).days)
+    recent = rfm(t, cut, window_days=(cut - last3).days)
+    out["recency_days"] = per_customer(whole["recency_days"], fill=np.nan)
     out["recency_days"] = out["recency_days"].fillna(out["tenure_days"].clip(upper=3650))
-    w = before & (td >= look)
-    amt = pd.to_numeric(t["amount"], errors="coerce")
-    out["frequency"] = per_customer(tid[w].value_counts())
-    out["monetary"] = per_customer(amt[w].groupby(tid[w]).sum())
-    w3 = before & (td >= last3)
-    n_last3 = per_customer(tid[w3].value_counts())
-    wp = w & (td < last3)
+    out["frequency"] = per_customer(window["frequency"])
+    out["monetary"] = per_customer(window["monetary"])
+    n_last3 = per_customer(recent["frequency"])
     prev_months = max(lookback_months - 3, 1)
-    n_prev3 = per_customer(tid[wp].value_counts()) * 3.0 / prev_months
-    out["txn_trend"] = (n_last3 + 1.0) / (n_prev3 + 1.0)
+    n_prev3 = (out["frequency"].to_numpy() - n_last3) * 3.0 / prev_months
+    out["txn_trend"] = (n_last3 + 1.0) / (n_prev3 + 1.0) - 1.0
 
-    # balances (month-end): last month before the cut-off vs 4-6 months before
+    # balances (month-end): the Lecture 2 primitive, last month vs 4-6 months before
     if "balances" in tb:
-        b = tb["balances"]
-        bm = _dt(b["month"].astype(str)) if not pd.api.types.is_datetime64_any_dtype(b["month"]) else b["month"]
-        bid = b["customer_id"].astype(str)
-        bal = pd.to_numeric(b["balance"], errors="coerce")
-        last_m = (cut - pd.DateOffset(months=1)).to_period("M").to_timestamp()
-        ref_lo = (cut - pd.DateOffset(months=6)).to_period("M").to_timestamp()
-        ref_hi = (cut - pd.DateOffset(months=4)).to_period("M").to_timestamp()
-        m_last = bm == last_m
-        m_ref = (bm >= ref_lo) & (bm <= ref_hi)
-        out["balance_last"] = per_customer(bal[m_last].groupby(bid[m_last]).mean(), fill=np.nan)
-        ref = per_customer(bal[m_ref].groupby(bid[m_ref]).mean(), fill=np.nan)
-        out["balance_trend"] = (out["balance_last"] + 100.0) / (ref + 100.0)
+        bal = balance_summary(tb["balances"], cut, recent=(1, 1), reference=(4, 6),
+                              smoothing=BALANCE_SMOOTHING_CNY)
+        last_month = bal["balance_last"].where(_has_month(tb["balances"], cut, 1))
+        out["balance_last"] = per_customer(last_month, fill=np.nan)
+        out["balance_trend"] = per_customer(bal["balance_trend"], fill=np.nan)
     else:
         out["balance_last"] = np.nan
         out["balance_trend"] = np.nan
@@ -122,11 +128,11 @@ def build_churn_table(bank_or_tables, cutoff, outcome_months: int = 6,
     pc = np.zeros(len(out))
     if "holdings" in tb:
         h = tb["holdings"]
-        hb = _dt(h["start_date"]) < cut
+        hb = domain.as_dates(h["start_date"], "start_date") < cut
         pc += per_customer(h.loc[hb, "customer_id"].astype(str).value_counts())
     if "accounts" in tb:
         a = tb["accounts"]
-        ao, ac = _dt(a["open_date"]), _dt(a["close_date"])
+        ao, ac = domain.as_dates(a["open_date"], "open_date"), domain.as_dates(a["close_date"], "close_date")
         m = (ao < cut) & (ac.isna() | (ac >= cut))
         pc += per_customer(a.loc[m, "customer_id"].astype(str).value_counts())
     out["product_count"] = pc
@@ -134,7 +140,7 @@ def build_churn_table(bank_or_tables, cutoff, outcome_months: int = 6,
     # complaints in the observation window
     if "messages" in tb:
         msg = tb["messages"]
-        md = _dt(msg["msg_date"])
+        md = domain.as_dates(msg["msg_date"], "msg_date")
         neg = (msg["intent"].astype(str) == "投诉") | (msg["sentiment"].astype(str) == "负面")
         m = neg & (md < cut) & (md >= look)
         out["complaints"] = per_customer(msg.loc[m, "customer_id"].astype(str).value_counts())
@@ -145,7 +151,7 @@ def build_churn_table(bank_or_tables, cutoff, outcome_months: int = 6,
     out["app_minutes_trend"] = np.nan
     if "app_usage" in tb:
         u = tb["app_usage"]
-        wk = _dt(u["week_start"])
+        wk = domain.as_dates(u["week_start"], "week_start")
         if len(wk) and wk.min() <= cut - pd.Timedelta(weeks=8):
             uid = u["customer_id"].astype(str)
             mins = pd.to_numeric(u["minutes"], errors="coerce")
@@ -153,8 +159,14 @@ def build_churn_table(bank_or_tables, cutoff, outcome_months: int = 6,
             p4 = (wk < cut - pd.Timedelta(weeks=4, days=6)) & (wk >= cut - pd.Timedelta(weeks=8, days=6))
             m_a = per_customer(mins[a4].groupby(uid[a4]).mean(), fill=np.nan)
             m_p = per_customer(mins[p4].groupby(uid[p4]).mean(), fill=np.nan)
-            out["app_minutes_trend"] = (m_a + 1.0) / (m_p + 1.0)
+            out["app_minutes_trend"] = (m_a + 1.0) / (m_p + 1.0) - 1.0
 
-    cd = churn_d[active].to_numpy()
-    out["churned"] = ((cd >= cut.to_datetime64()) & (cd < end.to_datetime64())).astype(np.int64)
+    out["churned"] = domain.churned_during(cu, cut, end).to_numpy().astype(np.int64)
     return out
+
+
+def _has_month(balances: pd.DataFrame, cut: pd.Timestamp, age: int) -> pd.Series:
+    """Per customer: is there a month-end balance ``age`` months before the cut-off's month?"""
+    month = pd.PeriodIndex(domain.as_dates(balances["month"].astype(str), "month"), freq="M")
+    hit = (pd.Period(cut, freq="M").ordinal - month.asi8) == age
+    return balances.loc[hit, "customer_id"].astype(str).value_counts() > 0

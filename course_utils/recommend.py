@@ -12,11 +12,18 @@ Typical use::
     train, test = time_split(bank.holdings, "2023-07-01")
     recs_cf = item_based_cf(train, k=5)
     recs_pop = popularity_baseline(train, k=5)
-    precision_at_k(recs_cf, test, k=5), precision_at_k(recs_pop, test, k=5)
+    precision_at_k(test, recs_cf, k=5), precision_at_k(test, recs_pop, k=5)
 
 Recommendation tables have columns ``customer_id``, ``product_id``,
 ``rank`` (1 = best) and ``score``; they never contain a product the
 customer already holds in the training data.
+
+Metrics follow Microsoft Recommenders' convention: **truth first**
+(``metric(test, recs, k=5)``), keyword-friendly, column names as keyword
+defaults (``col_user``, ``col_item``, ``col_rank``). ``test`` is the held-out
+table of (customer, product) pairs; ``recs`` a recommendation table or a
+``{customer: [products best first]}`` mapping. Every customer in ``test``
+counts; one without recommendations scores 0.
 """
 from __future__ import annotations
 
@@ -24,6 +31,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+
+from . import domain
 
 __all__ = [
     "time_split",
@@ -35,11 +44,20 @@ __all__ = [
     "hybrid",
     "precision_at_k",
     "recall_at_k",
+    "ndcg_at_k",
     "coverage",
     "evaluate",
 ]
 
 _REC_COLUMNS = ["customer_id", "product_id", "rank", "score"]
+#: Default column names of the metrics (as in Microsoft Recommenders).
+DEFAULT_USER_COL = "customer_id"
+DEFAULT_ITEM_COL = "product_id"
+DEFAULT_RANK_COL = "rank"
+#: Default number of recommendations per customer that the metrics look at.
+DEFAULT_K = 5
+#: Weight of the popularity term that only breaks ties between equal scores.
+POPULARITY_TIEBREAK = 1e-3
 
 
 def _check_columns(df: pd.DataFrame, cols: Iterable[str], what: str) -> None:
@@ -75,11 +93,7 @@ def time_split(holdings: pd.DataFrame, cutoff) -> tuple[pd.DataFrame, pd.DataFra
         cut = pd.Timestamp(cutoff)
     except (TypeError, ValueError):
         raise ValueError(f"cutoff 应该是日期，例如 '2023-07-01'，收到 {cutoff!r}。") from None
-    start = holdings["start_date"]
-    if not pd.api.types.is_datetime64_any_dtype(start):
-        codes, uniq = pd.factorize(start)  # parse each distinct date once
-        parsed = pd.to_datetime(pd.Series(uniq, dtype=object), errors="coerce").to_numpy()
-        start = pd.Series(np.append(parsed, np.datetime64("NaT"))[codes], index=holdings.index)
+    start = domain.as_dates(holdings["start_date"], "start_date")
     is_train = (start < cut).to_numpy()
     is_later = (start >= cut).to_numpy()
     c_codes, _ = pd.factorize(holdings["customer_id"])
@@ -171,7 +185,7 @@ def item_based_cf(
     k: int = 5,
     method: str = "cosine",
     neighbours: int | None = 20,
-    popularity_tiebreak: float = 1e-3,
+    popularity_tiebreak: float = POPULARITY_TIEBREAK,
 ) -> pd.DataFrame:
     """Item-based collaborative filtering ("customers who hold X also hold Y").
 
@@ -238,7 +252,8 @@ def _content_scores(x, items, products) -> np.ndarray:
 
 
 def content_based(
-    holdings_train: pd.DataFrame, products: pd.DataFrame, k: int = 5, popularity_tiebreak: float = 1e-3
+    holdings_train: pd.DataFrame, products: pd.DataFrame, k: int = 5,
+    popularity_tiebreak: float = POPULARITY_TIEBREAK,
 ) -> pd.DataFrame:
     """Content-based recommendation: products *like* the ones a customer holds.
 
@@ -268,12 +283,16 @@ def hybrid(
     alpha: float = 0.7,
     method: str = "cosine",
     neighbours: int | None = 20,
+    popularity_tiebreak: float = POPULARITY_TIEBREAK,
 ) -> pd.DataFrame:
     """Hybrid: ``alpha`` x CF score + (1 - alpha) x content score.
 
     Each score is first divided by the customer's largest score of that
     kind, so both lie in 0..1.  ``alpha=1`` is pure item-based CF,
-    ``alpha=0`` pure content-based.
+    ``alpha=0`` pure content-based.  ``popularity_tiebreak`` x (share of
+    customers holding the product) is added only to break ties, as in
+    :func:`item_based_cf`; keep it far below the score differences that
+    matter (0 = ties broken by product order alone).
 
     >>> h = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c"],
     ...                   "product_id": ["P1", "P2", "P1", "P2", "P1"]})
@@ -293,7 +312,7 @@ def hybrid(
 
     cf = scaled(_cf_scores(holdings_train, x, items, method, neighbours))
     cb = scaled(_content_scores(x, items, products))
-    scores = alpha * cf + (1 - alpha) * cb + 1e-3 * x.mean(axis=0)[None, :]
+    scores = alpha * cf + (1 - alpha) * cb + popularity_tiebreak * x.mean(axis=0)[None, :]
     return _top_k(scores, x, users, items, k)
 
 
@@ -315,63 +334,100 @@ def popularity_baseline(holdings_train: pd.DataFrame, k: int = 5) -> pd.DataFram
     return _top_k(pop, x, users, items, k)
 
 
-def _rec_lists(recs, k: int) -> dict:
-    """Normalise recommendations to {customer_id: [product_id, ...]} (top k)."""
+def _rec_lists(recs, k: int, col_user: str = DEFAULT_USER_COL, col_item: str = DEFAULT_ITEM_COL,
+               col_rank: str = DEFAULT_RANK_COL) -> dict:
+    """Normalise recommendations to {customer_id: [product_id, ...]} (top k, best first)."""
     if isinstance(recs, pd.DataFrame):
-        _check_columns(recs, ["customer_id", "product_id"], "recs")
-        r = recs.sort_values("rank", kind="stable") if "rank" in recs else recs
-        r = r.groupby("customer_id", sort=False)["product_id"].agg(list)
+        _check_columns(recs, [col_user, col_item], "recs")
+        r = recs.sort_values(col_rank, kind="stable") if col_rank in recs else recs
+        r = r.groupby(col_user, sort=False)[col_item].agg(list)
         return {c: v[:k] for c, v in r.items()}
     if isinstance(recs, Mapping):
         return {c: list(v)[:k] for c, v in recs.items()}
     raise TypeError("recs 应该是推荐表（DataFrame: customer_id, product_id, rank）或 {客户: [产品…]} 字典。")
 
 
-def _truth(test: pd.DataFrame) -> dict:
-    _check_columns(test, ["customer_id", "product_id"], "test")
-    return {c: set(v) for c, v in test.groupby("customer_id")["product_id"]}
+def _truth(test, col_user: str = DEFAULT_USER_COL, col_item: str = DEFAULT_ITEM_COL) -> dict:
+    if not isinstance(test, pd.DataFrame):
+        raise TypeError(
+            f"test 应该是留出的真实数据表（customer_id, product_id），现在是 {type(test).__name__}。"
+            "参数顺序是“真实在前”：precision_at_k(test, recs, k=5)。\n"
+            "test must be the held-out (customer_id, product_id) table; the order is "
+            "metric(test, recs, k=5).")
+    _check_columns(test, [col_user, col_item], "test")
+    return {c: set(v) for c, v in test.groupby(col_user, sort=True)[col_item]}
 
 
-def _hits(recs, test: pd.DataFrame, k: int):
+def _mean_over_test_customers(test, recs, k, per_customer, col_user, col_item, col_rank) -> float:
+    """Mean of ``per_customer(recommended_top_k, true_items)`` over the customers in ``test``.
+
+    The one helper behind every accuracy metric: a customer without recommendations
+    gets an empty list (and so scores 0); NaN when ``test`` is empty.
+    """
     k = _check_k(k)
-    lists = _rec_lists(recs, k)
-    truth = _truth(test)
-    for cust, items in truth.items():
-        rec = lists.get(cust, [])
-        yield len(set(rec) & items), len(items)
+    truth = _truth(test, col_user, col_item)
+    lists = _rec_lists(recs, k, col_user, col_item, col_rank)
+    vals = [per_customer(lists.get(cust, []), items, k) for cust, items in truth.items()]
+    return float(np.mean(vals)) if vals else float("nan")
 
 
-def precision_at_k(recs, test: pd.DataFrame, k: int = 5) -> float:
-    """Mean over test customers of (hits in the top k) / k.
+def precision_at_k(test: pd.DataFrame, recs, k: int = DEFAULT_K, *, col_user: str = DEFAULT_USER_COL,
+                   col_item: str = DEFAULT_ITEM_COL, col_rank: str = DEFAULT_RANK_COL) -> float:
+    """Precision@k: mean over test customers of (relevant products in the top k) / k.
 
-    ``recs``: recommendation table or ``{customer: [products]}``; ``test``:
-    the held-out holdings (``customer_id, product_id``).  Every customer
-    with at least one test item counts; a customer without recommendations
-    scores 0.  Returns a fraction in [0, 1].
+    ``test``: held-out ``customer_id, product_id`` rows (what customers really took up);
+    ``recs``: recommendation table (``customer_id, product_id, rank``) or
+    ``{customer: [products]}``.  Every test customer counts; no recommendations -> 0.
+    Fewer than ``k`` recommendations still divide by ``k``.  Returns a fraction in [0, 1].
 
     >>> recs = {"a": ["P1", "P2"], "b": ["P3", "P4"]}
     >>> test = pd.DataFrame({"customer_id": ["a", "b", "b"], "product_id": ["P2", "P3", "P9"]})
-    >>> precision_at_k(recs, test, k=2)   # a: 1/2, b: 1/2
+    >>> precision_at_k(test, recs, k=2)   # a: 1/2, b: 1/2
     0.5
     """
-    vals = [h / k for h, _ in _hits(recs, test, k)]
-    return float(np.mean(vals)) if vals else float("nan")
+    return _mean_over_test_customers(test, recs, k, lambda rec, true, k: len(set(rec) & true) / k,
+                                     col_user, col_item, col_rank)
 
 
-def recall_at_k(recs, test: pd.DataFrame, k: int = 5) -> float:
-    """Mean over test customers of (hits in the top k) / (number of test items).
+def recall_at_k(test: pd.DataFrame, recs, k: int = DEFAULT_K, *, col_user: str = DEFAULT_USER_COL,
+                col_item: str = DEFAULT_ITEM_COL, col_rank: str = DEFAULT_RANK_COL) -> float:
+    """Recall@k: mean over test customers of (relevant products in the top k) / (their test products).
+
+    Same arguments and rules as :func:`precision_at_k`.
 
     >>> recs = {"a": ["P1", "P2"], "b": ["P3", "P4"]}
     >>> test = pd.DataFrame({"customer_id": ["a", "b", "b"], "product_id": ["P2", "P3", "P9"]})
-    >>> recall_at_k(recs, test, k=2)   # a: 1/1, b: 1/2
+    >>> recall_at_k(test, recs, k=2)   # a: 1/1, b: 1/2
     0.75
     """
-    vals = [h / n for h, n in _hits(recs, test, k)]
-    return float(np.mean(vals)) if vals else float("nan")
+    return _mean_over_test_customers(test, recs, k, lambda rec, true, k: len(set(rec) & true) / len(true),
+                                     col_user, col_item, col_rank)
 
 
-def coverage(recs, catalogue, k: int | None = None) -> float:
-    """Share of the catalogue that appears in at least one recommendation list.
+def _ndcg_one(rec, true, k) -> float:
+    gains = [1.0 / np.log2(i + 2) for i, item in enumerate(rec[:k]) if item in true]
+    ideal = sum(1.0 / np.log2(i + 2) for i in range(min(k, len(true))))
+    return float(sum(gains) / ideal) if ideal else 0.0
+
+
+def ndcg_at_k(test: pd.DataFrame, recs, k: int = DEFAULT_K, *, col_user: str = DEFAULT_USER_COL,
+              col_item: str = DEFAULT_ITEM_COL, col_rank: str = DEFAULT_RANK_COL) -> float:
+    """NDCG@k with binary relevance: rewards relevant products near the top of the list.
+
+    Per customer ``DCG = sum over relevant products at position i (1-based, i <= k) of
+    1 / log2(i + 1)``, divided by the best possible DCG (all of the customer's test
+    products, up to ``k``, at the top). Mean over test customers; no recommendations -> 0.
+
+    >>> test = pd.DataFrame({"customer_id": ["a", "b"], "product_id": ["P2", "P1"]})
+    >>> round(ndcg_at_k(test, {"a": ["P1", "P2"], "b": ["P1", "P3"]}, k=2), 4)   # (1/log2(3) + 1) / 2
+    0.8155
+    """
+    return _mean_over_test_customers(test, recs, k, _ndcg_one, col_user, col_item, col_rank)
+
+
+def coverage(recs, catalogue, k: int | None = None, *, col_user: str = DEFAULT_USER_COL,
+             col_item: str = DEFAULT_ITEM_COL, col_rank: str = DEFAULT_RANK_COL) -> float:
+    """Catalogue coverage: share of the catalogue that appears in at least one recommendation list.
 
     ``catalogue``: product table (with ``product_id``), list of ids, or the
     number of products.  ``k``: only count each customer's top ``k``
@@ -381,11 +437,11 @@ def coverage(recs, catalogue, k: int | None = None) -> float:
     >>> coverage({"a": ["P1", "P2"], "b": ["P1", "P3"]}, ["P1", "P2", "P3", "P4"])
     0.75
     """
-    lists = _rec_lists(recs, k if k is not None else 10**9)
+    lists = _rec_lists(recs, _check_k(k) if k is not None else 10**9, col_user, col_item, col_rank)
     shown = {p for v in lists.values() for p in v}
     if isinstance(catalogue, pd.DataFrame):
-        _check_columns(catalogue, ["product_id"], "catalogue")
-        universe = set(catalogue["product_id"])
+        _check_columns(catalogue, [col_item], "catalogue")
+        universe = set(catalogue[col_item])
     elif isinstance(catalogue, (int, np.integer)):
         return len(shown) / int(catalogue) if catalogue else float("nan")
     else:
@@ -393,16 +449,17 @@ def coverage(recs, catalogue, k: int | None = None) -> float:
     return len(shown & universe) / len(universe) if universe else float("nan")
 
 
-def evaluate(recs, test: pd.DataFrame, catalogue, k: int = 5) -> dict:
-    """precision@k, recall@k and coverage in one dict (for a comparison table).
+def evaluate(test: pd.DataFrame, recs, catalogue, k: int = DEFAULT_K) -> dict:
+    """precision@k, recall@k, ndcg@k and coverage (of the top k) in one dict.
 
     >>> recs = {"a": ["P1", "P2"]}
     >>> test = pd.DataFrame({"customer_id": ["a"], "product_id": ["P2"]})
-    >>> evaluate(recs, test, ["P1", "P2", "P3", "P4"], k=2)
-    {'precision@k': 0.5, 'recall@k': 1.0, 'coverage': 0.5}
+    >>> evaluate(test, recs, ["P1", "P2", "P3", "P4"], k=2)["precision@k"]
+    0.5
     """
     return {
-        "precision@k": precision_at_k(recs, test, k),
-        "recall@k": recall_at_k(recs, test, k),
+        "precision@k": precision_at_k(test, recs, k),
+        "recall@k": recall_at_k(test, recs, k),
+        "ndcg@k": ndcg_at_k(test, recs, k),
         "coverage": coverage(recs, catalogue, k),
     }

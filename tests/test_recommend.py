@@ -12,6 +12,7 @@ from course_utils.recommend import (
     content_based,
     coverage,
     hybrid,
+    ndcg_at_k,
     product_features,
     evaluate,
     item_based_cf,
@@ -31,11 +32,33 @@ TEST = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "product_id": ["P1", "
 def test_precision_and_recall_by_hand():
     recs = {"a": ["P1", "P2", "P3"], "b": ["P4", "P2", "P5"], "c": ["P1", "P2", "P3"]}
     # hits: a 2, b 1, c 0; test sizes a 2, b 1, c 1
-    assert precision_at_k(recs, TEST, k=3) == pytest.approx((2 / 3 + 1 / 3 + 0) / 3)
-    assert recall_at_k(recs, TEST, k=3) == pytest.approx((1 + 1 + 0) / 3)
+    assert precision_at_k(TEST, recs, k=3) == pytest.approx((2 / 3 + 1 / 3 + 0) / 3)
+    assert recall_at_k(TEST, recs, k=3) == pytest.approx((1 + 1 + 0) / 3)
     # only the top 1 counts
-    assert precision_at_k(recs, TEST, k=1) == pytest.approx((1 + 0 + 0) / 3)
-    assert recall_at_k(recs, TEST, k=1) == pytest.approx((0.5 + 0 + 0) / 3)
+    assert precision_at_k(TEST, recs, k=1) == pytest.approx((1 + 0 + 0) / 3)
+    assert recall_at_k(TEST, recs, k=1) == pytest.approx((0.5 + 0 + 0) / 3)
+    # keyword-friendly, truth first
+    assert precision_at_k(test=TEST, recs=recs, k=3) == precision_at_k(TEST, recs, 3)
+
+
+def test_ndcg_by_hand():
+    recs = {"a": ["P1", "P2", "P3"], "b": ["P4", "P2", "P5"], "c": ["P1", "P2", "P3"]}
+    # a: hits at 1 and 3, ideal 2 at 1-2; b: hit at 2, ideal at 1; c: none
+    a = (1 + 1 / np.log2(4)) / (1 + 1 / np.log2(3))
+    b = (1 / np.log2(3)) / 1
+    assert ndcg_at_k(TEST, recs, k=3) == pytest.approx((a + b + 0) / 3)
+    perfect = {"a": ["P1", "P3"], "b": ["P2"], "c": ["P9"]}
+    assert ndcg_at_k(TEST, perfect, k=2) == pytest.approx(1.0)
+    # the same hits lower in the list score less; precision cannot tell them apart
+    late = {"a": ["X", "P1"], "b": ["X", "P2"], "c": ["X", "P9"]}
+    early = {"a": ["P1", "X"], "b": ["P2", "X"], "c": ["P9", "X"]}
+    assert precision_at_k(TEST, late, k=2) == precision_at_k(TEST, early, k=2)
+    assert ndcg_at_k(TEST, late, k=2) < ndcg_at_k(TEST, early, k=2)
+
+
+def test_swapped_arguments_get_a_clear_message():
+    with pytest.raises(TypeError, match="真实在前"):
+        precision_at_k({"a": ["P1"]}, TEST, k=1)
 
 
 def test_metrics_accept_tables_and_respect_rank_order():
@@ -43,11 +66,17 @@ def test_metrics_accept_tables_and_respect_rank_order():
         {"customer_id": ["a", "a", "b"], "product_id": ["P3", "P1", "P2"], "rank": [2, 1, 1], "score": [0.1, 0.9, 1.0]}
     )
     # a's top 1 is P1 (rank 1), not P3 although P3 comes first in the table
-    assert precision_at_k(table, TEST, k=1) == pytest.approx((1 + 1 + 0) / 3)
+    assert precision_at_k(TEST, table, k=1) == pytest.approx((1 + 1 + 0) / 3)
+    renamed = table.rename(columns={"customer_id": "cust", "product_id": "item", "rank": "r"})
+    truth = TEST.rename(columns={"customer_id": "cust", "product_id": "item"})
+    assert precision_at_k(truth, renamed, k=1, col_user="cust", col_item="item", col_rank="r") == \
+        pytest.approx((1 + 1 + 0) / 3)
 
 
 def test_customer_without_recommendations_counts_as_zero():
-    assert precision_at_k({"a": ["P1"]}, TEST, k=1) == pytest.approx(1 / 3)
+    assert precision_at_k(TEST, {"a": ["P1"]}, k=1) == pytest.approx(1 / 3)
+    assert recall_at_k(TEST, {}, k=1) == 0 and ndcg_at_k(TEST, {}, k=1) == 0
+    assert np.isnan(precision_at_k(TEST.iloc[:0], {"a": ["P1"]}, k=1))
 
 
 def test_coverage_by_hand():
@@ -58,13 +87,14 @@ def test_coverage_by_hand():
 
 
 def test_evaluate_bundle():
-    out = evaluate({"a": ["P1", "P5"]}, TEST[TEST.customer_id == "a"], ["P1", "P2", "P3", "P4", "P5"], k=2)
-    assert out == {"precision@k": 0.5, "recall@k": 0.5, "coverage": 0.4}
+    out = evaluate(TEST[TEST.customer_id == "a"], {"a": ["P1", "P5"]}, ["P1", "P2", "P3", "P4", "P5"], k=2)
+    assert out == pytest.approx({"precision@k": 0.5, "recall@k": 0.5,
+                                 "ndcg@k": 1 / (1 + 1 / np.log2(3)), "coverage": 0.4})
 
 
 def test_bad_k_and_bad_input_give_chinese_messages():
     with pytest.raises(ValueError, match="正整数"):
-        precision_at_k({"a": ["P1"]}, TEST, k=0)
+        precision_at_k(TEST, {"a": ["P1"]}, k=0)
     with pytest.raises(ValueError, match="缺少列"):
         item_based_cf(pd.DataFrame({"cust": ["a"], "product_id": ["P1"]}))
     with pytest.raises(TypeError, match="DataFrame"):
@@ -144,12 +174,13 @@ def test_item_cf_beats_popularity_on_time_split(seed):
     holdings = make_holdings(standin_customers(3000, 100 + seed), products, rng)
     train, test = time_split(holdings, "2023-07-01")
     assert test.customer_id.nunique() > 500
-    cf = evaluate(item_based_cf(train, k=5), test, products, k=5)
-    pop = evaluate(popularity_baseline(train, k=5), test, products, k=5)
+    cf = evaluate(test, item_based_cf(train, k=5), products, k=5)
+    pop = evaluate(test, popularity_baseline(train, k=5), products, k=5)
     assert cf["precision@k"] > 1.5 * pop["precision@k"]
     assert cf["precision@k"] - pop["precision@k"] > 0.05
     assert cf["recall@k"] > pop["recall@k"]
     assert cf["coverage"] > pop["coverage"]
+    assert cf["ndcg@k"] > pop["ndcg@k"]
 
 
 # --- content-based and hybrid ---------------------------------------------
@@ -195,13 +226,20 @@ def test_hybrid_extremes_and_validation():
     assert (pure_cb == cb).mean() > 0.95
     with pytest.raises(ValueError, match="alpha"):
         hybrid(train, products, alpha=1.5)
+    # the tie-break is a named parameter: 0 leaves pure scores (ties by product order)
+    no_tb = hybrid(train, products, k=5, popularity_tiebreak=0.0)
+    with_tb = hybrid(train, products, k=5)
+    assert (no_tb["score"].to_numpy() <= with_tb["score"].to_numpy() + 1e-12).all()
+    assert (with_tb["score"] - no_tb.set_index(["customer_id", "product_id"]).reindex(
+        pd.MultiIndex.from_frame(with_tb[["customer_id", "product_id"]]))["score"].to_numpy()
+        ).dropna().between(0, 1e-3).all()
 
 
 def test_content_based_beats_popularity_but_not_cf():
     rng = np.random.default_rng(8)
     products = make_products(rng)
     train, test = time_split(make_holdings(standin_customers(3000, 18), products, rng), "2023-07-01")
-    p = {name: precision_at_k(r, test, 5) for name, r in [
+    p = {name: precision_at_k(test, r, 5) for name, r in [
         ("cf", item_based_cf(train, 5)), ("cb", content_based(train, products, 5)),
         ("pop", popularity_baseline(train, 5))]}
     assert p["pop"] < p["cb"] < p["cf"], p
