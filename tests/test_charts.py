@@ -183,7 +183,7 @@ def test_loyalty_figure_orders_bands_low_to_high():
     from course_utils.viz import BAD, GOOD
 
     assert colours[0] == to_rgba(BAD) and colours[-1] == to_rgba(GOOD)   # low orange, high blue
-    assert "85" not in ax.get_title(loc="left") and "80.0%" in ax.get_title(loc="left")
+    assert "85" not in ax.get_title(loc="left") and "80.0%" in ax.get_title(loc="left") and "忠诚客户" in ax.get_title(loc="left")
 
 
 def test_root_cause_figure_legend_shows_the_split():

@@ -212,7 +212,7 @@ def clv_tier_figure(
                         for t in frame.index])
     ax.set_ylim(0, float(means.max()) * 1.4 if len(means) else 1)
     wan_axis(ax.yaxis)
-    ax.set_ylabel("平均客户终身价值 (CLV)", fontsize=TEXT_PT)
+    ax.set_ylabel("平均客户生命周期价值 (CLV)", fontsize=TEXT_PT)
     style_axes(ax, "y")
     if title is None:
         if {"top", "bottom"} <= set(means.index) and means["bottom"] > 0:
@@ -270,7 +270,7 @@ def loyalty_figure(
     if title is None:
         title = "满意度 (satisfaction) 越高，忠诚客户占比越高"
         if {"high", "low"} <= set(rates.index):
-            title = (f"满意度 ≥ 90 的客户 {percent(rates['high'])} 忠诚，"
+            title = (f"满意度 ≥ 90 的客户中 {percent(rates['high'])} 是忠诚客户，"
                      f"< 70 的只有 {percent(rates['low'])}")
     title_and_note(ax, title, _population(bands, population))
     return fig

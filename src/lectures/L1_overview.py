@@ -42,7 +42,8 @@ N_CUSTOMERS = DEFAULT_CUSTOMERS
 import pandas as pd
 from IPython.display import display
 
-from course_utils import charts, coursemap, impact, kpis
+from course_utils import coursemap, domain, impact, kpis, viz
+from course_utils.config import WINDOW_END, WINDOW_START
 from course_utils.data import get_bank
 from course_utils.exercises import lecture1
 from course_utils.plotting import setup
@@ -51,7 +52,7 @@ setup()  # 统一图表风格，并启用中文字体
 
 bank = get_bank(seed=SEED, n_customers=N_CUSTOMERS)
 customers = bank.customers  # 客户表：每行一位客户
-print(f"客户数：{len(customers):,}；数据时间范围：2021-01-01 至 2024-06-30")
+print(f"客户数：{len(customers):,}（含已流失的客户）；数据时间范围：{WINDOW_START} 至 {WINDOW_END}")
 customers[["customer_id", "name", "age", "city", "open_date", "churn_date",
            "satisfaction", "loyal", "clv"]].head()
 
@@ -59,23 +60,27 @@ customers[["customer_id", "name", "age", "city", "open_date", "churn_date",
 # 上表是客户表的前 5 行：`open_date` 开户日期，`churn_date` 流失日期（空着 = 仍在网），
 # `satisfaction` 满意度（0–100 分），`loyal` 是否忠诚客户（1 = 是），`clv` 客户生命周期价值（元）。
 # 每一列的含义见 `datasets/README.md`（数据字典）。
+#
+# 这张表里既有**在网客户**（`churn_date` 为空），也有已经离开的客户。下面每张图都会写明它统计的是**哪一群客户**
+# （统计范围），这样数字才可比。
 
 # %% [markdown]
 # ## 一、银行客户忠诚度管理面临的挑战 · Challenges
 #
 # ### 1. 客户流失率数据与趋势图 · Churn trend
 #
-# **客户流失率 (churn rate)** 的口径：某年 1 月 1 日仍在网的客户中，当年流失的比例。
+# **客户流失率 (churn rate)** 的口径：某年 1 月 1 日开始时在网的客户（当天之前开户、当天之前没有流失）中，
+# 当年流失的比例。**流失 (churned)** 指客户与银行的关系结束（`churn_date` 有值）。
 #
-# $$\text{流失率}_{Y} = \frac{Y\ \text{年内流失的客户数}}{Y\ \text{年 1 月 1 日在网的客户数}}$$
+# $$\text{流失率}_{Y} = \frac{Y\ \text{年内流失的客户数}}{Y\ \text{年 1 月 1 日开始时在网的客户数}}$$
 #
 # 先用 pandas 手算 2023 年，再用课程函数一次算三年，两者应当一致。
 
 # %%
 # 手算 2023 年的流失率（口径写清楚，结果才可比）
 jan1 = pd.Timestamp("2023-01-01")
-active = (customers["open_date"] <= jan1) & (
-    customers["churn_date"].isna() | (customers["churn_date"] >= jan1))  # 1 月 1 日在网
+active = (customers["open_date"] < jan1) & (
+    customers["churn_date"].isna() | (customers["churn_date"] >= jan1))  # 1 月 1 日开始时在网
 churned_2023 = active & (customers["churn_date"].dt.year == 2023)       # 当年流失
 print(f"2023 年初在网 {active.sum():,} 人，当年流失 {churned_2023.sum():,} 人，"
       f"流失率 {churned_2023.sum() / active.sum():.1%}")
@@ -83,7 +88,7 @@ print(f"2023 年初在网 {active.sum():,} 人，当年流失 {churned_2023.sum(
 # %%
 # 用课程函数一次算出三年（与上面手算的口径相同）
 churn = kpis.yearly_churn_rates(customers)
-pd.DataFrame({"年份": churn.index, "流失率": [f"{r:.1%}" for r in churn]}).set_index("年份")
+pd.DataFrame({"年份": churn.index, "流失率": [viz.percent(r) for r in churn]}).set_index("年份")
 
 # %% [markdown]
 # 三个数字放进一张折线图，再标上当年的关键节点。下面两条事件是教学用的示例
@@ -94,7 +99,7 @@ EVENTS = [
     (2022, "产品调整：部分免费服务改为收费"),
     (2023, "市场变化：竞品推出高收益理财、存款降息"),
 ]
-charts.churn_trend_figure(churn, EVENTS)
+viz.churn_trend_figure(churn, EVENTS)
 
 # %% [markdown]
 # **读图（5 秒）**：流失率一年比一年高；每一年都有事件“推了一把”，但趋势本身说明问题不只在某一次事件。
@@ -129,11 +134,12 @@ ROOT_CAUSE = {
     "手续费高": "成本效率低", "服务体验差": "成本效率低",
     "搬迁/工作变动": "其他", "其他": "其他",
 }
-lost = customers[customers["churn_date"].notna()]          # 所有已流失的客户
-reasons = lost["churn_reason"].value_counts()              # 每个原因的人数
+lost = customers[domain.has_churned(customers, WINDOW_END)]   # 统计范围：数据期内流失的全部客户
+reasons = lost["churn_reason"].value_counts()                # 每个原因的人数
 by_root = lost["churn_reason"].map(ROOT_CAUSE).value_counts(normalize=True)  # 归到根本原因
-display(pd.DataFrame({"占流失客户比例": by_root.map("{:.0%}".format)}).rename_axis("根本原因"))
-charts.churn_reason_figure(reasons, highlight=[r for r, g in ROOT_CAUSE.items() if g != "其他"])
+display(pd.DataFrame({"占流失客户比例": by_root.map(viz.percent)}).rename_axis("根本原因"))
+viz.root_cause_figure(reasons, ROOT_CAUSE, population=(
+    f"统计范围：{WINDOW_START} 至 {WINDOW_END} 流失的全部客户（{len(lost):,} 人）"))
 
 # %% [markdown]
 # **小组讨论**（10 分钟）：
@@ -151,23 +157,27 @@ charts.churn_reason_figure(reasons, highlight=[r for r, g in ROOT_CAUSE.items() 
 # **客户生命周期价值 (CLV)**：一位客户在与银行的整个关系期内预计带来的价值（元）。
 # 按 CLV 从高到低排序，把客户分成三层：前 10% 为高价值 (Top 10%)，
 # 接下来 60% 为中价值 (Middle 60%)，最后 30% 为低价值 (Bottom 30%)。
+# 本课程里 **“高价值客户”** 就是指这前 10%。
+#
+# **统计范围**：银行**当前的客户**，即数据截止日（2024-06-30）日终仍在网的客户。已经流失的客户不再给银行带来价值，
+# 不参与分层（他们的 `clv` 只是离开前的历史估值）。
 
 # %%
-tiers = kpis.clv_tiers(customers)   # 每层人数 n 和平均 CLV
-tiers["CLV 合计占比"] = tiers["n"] * tiers["mean_clv"] / customers["clv"].sum()
+tiers = kpis.clv_tiers(customers, as_of=WINDOW_END)   # 只算 2024-06-30 日终在网的客户
+print(tiers.attrs["population"])
 pd.DataFrame({
-    "价值层": tiers["tier_cn"] + " (" + tiers["tier"] + ")",
+    "价值层": tiers["label_zh"] + " (" + tiers["label"] + ")",
     "人数": tiers["n"],
-    "平均 CLV": tiers["mean_clv"].map(charts.format_wan),
-    "占全行总价值": tiers["CLV 合计占比"].map("{:.0%}".format),
+    "平均 CLV": tiers["mean_clv"].map(viz.money),
+    "占在网客户总 CLV": tiers["share_of_clv"].map(viz.percent),
 }).set_index("价值层")
 
 # %%
-charts.clv_tier_figure(tiers)
+viz.clv_tier_figure(tiers)   # 图下的小字写明统计范围
 
 # %% [markdown]
-# **读图**：高价值客户人数只占一成，人均价值却是低价值客户的几十倍，贡献了全行很大一块价值。
-# 流失一位高价值客户，相当于流失几十位低价值客户——挽留要**分层**：
+# **读图**：高价值客户人数只占一成，人均价值却是低价值客户的许多倍（倍数见图标题），贡献了在网客户总价值的很大一块。
+# 流失一位高价值客户，相当于流失许多位低价值客户——挽留要**分层**：
 # 高价值客户值得专人维护，长尾客户则要靠自动化、低成本的方式经营。
 
 # %% [markdown]
@@ -175,18 +185,22 @@ charts.clv_tier_figure(tiers)
 #
 # ### 1. 客户满意度与忠诚度的关系 · Satisfaction vs loyalty
 #
-# 把客户按满意度分成三档：≥90、70–89、<70，看每档里忠诚客户（`loyal` = 1）的占比。
+# **忠诚客户 (loyal customer)**：在银行的客户关系回访中，表示本行是自己的**主办银行**、并且**愿意推荐**本行的客户
+# （`loyal` = 1）。已经流失的客户不算忠诚。
+#
+# 把客户按满意度分成三档：≥90、70–89、<70，看每档里忠诚客户的占比。统计范围与上一节相同：2024-06-30 日终在网的客户。
 
 # %%
-loyalty = kpis.loyalty_by_satisfaction(customers)   # 每档人数 n 和忠诚客户占比
+loyalty = kpis.loyalty_by_satisfaction(customers, as_of=WINDOW_END)   # 每档人数 n 和忠诚客户占比
+print(loyalty.attrs["population"])
 pd.DataFrame({
-    "满意度档": loyalty["band"],
+    "满意度档": loyalty["label"],
     "人数": loyalty["n"],
-    "忠诚客户占比": loyalty["loyal_rate"].map("{:.0%}".format),
+    "忠诚客户占比": loyalty["loyal_rate"].map(viz.percent),
 }).set_index("满意度档")
 
 # %%
-charts.loyalty_figure(loyalty)
+viz.loyalty_figure(loyalty)
 
 # %% [markdown]
 # **导出结论**：客户满意度与忠诚度密切相关，提升满意度是提高忠诚度的关键。
@@ -204,13 +218,13 @@ coursemap.show_solution_areas()
 # ### 3. 案例：某银行利用 AI 让客户流失率降低 20% · Case: "AI cut churn by 20%"
 #
 # 这句话在我们的数据上意味着什么？“降低 20%”指**相对**降低：流失率变为原来的 80%，
-# 而不是降低 20 个百分点（那意味着流失率几乎变成 0，显然不是这个意思）。
+# 而不是降低 20 个百分点（那意味着流失率变成 0，显然不是这个意思）。
 # 以最近一个完整年份 2023 年为例，假设被留住的是“平均水平”的流失客户：
 
 # %%
 case = impact.churn_cut_impact(customers, year=2023, relative_cut=0.20)
 print(f"2023 年流失率 {case.churn_rate:.1%} → {case.new_churn_rate:.1%}："
-      f"少流失 {case.customers_kept:,} 位客户，约 {charts.format_wan(case.clv_kept, 0)} 的客户价值。")
+      f"少流失 {case.customers_kept:,} 位客户，约 {viz.money(case.clv_kept)} 的客户价值。")
 case.table()
 
 # %% [markdown]
