@@ -53,7 +53,6 @@ silently wrong):
 """
 from __future__ import annotations
 
-import codecs
 import functools
 import math
 import os
@@ -278,8 +277,10 @@ def _fail(path, col: str, mask, values, zh: str, en: str, fix_zh: str, fix_en: s
 # Reading a file
 # ---------------------------------------------------------------------------
 def _scan_bytes(path: Path) -> None:
-    """Refuse an unreadable file, NUL bytes or a non-UTF-8 encoding (streamed, 8 MiB blocks)."""
-    dec = codecs.getincrementaldecoder("utf-8")()
+    """Refuse an unreadable file or NUL bytes (streamed, 8 MiB blocks; memchr speed).
+
+    The encoding is checked by ``read_csv`` itself (strict UTF-8 decoding), see :func:`_read_csv`.
+    """
     try:
         with open(path, "rb") as fh:
             offset = 0
@@ -287,14 +288,7 @@ def _scan_bytes(path: Path) -> None:
                 nul = block.find(b"\x00")
                 if nul >= 0:
                     _refuse_nul(path, offset + nul)
-                try:
-                    dec.decode(block)
-                except UnicodeDecodeError:
-                    _refuse_encoding(path)
                 offset += len(block)
-            dec.decode(b"", final=True)
-    except UnicodeDecodeError:
-        _refuse_encoding(path)
     except OSError as e:
         raise file_error(path, f"无法读取（{type(e).__name__}：没有读取权限，或文件正被其他程序如 Excel 占用）",
                          f"cannot be read ({type(e).__name__}: {e.strerror or e}; no permission, or the file "
@@ -349,9 +343,14 @@ def _read_csv(path: Path, table: str, usecols=None) -> pd.DataFrame:
     _scan_bytes(path)
     spec = SCHEMA.get(table, {})
     dtype = {c: str for c in spec.get("ids", [])}
+    # code columns as categories: the parser hashes raw bytes, validation then looks at a
+    # handful of categories instead of every row; coerce_table turns them back into str
+    dtype.update({c: "category" for c in RULES.get(table, {}).get("codes", {})})
     try:
         df = pd.read_csv(path, encoding="utf-8-sig", dtype=dtype, keep_default_na=False,
                          na_values=[""], low_memory=False, usecols=usecols)
+    except UnicodeDecodeError:
+        _refuse_encoding(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise file_error(path, f"无法解析为 CSV（{e}）", f"cannot be parsed as CSV ({e})",
                          _FIX_RESTORE_ZH, _FIX_RESTORE_EN) from None
@@ -378,13 +377,14 @@ def _missing_column(path, col: str, present) -> DataFileError:
 # Types
 # ---------------------------------------------------------------------------
 def coerce_table(df: pd.DataFrame, table: str, path="(内存 in memory)", *,
-                 validate: bool = True, allow_empty: bool = True) -> pd.DataFrame:
+                 validate: bool = True, allow_empty: bool = True, known: dict | None = None,
+                 known_names: dict | None = None) -> pd.DataFrame:
     """Check one table and set its dtypes (dates -> datetime64, ids -> str, codes -> categories).
 
     ``path`` names the source in messages (a ``Path``: rows are reported as file
     lines; a string: as frame index). With ``validate`` the table's own rules
-    are checked (:func:`validate_table`; references between tables are
-    :func:`validate_references`). ``allow_empty=False`` refuses a header-only table.
+    are checked (:func:`validate_table`), and its references when ``known`` gives
+    the ids of customers / products. ``allow_empty=False`` refuses a header-only table.
     Raises :class:`DataFileError` naming ``path``, the column, a row and the fix.
 
     >>> t = coerce_table(pd.DataFrame({"customer_id": [1], "month": ["2024-01"],
@@ -416,14 +416,14 @@ def coerce_table(df: pd.DataFrame, table: str, path="(内存 in memory)", *,
         if col not in df.columns or pd.api.types.is_datetime64_any_dtype(df[col]):
             continue
         s = df[col]
-        parsed = pd.to_datetime(s, format=fmt, errors="coerce")
-        bad = np.isnat(parsed.to_numpy()) & ~_null(s)
-        if bad.any():                            # tolerate spaces around a date (slow path)
+        try:                                     # fast path: every value parses (NaN -> NaT)
+            parsed, bad = pd.to_datetime(s, format=fmt), None
+        except (ValueError, TypeError):          # slow path: tolerate spaces, then locate the bad ones
             s = s.astype("string").str.strip()
             s = s.mask(s == "")
             parsed = pd.to_datetime(s, format=fmt, errors="coerce")
             bad = (parsed.isna() & s.notna()).to_numpy()
-        if bad.any():
+        if bad is not None and bad.any():
             raise _fail(path, col, bad, s, f"的日期无法解析（应为 {shown} 格式）",
                         f"with an unparsable date (expected {shown})",
                         f"把该列改回 {shown} 格式（Excel 可能自动改了日期格式），或" + _FIX_RESTORE_ZH,
@@ -441,7 +441,10 @@ def coerce_table(df: pd.DataFrame, table: str, path="(内存 in memory)", *,
                             + _FIX_RESTORE_EN)
             df[col] = num
     if validate:
-        validate_table(df, table, path)
+        validate_table(df, table, path, known=known, known_names=known_names)
+    for col in df.columns:
+        if isinstance(df[col].dtype, pd.CategoricalDtype) and col not in ORDERED:
+            df[col] = df[col].astype("str")
     for col, cats in ORDERED.items():
         if col in df.columns:
             df[col] = pd.Categorical(df[col], categories=cats, ordered=True)
@@ -451,41 +454,44 @@ def coerce_table(df: pd.DataFrame, table: str, path="(内存 in memory)", *,
 # ---------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------
-def _null(s: pd.Series) -> np.ndarray:
-    """Missing-value mask as a numpy bool array (fast for text columns too)."""
-    if s.dtype == object or pd.api.types.is_string_dtype(s):
-        return pd.isna(s.to_numpy(dtype=object))
-    return s.isna().to_numpy()
+def _is_text(s: pd.Series) -> bool:
+    return s.dtype == object or pd.api.types.is_string_dtype(s)
 
 
-def _check_keys(df, path, keys):
-    for key in keys:
-        if not all(c in df.columns for c in key):
-            continue
-        for c in key:
-            empty = _null(df[c])                 # '' was turned into NaN by coerce_table
-            if empty.any():
-                raise _fail(path, c, empty, df[c], "编号为空", "with an empty id",
-                            "补上编号或删除这些行，或" + _FIX_RESTORE_ZH,
-                            "fill in the id or delete those rows, or " + _FIX_RESTORE_EN)
-        dup = (df[key[0]].duplicated(keep=False) if len(key) == 1
-               else df.duplicated(subset=list(key), keep=False)).to_numpy()
-        if dup.any():
-            i = _first(dup)                      # first duplicated row and the next row with its key
-            same = np.ones(len(df), dtype=bool)
-            for c in key:
-                same &= (df[c] == df[c].iloc[i]).to_numpy(dtype=bool, na_value=False)
-            first = [i, int(np.flatnonzero(same)[1])]
-            (z0, e0), (z1, e1) = _where(path, first[0]), _where(path, first[1])
-            name = " + ".join(key)
-            what_zh = "编号" if len(key) == 1 else f"组合（{name}）"
-            raise file_error(
-                path, f"列 “{name}” 有 {int(dup.sum())} 行的{what_zh}重复，例如{z0}与{z1}："
-                      f"“{' / '.join(_show(df[c].iloc[i]) for c in key)}”",
-                f"column '{name}': {int(dup.sum())} row(s) share a key that must be unique, e.g. "
-                f"{e0} and {e1}: '{' / '.join(_show(df[c].iloc[i]) for c in key)}'",
-                "删除重复的行（例如同一批数据被粘贴了两次），或" + _FIX_RESTORE_ZH,
-                "delete the duplicated rows (e.g. the same rows pasted twice), or " + _FIX_RESTORE_EN)
+class _Columns:
+    """One hash pass per text column, shared by every check (factorize: codes + unique values).
+
+    Missing values get code -1. On a 40-million-row table each pass over Python
+    string objects costs seconds, so keys, empty cells, codes and references all
+    read the same codes.
+    """
+
+    def __init__(self, df: pd.DataFrame):
+        self.df = df
+        self._f: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def factorized(self, c: str) -> tuple[np.ndarray, np.ndarray]:
+        if c not in self._f:
+            s = self.df[c]
+            if isinstance(s.dtype, pd.CategoricalDtype):       # code columns read as categories
+                self._f[c] = (s.cat.codes.to_numpy().astype(np.intp),
+                              np.asarray(s.cat.categories, dtype=object))
+                return self._f[c]
+            arr = s.to_numpy(dtype=object) if _is_text(s) else s.to_numpy()
+            codes, uniq = pd.factorize(arr, use_na_sentinel=True)
+            self._f[c] = (np.asarray(codes), np.asarray(uniq, dtype=object) if _is_text(s) else np.asarray(uniq))
+        return self._f[c]
+
+    def null(self, c: str) -> np.ndarray:
+        s = self.df[c]
+        if _is_text(s) or isinstance(s.dtype, pd.CategoricalDtype):
+            return self.factorized(c)[0] < 0
+        v = s.to_numpy()
+        if v.dtype.kind == "M":
+            return np.isnat(v)
+        if v.dtype.kind == "f":
+            return np.isnan(v)
+        return s.isna().to_numpy()
 
 
 def _null_error(path, c, miss, values) -> DataFileError:
@@ -493,32 +499,70 @@ def _null_error(path, c, miss, values) -> DataFileError:
                  "补上缺失的值，或" + _FIX_RESTORE_ZH, "fill in the missing values, or " + _FIX_RESTORE_EN)
 
 
-def _check_notnull(df, path, cols):
-    for c in cols:
-        if c in df.columns:
-            miss = _null(df[c])
+def _check_keys(cols: _Columns, path, keys):
+    df = cols.df
+    for key in keys:
+        if not all(c in df.columns for c in key):
+            continue
+        for c in key:
+            empty = cols.null(c)
+            if empty.any():
+                raise _fail(path, c, empty, df[c], "编号为空", "with an empty id",
+                            "补上编号或删除这些行，或" + _FIX_RESTORE_ZH,
+                            "fill in the id or delete those rows, or " + _FIX_RESTORE_EN)
+        codes, uniq = cols.factorized(key[0])
+        if len(key) == 1:
+            counts = np.bincount(codes, minlength=len(uniq))
+            if counts.max(initial=0) <= 1:
+                continue
+            dup = counts[codes] > 1
+        else:
+            combined = codes.astype(np.int64)
+            for c in key[1:]:
+                c2, u2 = cols.factorized(c)
+                combined = combined * max(len(u2), 1) + c2
+            dup = pd.Series(combined).duplicated(keep=False).to_numpy()
+            if not dup.any():
+                continue
+        i = _first(dup)                          # first duplicated row and the next row with its key
+        same = np.ones(len(df), dtype=bool)
+        for c in key:
+            same &= cols.factorized(c)[0] == cols.factorized(c)[0][i]
+        first = [i, int(np.flatnonzero(same)[1])]
+        (z0, e0), (z1, e1) = _where(path, first[0]), _where(path, first[1])
+        name = " + ".join(key)
+        what_zh = "编号" if len(key) == 1 else f"组合（{name}）"
+        shown = " / ".join(_show(df[c].iloc[i]) for c in key)
+        raise file_error(
+            path, f"列 “{name}” 有 {int(dup.sum())} 行的{what_zh}重复，例如{z0}与{z1}：“{shown}”",
+            f"column '{name}': {int(dup.sum())} row(s) share a key that must be unique, e.g. {e0} and {e1}: "
+            f"'{shown}'",
+            "删除重复的行（例如同一批数据被粘贴了两次），或" + _FIX_RESTORE_ZH,
+            "delete the duplicated rows (e.g. the same rows pasted twice), or " + _FIX_RESTORE_EN)
+
+
+def _check_notnull(cols: _Columns, path, names):
+    for c in names:
+        if c in cols.df.columns:
+            miss = cols.null(c)
             if miss.any():
-                raise _null_error(path, c, miss, df[c])
+                raise _null_error(path, c, miss, cols.df[c])
 
 
-def _check_codes(df, path, codes, notnull):
-    """Codes from the generator's sets; one hash pass per column (unique values), masks only on failure."""
+def _check_codes(cols: _Columns, path, codes):
+    """Codes from the generator's sets: checked on the unique values, rows located only on failure."""
     valid = _codes()
     for c, key in codes.items():
-        if c not in df.columns:
+        if c not in cols.df.columns:
             continue
-        s = df[c]
         allowed = valid[key]
-        uniq = pd.unique(s.to_numpy(dtype=object))
-        has_null = bool(pd.isna(uniq).any())
-        if has_null and c in notnull:
-            raise _null_error(path, c, _null(s), s)
-        if all(u in allowed for u in uniq if not pd.isna(u)):
+        fcodes, uniq = cols.factorized(c)
+        ok = np.fromiter((u in allowed for u in uniq), dtype=bool, count=len(uniq))
+        if ok.all():
             continue
-        bad = (~s.isin(allowed)).to_numpy() & ~_null(s)
-        shown = "、".join(allowed)
-        raise _fail(path, c, bad, s, "的取值不在允许的代码中", "with a value that is not an allowed code",
-                    f"只能使用这些取值：{shown}（注意空格和全角/半角），或" + _FIX_RESTORE_ZH,
+        bad = (fcodes >= 0) & ~ok[np.maximum(fcodes, 0)]
+        raise _fail(path, c, bad, cols.df[c], "的取值不在允许的代码中", "with a value that is not an allowed code",
+                    f"只能使用这些取值：{'、'.join(allowed)}（注意空格和全角/半角），或" + _FIX_RESTORE_ZH,
                     f"use only these values: {', '.join(allowed)} (watch for spaces and full-width "
                     "characters), or " + _FIX_RESTORE_EN)
 
@@ -532,50 +576,44 @@ def _check_ranges(df, path, ranges, dirt):
         if c not in df.columns:
             continue
         v = df[c].to_numpy(dtype=float, na_value=np.nan)
-        present = ~np.isnan(v)
-        bad = present & ~np.isfinite(v)
-        if c not in dirt:
-            bad |= present & ((v < lo) | (v > hi))
-        if whole:
-            bad |= present & np.isfinite(v) & (np.floor(v) != v)
+        with np.errstate(invalid="ignore"):
+            bad = np.isinf(v)
+            if c not in dirt:
+                bad |= (v < lo) | (v > hi)
+            if whole:
+                bad |= np.isfinite(v) & (np.floor(v) != v)
         if bad.any():
             parts_zh, parts_en = [], []
-            if lo > -math.inf or hi < math.inf:
-                if c not in dirt:
-                    parts_zh.append(f"在 {_fmt(lo)} 到 {_fmt(hi)} 之间")
-                    parts_en.append(f"between {_fmt(lo)} and {_fmt(hi)}")
+            if c not in dirt and (lo > -math.inf or hi < math.inf):
+                parts_zh.append(f"在 {_fmt(lo)} 到 {_fmt(hi)} 之间")
+                parts_en.append(f"between {_fmt(lo)} and {_fmt(hi)}")
             if whole:
                 parts_zh.append("为整数")
                 parts_en.append("a whole number")
             parts_zh.append("有限")
             parts_en.append("finite")
-            need_zh, need_en = "、".join(parts_zh), ", ".join(parts_en)
-            raise _fail(path, c, bad, df[c], f"超出允许范围（应{need_zh}）", f"out of range (must be {need_en})",
+            raise _fail(path, c, bad, df[c], f"超出允许范围（应{'、'.join(parts_zh)}）",
+                        f"out of range (must be {', '.join(parts_en)})",
                         "改正这些值（例如满意度 999 应为 0–100 的分数），或" + _FIX_RESTORE_ZH,
                         "correct these values (e.g. a satisfaction of 999 must be a 0-100 score), or "
                         + _FIX_RESTORE_EN)
 
 
-def _check_dirt(df, path, cols):
-    n = len(df)
-    limit = max(DIRT_MIN_ROWS, int(math.floor(DIRT_TOLERANCE * n)))
-    for c in cols:
+def _check_dirt(df, path, names):
+    limit = max(DIRT_MIN_ROWS, int(math.floor(DIRT_TOLERANCE * len(df))))
+    for c in names:
         if c not in df.columns:
             continue
         lo, hi = PLAUSIBLE[c]
         v = df[c].to_numpy(dtype=float, na_value=np.nan)
-        bad = ~np.isnan(v) & ((v < lo) | (v > hi))
+        bad = (v < lo) | (v > hi)                # NaN compares False: missing is not "implausible"
         if int(bad.sum()) > limit:
-            raise _dirt_error(path, c, bad, df[c], lo, hi, limit)
-
-
-def _dirt_error(path, c, bad, values, lo, hi, limit) -> DataFileError:
-    return _fail(path, c, bad, values, f"不合理（合理范围 {lo:g}–{hi:g}），超过可容忍的已知脏数据上限 {limit} 行"
-                 f"（{DIRT_TOLERANCE:.0%}；课程数据中约 0.1–0.3 %）",
-                 f"implausible (plausible range {lo:g}-{hi:g}), more than the tolerated known dirt of "
-                 f"{limit} rows ({DIRT_TOLERANCE:.0%}; the course data has about 0.1-0.3 %)",
-                 "很可能是列错位或用错了文件：检查这一列，或" + _FIX_RESTORE_ZH,
-                 "probably a shifted column or a wrong file: check the column, or " + _FIX_RESTORE_EN)
+            raise _fail(path, c, bad, df[c], f"不合理（合理范围 {lo:g}–{hi:g}），超过可容忍的已知脏数据上限 {limit} 行"
+                        f"（{DIRT_TOLERANCE:.0%}；课程数据中约 0.1–0.3 %）",
+                        f"implausible (plausible range {lo:g}-{hi:g}), more than the tolerated known dirt of "
+                        f"{limit} rows ({DIRT_TOLERANCE:.0%}; the course data has about 0.1-0.3 %)",
+                        "很可能是列错位或用错了文件：检查这一列，或" + _FIX_RESTORE_ZH,
+                        "probably a shifted column or a wrong file: check the column, or " + _FIX_RESTORE_EN)
 
 
 def _check_order(df, path, pairs):
@@ -583,24 +621,50 @@ def _check_order(df, path, pairs):
         if early not in df.columns or late not in df.columns:
             continue
         a, b = df[early].to_numpy(), df[late].to_numpy()
-        bad = ~np.isnat(a) & ~np.isnat(b) & (b < a)
+        bad = b < a                              # NaT compares False
         if bad.any():
             i = _first(bad)
             wz, we = _where(path, i)
+            ve, vl = _show(df[early].iloc[i]), _show(df[late].iloc[i])
             raise file_error(
-                path, f"列 “{late}” 有 {int(bad.sum())} 行早于 “{early}”，例如{wz}：{_show(df[late].iloc[i])} 早于 "
-                      f"{_show(df[early].iloc[i])}",
-                f"column '{late}': {int(bad.sum())} row(s) before '{early}', e.g. {we}: "
-                f"{_show(df[late].iloc[i])} is before {_show(df[early].iloc[i])}",
+                path, f"列 “{late}” 有 {int(bad.sum())} 行早于 “{early}”，例如{wz}：{vl} 早于 {ve}",
+                f"column '{late}': {int(bad.sum())} row(s) before '{early}', e.g. {we}: {vl} is before {ve}",
                 f"检查这两列是否被对调或被 Excel 改了日期格式（{late} 不能早于 {early}），或" + _FIX_RESTORE_ZH,
                 f"check whether the two columns were swapped or reformatted by Excel ({late} cannot be "
                 f"before {early}), or " + _FIX_RESTORE_EN)
 
 
-def validate_table(df: pd.DataFrame, table: str, path="(内存 in memory)") -> None:
+def _known_index(ids) -> pd.Index:
+    """Ids of a referenced table as an Index (its hash table is built once and reused)."""
+    return ids if isinstance(ids, pd.Index) else pd.Index(np.asarray(ids, dtype=object))
+
+
+def _check_refs(cols: _Columns, table: str, path, known: dict, known_names: dict):
+    for c, ref in RULES[table].get("refs", {}).items():
+        if ref not in known or c not in cols.df.columns:
+            continue
+        fcodes, uniq = cols.factorized(c)
+        ok = known[ref].get_indexer(uniq) >= 0
+        if ok.all():
+            continue
+        bad = (fcodes >= 0) & ~ok[np.maximum(fcodes, 0)]
+        where = known_names.get(ref, ref)
+        n_ids = int((~ok).sum())
+        raise _fail(path, c, bad, cols.df[c], f"在 {where} 中不存在", f"not found in {where}",
+                    f"{where} 可能不完整（被截断）或与本文件不是同一次生成的数据：把整套文件换成同一次生成的，或"
+                    + _FIX_RESTORE_ZH,
+                    f"{where} may be incomplete (truncated) or from another generation run than this "
+                    "file: use one complete set of files, or " + _FIX_RESTORE_EN,
+                    f"（涉及 {n_ids} 个不同的编号）", f" ({n_ids} distinct id(s))")
+
+
+def validate_table(df: pd.DataFrame, table: str, path="(内存 in memory)", known: dict | None = None,
+                   known_names: dict | None = None) -> None:
     """Check one typed table against :data:`RULES` (keys, empty cells, codes, ranges, dirt, dates).
 
     ``df`` has its dtypes set (dates ``datetime64``, numbers numeric), codes still text.
+    ``known`` (optional): table name -> ids of customers / products, to check this
+    table's references too (``known_names`` names those tables in messages).
     Raises :class:`DataFileError` with the column, count, an example row and the fix.
 
     >>> validate_table(pd.DataFrame({"customer_id": ["C1", "C2"], "month": pd.to_datetime(["2024-01-01"] * 2),
@@ -611,22 +675,22 @@ def validate_table(df: pd.DataFrame, table: str, path="(内存 in memory)") -> N
     ...
     """
     rules = RULES[table]
-    codes = rules.get("codes", {})
-    notnull = list(dict.fromkeys(list(rules.get("notnull", [])) + SCHEMA[table]["ids"]))
-    _check_keys(df, path, rules.get("keys", []))
-    _check_notnull(df, path, [c for c in notnull if c not in codes])
-    _check_codes(df, path, codes, notnull)
+    cols = _Columns(df)
+    _check_keys(cols, path, rules.get("keys", []))
+    _check_notnull(cols, path, list(dict.fromkeys(list(rules.get("notnull", [])) + SCHEMA[table]["ids"])))
+    _check_codes(cols, path, rules.get("codes", {}))
     _check_ranges(df, path, rules.get("ranges", {}), rules.get("dirt", []))
     _check_dirt(df, path, rules.get("dirt", []))
     _check_order(df, path, rules.get("order", []))
+    if known:
+        _check_refs(cols, table, path, {k: _known_index(v) for k, v in known.items()}, known_names or {})
 
 
 def validate_references(tables: dict[str, pd.DataFrame], paths: dict, keys: dict | None = None) -> None:
     """Every ``customer_id`` / ``product_id`` in a table exists in customers / products.
 
     ``tables``: loaded tables; ``paths``: table -> name used in messages;
-    ``keys``: optional table -> id Series for referenced tables that were not
-    loaded in full (e.g. only ``customers.customer_id``).
+    ``keys``: optional table -> ids for referenced tables that were not loaded in full.
 
     >>> c = pd.DataFrame({"customer_id": ["C1"]})
     >>> t = pd.DataFrame({"customer_id": ["C1", "C9"]})
@@ -636,22 +700,10 @@ def validate_references(tables: dict[str, pd.DataFrame], paths: dict, keys: dict
     course_utils.errors.DataFileError: 数据文件 t.csv：列 “customer_id” 有 1 行在 c.csv 中不存在（涉及 1 个不同的编号），例如第 1 行（索引）：“C9”。...
     ...
     """
-    known = {t: df[SCHEMA[t]["ids"][0]] for t, df in tables.items() if t in ("customers", "products")}
-    known.update(keys or {})
+    known = {t: _known_index(df[SCHEMA[t]["ids"][0]]) for t, df in tables.items() if t in ("customers", "products")}
+    known.update({t: _known_index(v) for t, v in (keys or {}).items()})
     for t, df in tables.items():
-        for col, ref in RULES[t].get("refs", {}).items():
-            if ref not in known or col not in df.columns:
-                continue
-            bad = ~df[col].isin(known[ref]).to_numpy()
-            if bad.any():
-                n_ids = int(pd.unique(df[col].to_numpy(dtype=object)[bad]).shape[0])
-                where = paths.get(ref, ref)
-                raise _fail(paths.get(t, t), col, bad, df[col], f"在 {where} 中不存在", f"not found in {where}",
-                            f"{where} 可能不完整（被截断）或与本文件不是同一次生成的数据：把整套文件换成同一次生成的，或"
-                            + _FIX_RESTORE_ZH,
-                            f"{where} may be incomplete (truncated) or from another generation run than this "
-                            "file: use one complete set of files, or " + _FIX_RESTORE_EN,
-                            f"（涉及 {n_ids} 个不同的编号）", f" ({n_ids} distinct id(s))")
+        _check_refs(_Columns(df), t, paths.get(t, t), known, paths)
 
 
 # ---------------------------------------------------------------------------
@@ -705,17 +757,17 @@ def load_bank(data_dir: str | os.PathLike | None = None, tables=None) -> Bank:
     man = manifest.verify_folder(folder, tables=names + sorted(refs), require=default)
     vouched = {n.rsplit(".", 1)[0] for n in (man or {}).get("files", {})}
     paths = {t: folder / f"{t}.csv" for t in names + sorted(refs)}
-    out = {}
-    for t in names:
-        out[t] = coerce_table(_read_csv(paths[t], t), t, paths[t],
-                              allow_empty=t in _MAY_BE_EMPTY and t in vouched)
-    keys = {}
-    for ref in sorted(refs):
+    known: dict[str, pd.Index] = {}
+    for ref in sorted(refs):                     # referenced but not requested: read the id column only
         col = SCHEMA[ref]["ids"][0]
-        ids = _read_csv(paths[ref], ref, usecols=[col])[col].astype("str")
-        keys[ref] = ids
-    validate_references(out, paths, keys)
-    return Bank(out)
+        known[ref] = pd.Index(_read_csv(paths[ref], ref, usecols=[col])[col].astype("str").dropna())
+    out = {}
+    for t in sorted(names, key=lambda t: t not in ("customers", "products")):   # referenced tables first
+        out[t] = coerce_table(_read_csv(paths[t], t), t, paths[t], allow_empty=t in _MAY_BE_EMPTY and t in vouched,
+                              known=known, known_names=paths)
+        if t in ("customers", "products"):
+            known[t] = pd.Index(out[t][SCHEMA[t]["ids"][0]])
+    return Bank({t: out[t] for t in names})
 
 
 @functools.lru_cache(maxsize=4)
@@ -723,9 +775,14 @@ def _generated(seed: int, n_customers: int) -> Bank:
     from .datagen import generate_bank
     raw = generate_bank(n_customers, seed)
     label = f"(generated seed={seed}, n={n_customers})"
-    out = {t: coerce_table(df, t, f"{label} {t}", allow_empty=t in _MAY_BE_EMPTY) for t, df in raw.items()}
-    validate_references(out, {t: f"{label} {t}" for t in out})
-    return Bank(out)
+    names = {t: f"{label} {t}" for t in raw}
+    known: dict[str, pd.Index] = {}
+    out = {}
+    for t in sorted(raw, key=lambda t: t not in ("customers", "products")):
+        out[t] = coerce_table(raw[t], t, names[t], allow_empty=t in _MAY_BE_EMPTY, known=known, known_names=names)
+        if t in ("customers", "products"):
+            known[t] = pd.Index(out[t][SCHEMA[t]["ids"][0]])
+    return Bank({t: out[t] for t in raw})
 
 
 def get_bank(seed: int = config.DEFAULT_SEED, n_customers: int = config.DEFAULT_CUSTOMERS) -> Bank:
