@@ -40,12 +40,11 @@ SEED = DEFAULT_SEED
 N_CUSTOMERS = DEFAULT_CUSTOMERS
 
 # %%
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from course_utils import campaign, cleaning, features, segments
+from course_utils import campaign, cleaning, features, segments, viz
 from course_utils.data import get_bank
 from course_utils.config import L2_CUTOFF, L2_PREVIOUS_CUTOFF
 from course_utils.plotting import setup
@@ -80,7 +79,7 @@ SOURCES = [  # (数据类别, 表, 贡献什么)
     ("账户数据", "balances", "月末余额 → 余额水平与趋势"),
     ("账户数据", "holdings", "持有的产品 → 产品使用率、理财偏好"),
     ("客户信息", "customers", "年龄、性别、职业、收入、风险偏好"),
-    ("互动数据", "messages", "客服留言（含情绪） → 投诉倾向"),
+    ("互动数据", "messages", "客服留言（含情绪） → 负面情绪"),
     ("互动数据", "web_visits", "网站浏览页面 → 兴趣（如留学金融）"),
     ("互动数据", "app_usage", "APP 每周使用时长 → 线上活跃度"),
 ]
@@ -105,14 +104,15 @@ mix = pd.concat({
 mix.to_frame("占比")
 
 # %% [markdown]
-# ### 2. 账户数据、3. 客户信息、4. 互动数据
+# ### 2. 账户数据、3. 客户信息、4. 互动数据 · Accounts, customer info, interactions
 #
 # 这些表各自只讲了客户的一面。把它们**按截止日**汇总成“一客一行”的**客户视图 (customer view)**：
 # `features.customer_view` 把四类数据合在一起，且只用截止日之前的记录（为什么要强调这一点，见第七节）。
 
 # %%
 view = features.customer_view(bank, CUTOFF)
-print(f"截止日在网客户：{len(view):,} 位；每位客户 {view.shape[1]} 个字段")
+print(f"截止日开始时在网的客户：{len(view):,} 位；每位客户 {view.shape[1]} 个字段")
+print(view.attrs["population"])   # 本讲的图表都统计这群客户
 GROUPS = {
     "客户信息": ["age", "gender", "occupation", "monthly_income", "tenure_days"],
     "交易数据": ["recency_days", "frequency", "monetary", "txn_recent"],
@@ -123,7 +123,7 @@ view[[c for cols in GROUPS.values() for c in cols]].head(3)
 
 # %% [markdown]
 # 字段含义：`recency_days` 最近一次交易距截止日的天数，`frequency`、`monetary` 为近一年交易笔数和金额（元），
-# `txn_recent` 近 90 天交易笔数，`balance_trend` 近 3 个月平均余额相对前 3 个月的变化率，
+# `txn_recent` 近 90 天交易笔数，`balance_trend` 近 3 个月平均余额相对前 3 个月的变化率（0 = 持平，-0.3 = 下降 30%），
 # `product_usage_rate` 持有的产品类别 ÷ 银行的产品类别数，`app_minutes_recent` 近 90 天 APP 使用分钟数。
 #
 # ## 三、数据预处理 · Preprocessing
@@ -216,16 +216,7 @@ print(f"处理后：{X.shape[0]:,} 行 × {X.shape[1]} 列，缺失值 {int(X.is
 cleaning.before_after(raw, X, ["age", "monthly_income", "monetary"]).round(2)
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
-p99 = raw["monetary"].quantile(0.99)
-axes[0].hist(raw.loc[raw["monetary"] <= p99, "monetary"] / 1e4, bins=60, color="#8d99ae")
-axes[0].set_title("处理前：近一年交易金额（只画到 99% 分位）")
-axes[0].set_xlabel("交易金额（万元）")
-axes[0].set_ylabel("客户数")
-axes[1].hist(X["monetary"], bins=60, color="#2a9d8f")
-axes[1].set_title("处理后：截尾 + 对数 + 标准化")
-axes[1].set_xlabel("标准分")
-plt.show()
+viz.before_after_figure(raw["monetary"], X["monetary"], population=view.attrs["population"])
 
 # %% [markdown]
 # 处理前，即使只画到 99% 分位，金额仍然挤在左边、拖着长尾巴（最大值见上表）；处理后大致对称。
@@ -278,7 +269,7 @@ view[list(BEHAVIOUR)].rename(columns=BEHAVIOUR).describe().loc[["mean", "25%", "
 # %%
 tagged = features.add_tags(view)
 summary = features.tag_summary(tagged).set_index("标签")
-summary.assign(占比=summary["占比"].map("{:.1%}".format))
+summary.assign(占比=summary["占比"].map(viz.percent))
 
 # %%
 # 三位客户的标签：一行文字就是一张“客户名片”
@@ -290,7 +281,8 @@ tagged.loc[tagged["标签"].str.len() > 0, ["age", "occupation", "recency_days",
 # ### 1. RFM 评分与八大客群 · RFM scores and 8 segments
 #
 # 把 R、F、M 各按**五分位 (quintiles)** 打 1–5 分（5 分最好：最近、最常、金额最高）。
-# 每个维度高于中间档（3、4、5 分）算“高”，1、2 分算“低”，三个维度的高低组合成 8 个客群：
+# 每个维度 4、5 分算“高”，1、2、3 分算“低”——3 分是中间档，一个普通客户不该算“高”。
+# 三个维度的高低组合成 8 个客群：
 
 # %%
 pd.DataFrame([
@@ -302,24 +294,25 @@ pd.DataFrame([
 # %%
 scored = segments.rfm_scores(view, bins=5)          # 给每位客户打 R/F/M 分并命名客群
 sizes = scored["segment"].value_counts().reindex(list(segments.SEGMENTS), fill_value=0)
-pd.DataFrame({"客户数": sizes, "占比": (sizes / sizes.sum()).map("{:.1%}".format)})
+pd.DataFrame({"客户数": sizes, "占比": (sizes / sizes.sum()).map(viz.percent)})
 
 # %% [markdown]
 # ### 2. 客群画像热力图 · Segment profile heatmap
 #
-# 每一行是一个客群，每一列是一个指标；格子里的数字是该客群的平均值，颜色表示在各客群中的相对高低
-# （绿 = 高，红 = 低）。客户经理 5 秒就能读出每个客群“长什么样”。
+# 每一行是一个客群，每一列是一个指标；格子里的数字是该客群的平均值（金额单位：万元）。
+# 颜色把每个平均值和**全体客户的平均**比：蓝 = 高于平均，橙 = 低于平均，白 = 差不多；
+# 到平均的 2 倍（或一半）时颜色最深，所以很小的差别只显示为浅色。颜色不表示好坏：
+# “最近交易距今(天)”偏蓝，意思是很久没来。客户数、占比和年龄只写数字，不上色。
 
 # %%
 PROFILE_COLS = ["recency_days", "frequency", "monetary", "balance_last", "product_usage_rate",
                 "wealth_share", "mobile_share", "app_minutes_recent", "age"]
 profile = segments.segment_profile(scored, "segment", PROFILE_COLS)
-segments.plot_profile_heatmap(profile)
-plt.show()
+viz.profile_heatmap_figure(profile, population=view.attrs["population"])   # 标题 = 最突出的一格
 
 # %% [markdown]
-# **读图**：重要价值客户各项都偏绿；一般挽留客户最近交易距今最久、交易最少、线上使用也最少；
-# 重要挽留客户金额不低，却很久没来——这是最值得马上挽留的人。
+# **读图**：先看标题说的那一格，再逐行问：这个客群和平均客户比，哪里多、哪里少？
+# 例如重要挽留客户金额不低（M 高），最近交易却距今很久（R 低）——这是最值得马上挽留的人。
 #
 # ### 3. 另一种做法：k-means 聚类 · Clustering alternative
 #
@@ -336,12 +329,13 @@ segments.segment_profile(view.assign(cluster=clusters), "cluster",
                          ["recency_days", "frequency", "monetary"]).round(1)
 
 # %% [markdown]
-# 两种方法大体吻合（例如“簇1”几乎都是重要价值类客户），但边界不同。规则分群**好解释、好执行**，
+# 看交叉表：每个簇主要由哪几个 RFM 客群组成？ARI 离 1 越远，两种分法的边界差得越多——
+# 它们只是部分吻合。规则分群**好解释、好执行**，
 # 聚类**更贴合数据本身的结构**。实践中常用规则分群做日常运营，用聚类检查规则是否漏掉了某类客户。
 #
 # ## 六、基于客户画像的精准营销策略 · Precision marketing
 #
-# ### 1. 策略制定：产品推荐、活动策划、渠道选择
+# ### 1. 策略制定：产品推荐、活动策划、渠道选择 · Product, campaign and channel per segment
 #
 # 每个客群“卖什么、做什么活动、走什么渠道”，要能用数据讲出理由。下表的建议由透明的规则生成
 # （见 `segments.segment_strategy` 的说明），“依据”一列就是数据给出的理由。
@@ -394,7 +388,7 @@ leaky = features.rfm(tx, tx["txn_date"].max() + pd.Timedelta(days=1))   # 错误
 right = features.rfm(tx, CUTOFF)                                         # 正确：只用截止日之前
 both = right.join(leaky, how="inner", suffixes=("", "_泄漏"))
 changed = (both["frequency"] != both["frequency_泄漏"]).mean()
-print(f"{changed:.0%} 的客户交易笔数被截止日之后的交易改变了；"
+print(f"{viz.percent(changed)} 的客户交易笔数被截止日之后的交易改变了；"
       f"另有 {len(leaky.index.difference(right.index)):,} 位客户只在截止日之后才有交易。")
 
 # %% [markdown]
@@ -419,21 +413,11 @@ print(f"交易金额偏度：原值 {m.skew():.1f} → 取对数后 {round(np.lo
 # %%
 previous = segments.rfm_scores(features.customer_view(bank, L2_PREVIOUS_CUTOFF), bins=5)
 moves, stayed = segments.segment_stability(previous["segment"], scored["segment"])
-print(f"{L2_PREVIOUS_CUTOFF} 到 {CUTOFF}：{stayed:.0%} 的客户留在原客群")
-fig, ax = plt.subplots(figsize=(8, 4.8))
-im = ax.imshow(moves.to_numpy(), cmap="Blues", vmin=0, vmax=1)
-ax.grid(False)
-ax.set_xticks(range(moves.shape[1]), [str(c) for c in moves.columns], rotation=30, ha="right")
-ax.set_yticks(range(moves.shape[0]), [str(i) for i in moves.index])
-for i in range(moves.shape[0]):
-    for j in range(moves.shape[1]):
-        ax.text(j, i, f"{moves.iat[i, j]:.0%}", ha="center", va="center", fontsize=7,
-                color="white" if moves.iat[i, j] > 0.5 else "black")
-ax.set_xlabel(f"{CUTOFF} 的客群")
-ax.set_ylabel(f"{L2_PREVIOUS_CUTOFF} 的客群")
-ax.set_title("客群迁移：每行是上季度某客群的客户，这季度去了哪里")
-fig.colorbar(im, ax=ax, label="占该行客户比例")
-plt.show()
+both = previous.index.intersection(scored.index)          # 两个截止日都在网的客户
+print(f"{L2_PREVIOUS_CUTOFF} 到 {CUTOFF}：{viz.percent(stayed)} 的客户留在原客群")
+viz.segment_transition_figure(
+    moves, stayed, first=L2_PREVIOUS_CUTOFF, second=CUTOFF,
+    population=f"统计范围：{L2_PREVIOUS_CUTOFF} 和 {CUTOFF} 两个截止日都在网的客户（{len(both):,} 人）")
 
 # %% [markdown]
 # 对角线越深越稳定。**解决**：用更长的观察窗口（例如一年而不是一个月）算 F 和 M；
