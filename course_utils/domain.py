@@ -541,6 +541,6 @@ def display(frame: "pd.DataFrame", columns: Iterable[str] = (), index: bool = Tr
     for c in columns:
         if c in out.columns:
             out[c] = labels_zh(out[c])
-    if index and out.index.dtype == object:
+    if index and (out.index.dtype == object or pd.api.types.is_string_dtype(out.index.dtype)):
         out.index = pd.Index(labels_zh(out.index), name=COLUMN_LABELS_ZH.get(out.index.name, out.index.name))
     return out.rename(columns=COLUMN_LABELS_ZH)

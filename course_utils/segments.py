@@ -518,9 +518,10 @@ def segment_strategy(scored_view: pd.DataFrame, segment_col: str = "segment") ->
     rows = []
     for seg, r in prof.iterrows():
         seg = str(seg)
+        key = domain.segment_key(seg) or ""
         reasons = []
-        if seg.startswith("重要"):
-            channel = "电话外呼（预算充足可加客户经理面访）" if seg == "重要价值客户" else "电话外呼"
+        if key.startswith("important_"):
+            channel = "电话外呼（预算充足可加客户经理面访）" if key == "important_value" else "电话外呼"
             reasons.append("单客价值高，值得人工渠道")
         elif r.get("mobile_share", 0) >= 0.5:
             channel = "APP推送"
