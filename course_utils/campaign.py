@@ -22,6 +22,7 @@ Example::
 """
 from __future__ import annotations
 
+import itertools
 import zlib
 from typing import Mapping
 
@@ -45,6 +46,11 @@ __all__ = [
     "COLUMNS_ZH",
     "to_chinese",
     "render_campaign",
+    "segment_description",
+    "segment_sizes",
+    "reference_profit",
+    "campaign_targets",
+    "suggested_plan",
 ]
 
 PRODUCTS: tuple[str, ...] = rr.PRODUCTS
@@ -362,3 +368,117 @@ def render_campaign(plan, segment_sizes, seed: int = 0, draw: bool = True):
         ax.legend()
         fig.tight_layout()
     return table, "", fig
+
+
+# ---------------------------------------------------------------------------
+# Planning helpers (Lecture 2, exercise 3 sets its targets and its reference plan with them)
+# ---------------------------------------------------------------------------
+def segment_sizes(rfm_table: pd.DataFrame, bins: int = 5) -> dict[str, int]:
+    """Customers per RFM segment (quintile scores by default), every segment listed.
+
+    ``rfm_table``: one row per customer with recency_days, frequency, monetary
+    (e.g. ``features.customer_view(bank, cutoff)``).
+
+    >>> table = pd.DataFrame({"recency_days": [1, 50, 100, 200, 300], "frequency": [9, 5, 3, 2, 1],
+    ...                       "monetary": [900.0, 500, 300, 200, 100]})
+    >>> sizes = segment_sizes(table)
+    >>> len(sizes), sum(sizes.values())
+    (8, 5)
+    """
+    from course_utils.segments import rfm_scores
+
+    counts = rfm_scores(rfm_table, bins=bins)["segment"].value_counts()
+    return {seg: int(counts.get(seg, 0)) for seg in SEGMENTS}
+
+
+def reference_profit(sizes: Mapping[str, int], max_budget: float, step: float = 500.0) -> float:
+    """Best *expected* total profit (CNY) reachable under ``max_budget`` (knapsack over segments).
+
+    Each segment gets one (product, channel, offer) at 25/50/75/100% of its customers,
+    or nothing. Used to set the profit target of Lecture 2's exercise 3 from the data.
+
+    >>> reference_profit({"重要价值客户": 100}, 400)      # below every set-up cost
+    0.0
+    >>> reference_profit({"重要价值客户": 100}, 10_000) > 0
+    True
+    """
+    n_steps = int(max_budget // step)
+    best = np.zeros(n_steps + 1)
+    for seg in SEGMENTS:
+        size = int(sizes.get(seg, 0))
+        if size <= 0:
+            continue
+        options = []
+        for prod, ch, off in itertools.product(PRODUCTS, CHANNELS, OFFERS):
+            p = rr.true_rate(seg, prod, ch, off)
+            margin = p * (rr.value_per_response(seg, prod) - rr.OFFER_COST[off]) - rr.CHANNEL_COST[ch]
+            if margin <= 0:
+                continue
+            for frac in (0.25, 0.5, 0.75, 1.0):
+                k = int(size * frac)
+                cost = rr.CHANNEL_SETUP_COST[ch] + k * rr.CHANNEL_COST[ch]
+                profit = k * margin - rr.CHANNEL_SETUP_COST[ch]
+                if profit > 0:
+                    options.append((int(np.ceil(cost / step)), profit))
+        new = best.copy()
+        for c, prof in options:
+            if c <= n_steps:
+                cand = np.full_like(best, -np.inf)
+                cand[c:] = best[: n_steps + 1 - c] + prof
+                new = np.maximum(new, cand)
+        best = new
+    return float(best.max())
+
+
+def campaign_targets(sizes: Mapping[str, int], min_roi: float = 1.0,
+                     budget_per_customer: float = 20.0, profit_share: float = 0.6) -> dict:
+    """Targets of a campaign-design task, from the data (Lecture 2, exercise 3).
+
+    ``max_budget`` = ``budget_per_customer`` CNY per customer (rounded to 1,000, at
+    least 10,000); ``min_roi`` as given (1.0 = 100 %); ``min_profit`` =
+    ``profit_share`` of the best expected profit under that budget
+    (:func:`reference_profit`), rounded to 1,000 CNY.
+
+    >>> t = campaign_targets({"重要价值客户": 1000})
+    >>> t["max_budget"], t["min_roi"], t["min_profit"] > 0
+    (20000.0, 1.0, True)
+    """
+    total = int(sum(int(v) for v in dict(sizes).values()))
+    max_budget = float(max(10_000, round(budget_per_customer * total, -3)))
+    ref = reference_profit(dict(sizes), max_budget)
+    return {"max_budget": max_budget, "min_roi": float(min_roi),
+            "min_profit": float(round(profit_share * ref, -3))}
+
+
+def suggested_plan(sizes: Mapping[str, int], seed: int, max_budget: float) -> dict:
+    """A reference plan found the way a trainee would: by trying campaigns in the simulator.
+
+    Segments are taken from the most to the least valuable; for each, every product /
+    channel / offer is simulated on the whole segment (or what the remaining budget
+    buys) and the most profitable one is kept, skipping wrong targeting and
+    loss-making campaigns. Budgets are rounded up to 100 CNY.
+
+    >>> plan = suggested_plan({"重要价值客户": 1000, "一般挽留客户": 500}, seed=1, max_budget=20_000)
+    >>> "重要价值客户" in plan and sum(cell[3] for cell in plan.values()) <= 20_000
+    True
+    """
+    plan: dict = {}
+    remaining = float(max_budget)
+    for seg in SEGMENTS:
+        n = int(sizes.get(seg, 0))
+        best = None
+        for prod, ch, off in itertools.product(PRODUCTS, CHANNELS, OFFERS):
+            if (seg, ch) in rr.WRONG_TARGETS:
+                continue
+            full = float(np.ceil((CHANNEL_SETUP_COST[ch] + n * CHANNEL_COST[ch]) / 100.0) * 100)
+            budget = min(full, float(np.floor(remaining / 100.0) * 100))
+            if budget <= CHANNEL_SETUP_COST[ch]:
+                continue
+            _, _, c_cost, o_cost, rev = simulate_cell(seg, prod, ch, off, budget, n, seed)
+            profit = rev - c_cost - o_cost
+            if profit > 0 and (best is None or profit > best[0]):
+                best = (profit, (prod, ch, off, budget))
+        if best is not None:
+            plan[seg] = best[1]
+            remaining -= best[1][3]
+    return plan

@@ -23,7 +23,7 @@
 # **预计时间**：约 75 分钟。
 #
 # **怎么做**：在代码里把 `____`（四个下划线）换成你的答案，运行单元格，再运行下面的
-# `q1.check(...)` 看反馈：✅ 正确、❌ 还不对（会告诉你哪里不对）、✏️ 尚未作答。
+# `q1.check(...)` 看反馈：√ 正确、× 还不对（会告诉你哪里不对）、… 尚未作答。
 # 卡住了？去掉 `# q1.hint()` 前面的 `#` 运行，看提示（多运行几次，提示会越来越具体）；
 # 最后还可以看 `q1.solution()` 参考答案。
 
@@ -37,16 +37,17 @@ N_CUSTOMERS = DEFAULT_CUSTOMERS
 # %%
 import pandas as pd
 
+from course_utils import domain, plotting
 from course_utils.data import get_bank
-from course_utils.exercises import ____
-from course_utils.exercises import lecture1
-from course_utils.plotting import setup
+from course_utils.exercises.lecture1 import *   # 练习工具：占位符、setup、churn_trend_app
 
-setup()
+plotting.setup()                                 # 图表风格和中文字体
 bank = get_bank(seed=SEED, n_customers=N_CUSTOMERS)
-customers = bank.customers
-q1, q2, q3, q4 = lecture1.setup(bank)   # 四道题，按这份数据判分
-print(f"数据已加载：{len(customers):,} 位客户")
+customers = bank.customers                       # 全部客户（含已流失的）
+AS_OF = domain.CURRENT_CUSTOMERS_AS_OF           # 讲义的口径日期
+current = customers[domain.on_books(customers, AS_OF)]   # 这一天仍在网的客户
+q1, q2, q3, q4 = setup(bank)                     # 四道题，按这份数据判分
+print(f"数据已加载：{len(customers):,} 位客户，其中 {AS_OF} 仍在网的 {len(current):,} 位")
 
 # %% [markdown]
 # ## 练习 1：用折线图展示流失率 15%→20% · Churn trend
@@ -57,19 +58,20 @@ print(f"数据已加载：{len(customers):,} 位客户")
 # 2. 为**至少 2 个**关键节点选年份并写一句说明（例如行内某次产品调整、某个市场变化），输入后按回车。
 #
 # 图会随你的设置更新。可以直接点控件里的“检查答案”，也可以在下一个单元格用代码检查。
-# 不记得每年的流失率？先用 `lecture1.churn_rates(customers)` 或讲义第一节的方法算一算。
+# 不记得每年的流失率？用讲义第一节的方法（年初在网的客户里，当年流失的占比）算一算。
 
 # %% tags=["widget-exercise", "nbval-ignore-output"]
-app1 = lecture1.churn_trend_app(q1)
+app1 = churn_trend_app(q1)
 app1
 
 # %%
-# 调好控件后，把 ____ 换成 app1.values（控件当前的取值），再运行本单元格
+# 调好控件后，把 ____ 换成 app1（控件本身），再运行本单元格
 # BEGIN PLACEHOLDER
 answer1 = ____
 # END PLACEHOLDER
 # BEGIN SOLUTION
-rates = lecture1.churn_rates(customers)           # 每年流失率（小数），按数据计算
+from course_utils.kpis import yearly_churn_rates
+rates = yearly_churn_rates(customers)             # 每年流失率（小数），按数据计算
 answer1 = {
     "rates": rates.to_dict(),
     "events": [(2022, "产品调整：部分免费服务改为收费"),
@@ -80,7 +82,7 @@ q1.check(answer1)
 
 # %% tags=["solution-only"]
 # 参考答案画出来的图
-lecture1.render_churn_trend(
+render_churn_trend(
     {**{f"y{y}": r * 100 for y, r in answer1["rates"].items()},
      **{f"event{i}_year": y for i, (y, _t) in enumerate(answer1["events"], 1)},
      **{f"event{i}_text": t for i, (_y, t) in enumerate(answer1["events"], 1)}})
@@ -93,12 +95,13 @@ lecture1.render_churn_trend(
 # %% [markdown]
 # ## 练习 2：三个价值层的平均 CLV · CLV tiers
 #
-# 把客户按 `clv` **从高到低**排序：前 10% 是高价值层 (Top 10%)，接下来 60% 是中价值层
+# 人群：`current`——截止 `AS_OF` 仍在网的客户（和讲义的 CLV 分层同一口径；已经流失的客户不算）。
+# 把他们按 `clv` **从高到低**排序：前 10% 是高价值层 (Top 10%)，接下来 60% 是中价值层
 # (Middle 60%)，最后 30% 是低价值层 (Bottom 30%)。分别算出每层的**平均** CLV（单位：元），
 # 放进字典 `answer2`。
 
 # %%
-n = len(customers)
+n = len(current)
 # BEGIN PLACEHOLDER
 clv_sorted = ____          # 按 clv 从高到低排序后的一列
 top = ____                 # 前 10% 的客户
@@ -107,7 +110,7 @@ bottom = ____              # 最后 30% 的客户
 answer2 = {"Top 10%": ____, "Middle 60%": ____, "Bottom 30%": ____}
 # END PLACEHOLDER
 # BEGIN SOLUTION
-clv_sorted = customers["clv"].sort_values(ascending=False)   # 从高到低
+clv_sorted = current["clv"].sort_values(ascending=False)     # 从高到低
 n_top, n_bottom = round(0.1 * n), round(0.3 * n)
 top = clv_sorted.iloc[:n_top]
 middle = clv_sorted.iloc[n_top:n - n_bottom]
@@ -123,7 +126,7 @@ q2.check(answer2)
 # %% [markdown]
 # ## 练习 3：满意度与忠诚客户占比 · Satisfaction vs loyalty
 #
-# 按满意度 `satisfaction` 把客户分成三档：**≥90**、**70–89**、**<70**（满意度正好 90 的属于 ≥90 档，
+# 人群仍是 `current`（仍在网的客户）。按满意度 `satisfaction` 把客户分成三档：**≥90**、**70–89**、**<70**（满意度正好 90 的属于 ≥90 档，
 # 正好 70 的属于 70–89 档）。算出每档里忠诚客户（`loyal` = 1）的**占比**（0 到 1 之间的小数），
 # 得到以 `"≥90"`、`"70–89"`、`"<70"` 为索引的序列 (Series) 或字典 `answer3`。
 #
@@ -135,9 +138,9 @@ band = ____                # 每位客户所在的满意度档
 answer3 = ____             # 每档的忠诚客户占比
 # END PLACEHOLDER
 # BEGIN SOLUTION
-band = pd.cut(customers["satisfaction"], bins=[0, 70, 90, 101],
+band = pd.cut(current["satisfaction"], bins=[0, 70, 90, 101],
               labels=["<70", "70–89", "≥90"], right=False)   # right=False：90 归入 ≥90
-answer3 = customers.groupby(band, observed=True)["loyal"].mean()
+answer3 = current.groupby(band, observed=True)["loyal"].mean()
 # END SOLUTION
 q3.check(answer3)
 

@@ -23,7 +23,7 @@
 # **预计时间**：约 75 分钟（第一天 15:45–17:00）。
 #
 # **怎么做**：在代码里把 `____`（四个下划线）换成你的答案，运行单元格，再看 `q1.check(...)` 的反馈：
-# ✅ 正确、❌ 还不对（会告诉你哪里不对）、✏️ 尚未作答。控件练习可以直接点控件里的“检查答案”。
+# √ 正确、× 还不对（会告诉你哪里不对）、… 尚未作答。控件练习可以直接点控件里的“检查答案”。
 # 卡住了？去掉 `# q1.hint()` 前面的 `#` 运行，看提示（多运行几次，提示会越来越具体）；
 # 最后还可以看 `q1.solution()` 参考答案。
 
@@ -37,17 +37,16 @@ N_CUSTOMERS = DEFAULT_CUSTOMERS
 # %%
 import pandas as pd
 
-from course_utils import campaign, features, segments
+from course_utils import campaign, features, plotting, segments
+from course_utils.config import L2_CUTOFF
 from course_utils.data import get_bank
-from course_utils.exercises import ____
-from course_utils.exercises import lecture2
-from course_utils.plotting import setup
+from course_utils.exercises.lecture2 import *   # 练习工具：占位符、setup 和两个控件
 
-setup()
+plotting.setup()                          # 图表风格和中文字体
 bank = get_bank(seed=SEED, n_customers=N_CUSTOMERS)
 tx = bank.transactions                    # 交易明细：customer_id, txn_date, amount, txn_type, channel
-CUTOFF = lecture2.CUTOFF                  # 观察截止日
-q1, q2, q3, q4 = lecture2.setup(bank, seed=SEED)   # 四道题，按这份数据判分
+CUTOFF = L2_CUTOFF                        # 观察截止日（和讲义相同）
+q1, q2, q3, q4 = setup(bank, seed=SEED)   # 四道题，按这份数据判分
 print(f"数据已加载：{len(bank.customers):,} 位客户，{len(tx):,} 笔交易；截止日 {CUTOFF}")
 
 # %% [markdown]
@@ -59,7 +58,8 @@ print(f"数据已加载：{len(bank.customers):,} 位客户，{len(tx):,} 笔交
 # - `frequency`：截止日之前的交易**笔数**；
 # - `monetary`：截止日之前的交易**金额合计**（元）。
 #
-# 只能用**严格早于**截止日的交易（截止日当天的也不算）。结果是一个 DataFrame，
+# 只能用**严格早于**截止日的交易（截止日当天的也不算）；这里用截止日之前的**全部**交易，
+# 不像讲义第四节那样只取最近一年。结果是一个 DataFrame，
 # 索引 (index) 或 `customer_id` 列是客户号，三列分别叫 `recency_days`、`frequency`、`monetary`。
 
 # %%
@@ -101,19 +101,19 @@ q1.check(answer1)
 # 也可以顺便试试：档数从 3 调到 7，各客群的人数怎么变？哪些客群会变得很小？
 
 # %% tags=["widget-exercise", "nbval-ignore-output"]
-app2 = lecture2.segmentation_app(q2)
+app2 = segmentation_app(q2)
 app2
 
 # %%
-# 调好控件后，把 ____ 换成 app2.values（控件当前的取值），再运行本单元格
+# 调好控件后，把 ____ 换成 app2（控件本身），再运行本单元格
 # BEGIN PLACEHOLDER
 answer2 = ____
 # END PLACEHOLDER
 # BEGIN SOLUTION
-rfm_tbl = lecture2.rfm_table(bank)                       # 截止日的 R、F、M
-sizes2, _, _ = segments.render_segmentation(rfm_tbl, bins=5, w_r=1, w_f=1, w_m=2, draw=False)
-answer2 = {"bins": 5, "w_r": 1, "w_f": 1, "w_m": 2,
-           "count": int(sizes2.loc["重要保持客户", "RFM前20%人数"])}
+sizes2, _, _ = segments.render_segmentation(q2.table, bins=5, w_r=1, w_f=1, w_m=2, draw=False)
+app2.set_values(bins=5, w_r=1.0, w_f=1.0, w_m=2.0,
+                count=int(sizes2.loc["重要保持客户", "n_top"]))   # n_top：进入 RFM前20% 的人数
+answer2 = app2
 # END SOLUTION
 q2.check(answer2)
 
@@ -136,18 +136,18 @@ q2.check(answer2)
 # 每个渠道都有启动成本，预算低于启动成本时一个客户也触达不到。
 
 # %% tags=["widget-exercise", "nbval-ignore-output"]
-app3 = lecture2.campaign_app(q3)
+app3 = campaign_app(q3)
 app3
 
 # %%
-# 调好控件后，把 ____ 换成 app3.values；也可以直接写方案字典 {客群: (产品, 渠道, 优惠, 预算)}
-sizes = q3.ctx["sizes"]          # 各客群人数
-targets = q3.ctx["targets"]      # 本题目标：预算上限、最低 ROI、最低净收益
+# 调好控件后，把 ____ 换成 app3（控件本身）；也可以直接写方案字典 {客群: (产品, 渠道, 优惠, 预算)}
+sizes = q3.sizes                 # 各客群人数
+targets = q3.targets             # 本题目标：预算上限、最低 ROI、最低净收益
 # BEGIN PLACEHOLDER
 answer3 = ____
 # END PLACEHOLDER
 # BEGIN SOLUTION
-answer3 = lecture2.suggested_plan(sizes, seed=SEED, max_budget=targets["max_budget"])
+answer3 = campaign.suggested_plan(sizes, seed=SEED, max_budget=targets["max_budget"])
 # END SOLUTION
 q3.check(answer3)
 
@@ -185,9 +185,9 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from course_utils.cleaning import RangeToNaN   # 把超出范围的值设为缺失
 
-data = q4.ctx["data"]
-NUMERIC = list(lecture2.Q4_NUMERIC)
-CATEGORICAL = list(lecture2.Q4_CATEGORICAL)
+data = q4.data                            # 截止日的客户数据（含标签 loyal）
+NUMERIC = list(q4.numeric)                # 数值列
+CATEGORICAL = list(q4.categorical)        # 分类列
 data = data.assign(**{c: data[c].astype(object) for c in CATEGORICAL})   # 分类列用普通文本
 # BEGIN PLACEHOLDER
 num_pipe = ____            # 数值列的 Pipeline

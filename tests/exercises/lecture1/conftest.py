@@ -1,0 +1,60 @@
+"""Fixtures of the Lecture 1 exercise tests: a small hand-made customers table.
+
+Seeded numpy, independent of the data generator, with churners (so "customers on
+the books" differs from "all customers") and satisfaction scores on the band edges.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_utils import domain
+from course_utils.exercises import lecture1 as L1
+
+
+def toy_customers(n: int = 1500, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    open_year = rng.integers(2016, 2024, n)
+    open_date = pd.to_datetime({"year": open_year, "month": rng.integers(1, 13, n), "day": 1})
+    churn_year = np.where(rng.random(n) < 0.45, rng.integers(2021, 2025, n), 0)
+    churn_year = np.where(churn_year < open_year + 1, 0, churn_year)
+    churn_date = pd.to_datetime(
+        {"year": np.where(churn_year > 0, churn_year, 2000), "month": rng.integers(1, 13, n),
+         "day": 15}).where(churn_year > 0)
+    satisfaction = np.clip(np.round(77 + 12.5 * rng.standard_normal(n)), 15, 100).astype(int)
+    p = np.where(satisfaction >= 90, 0.85, np.where(satisfaction >= 70, 0.6, 0.3))
+    p = np.clip(p + (satisfaction - 80) * 0.004, 0, 1)  # the edge scores matter
+    loyal = (rng.random(n) < p).astype(int)
+    clv = np.round(rng.lognormal(11, 1.1, n), 2)
+    return pd.DataFrame({"customer_id": [f"C{i:06d}" for i in range(n)],
+                         "open_date": open_date, "churn_date": churn_date,
+                         "satisfaction": satisfaction, "loyal": loyal, "clv": clv})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chinese_font():
+    from course_utils.plotting import setup
+    setup()
+
+
+@pytest.fixture(scope="module")
+def customers() -> pd.DataFrame:
+    return toy_customers()
+
+
+@pytest.fixture(scope="module")
+def current(customers) -> pd.DataFrame:
+    """The population of questions 2 and 3: on the books on Lecture 1's date."""
+    return customers.loc[domain.on_books(customers, domain.CURRENT_CUSTOMERS_AS_OF)]
+
+
+@pytest.fixture(scope="module")
+def qs(customers):
+    return L1.setup(customers)
+
+
+@pytest.fixture(scope="module")
+def bank():
+    from course_utils.data import get_bank
+    return get_bank()

@@ -1,0 +1,76 @@
+"""Lecture 2, question 4: the preprocessing pipeline."""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
+
+from course_utils.cleaning import RangeToNaN, preprocess
+from course_utils.exercises import assert_check_cases
+from course_utils.exercises.lecture2 import q4_cleaning as Q4
+
+
+def _variants(data):
+    num, cat = list(Q4.NUMERIC), list(Q4.CATEGORICAL)
+    right, _ = preprocess(data, num, cat, clip=None)
+    right_clip, _ = preprocess(data, num, cat, log_cols=["monetary", "monthly_income"])
+
+    def make(num_steps, cols=num, with_cat=True):
+        parts = [("num", Pipeline(num_steps), cols)]
+        if with_cat:
+            parts.append(("cat", Pipeline([("i", SimpleImputer(strategy="most_frequent")),
+                                           ("o", OneHotEncoder(handle_unknown="ignore",
+                                                               sparse_output=False))]), cat))
+        ct = ColumnTransformer(parts, verbose_feature_names_out=False).set_output(transform="pandas")
+        return ct.fit_transform(data.assign(**{c: data[c].astype(object) for c in cat}))
+
+    good_num = [("r", RangeToNaN({"age": (18, 100)})), ("i", SimpleImputer(strategy="median")),
+                ("s", StandardScaler())]
+    return right, right_clip, make, good_num
+
+
+def test_checks(qs):
+    q4 = qs[3]
+    data = q4.data
+    right, right_clip, make, good_num = _variants(data)
+    pipeline = make(good_num)
+    wrong = [(make([good_num[0], good_num[2]]), "缺失值"),
+             (make(good_num[1:]), "不可能的值"),
+             (make([*good_num[:2], ("s", MinMaxScaler())]), "标准化"),
+             (make(good_num, cols=list(Q4.NUMERIC) + ["loyal"]), "泄漏"),
+             (make(good_num, with_cat=False), "独热编码列"),
+             (right.assign(gender=data["gender"].to_numpy()), "非数值"),
+             (right.iloc[: len(data.dropna())], "行数"),
+             (right.to_numpy(), "numpy")]
+    assert_check_cases(q4, correct=[right, right_clip, pipeline], wrong=wrong)
+
+
+def test_compares_with_the_data(qs):
+    """Issue 8 §5: random numbers with the right names, or a dropped categorical, must fail."""
+    q4 = qs[3]
+    right, *_ = _variants(q4.data)
+    rng = np.random.default_rng(0)
+    onehot = [c for c in right.columns if c not in Q4.NUMERIC]
+    fake_numbers = right.copy()
+    fake_numbers[list(Q4.NUMERIC)] = rng.standard_normal((len(right), len(Q4.NUMERIC)))
+    r = q4.check(fake_numbers)
+    assert r.status == "incorrect" and "对不上" in r.message
+    fake_onehot = right.copy()
+    fake_onehot[onehot] = rng.integers(0, 2, (len(right), len(onehot)))
+    assert "独热编码列" in q4.check(fake_onehot).message
+    no_city = right.drop(columns=[c for c in right.columns if str(c).startswith("city_")])
+    r2 = q4.check(no_city)
+    assert r2.status == "incorrect" and "city" in r2.message
+    shuffled = right.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    assert q4.check(shuffled).status == "incorrect"
+    dup = right.join(right[["age"]], rsuffix="_x").rename(columns={"age_x": "age"})
+    assert "重复的列名" in q4.check(dup).message
+
+
+def test_data_has_the_lessons(qs):
+    data = qs[3].data
+    assert data["monthly_income"].isna().any()                  # missing values to impute
+    assert ((data["age"] < 18) | (data["age"] > 100)).any()       # impossible ages
+    assert "loyal" in data.columns                                # the label to keep out
