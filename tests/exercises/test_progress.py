@@ -158,3 +158,23 @@ def test_cli_merges_logs(log, tmp_path, monkeypatch, capsys):
     assert progress_cli(["progress", str(tmp_path / "none.jsonl")]) == 0
     assert "no progress" in capsys.readouterr().out
     assert progress_cli([]) == 2
+
+
+def test_the_start_page_tells_trainees_what_is_recorded_and_how_to_stop_it():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "src" / "lectures" / "00_start.py").read_text(
+        encoding="utf-8")
+    for must in (".course_progress.jsonl", "COURSE_PROGRESS_FILE=off", "turn_off()", "0600",
+                 "不记录", "你的答案", "用户名"):
+        assert must in text, must
+    # every recorded field is explained (adding a field means telling trainees)
+    words = {"ts": "时间", "exercise": "题目编号", "event": "检查 / 提示 / 参考答案",
+             "status": "检查结果", "attempt": "第几次检查", "level": "第几条提示",
+             "error": "出错的类型", "learner": "COURSE_USER"}
+    assert set(words) == set(progress.FIELDS)
+    for field, word in words.items():
+        assert word in text, (field, word)
+    from course_utils.exercises import turn_off, turn_on  # the call the page shows exists
+    turn_off()
+    turn_on()
