@@ -60,7 +60,7 @@ def lecture9(tmp_path_factory):
                                                   submodule_search_locations=[str(root)])
     module = importlib.util.module_from_spec(spec)
     sys.modules[PACKAGE] = module
-    setattr(engine, "lecture9", module)
+    engine.lecture9 = module
     try:
         spec.loader.exec_module(module)
         yield module
