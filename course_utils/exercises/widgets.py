@@ -1,40 +1,23 @@
 """Widget exercises: ipywidgets controls drive a redraw by a plain render function.
 
-The pattern (see docs/AUTHORING.md)::
+``WidgetExercise(controls, render, exercise=q, answer=fn)`` (docs/AUTHORING.md 5.2):
 
-    import ipywidgets as W
-    from course_utils.exercises.widgets import WidgetExercise
+* ``render(values)`` is a pure function (dict -> Figure / DataFrame / HTML str /
+  list), unit-tested: a headless run does not fail when a widget callback raises.
+* Every control change redraws. If ``render`` raises, the output shows an error
+  box (class :data:`feedback.ERROR_MARKER`, which the notebook and browser tests
+  look for) above the last good drawing; the traceback goes to ``app.errors``. A
+  trainee's change never raises; a change from code (``set_values``, ``hold``)
+  and the first render (at construction) do, so tests and nbval see it.
+* ``app.values``: the control values; ``app.answer()``: what the exercise checks
+  (``answer(values)``, default the values); ``q.check(app)`` checks it.
+* With ``exercise=`` a "检查答案" button shows the feedback inside the widget
+  (works in Voila); it never raises.
+* ``app.last_render_ms``: the last redraw (render + PNG), for
+  benchmarks/bench_widgets.py; goal <= 150 ms at the default size.
 
-    def render_trend(values):                  # pure: dict -> Figure / DataFrame / HTML
-        return charts.churn_trend({2021: values["y2021"], ...})
-
-    app = WidgetExercise(
-        controls={"y2021": W.FloatSlider(value=0.10, min=0, max=0.4, step=0.01,
-                                         description="2021 年")},
-        render=render_trend, title="用折线图展示流失率", exercise=q1, name="L1.churn_trend")
-    app                                        # last line of a cell tagged
-                                               # widget-exercise, nbval-ignore-output
-
-* The render function is plain Python with unit tests in tests/ (a headless run
-  does not fail when a widget callback raises -- stack-notes).
-* On every control change the output redraws. If ``render`` raises, the output
-  shows a Chinese error box (carrying :data:`feedback.ERROR_MARKER`, which the
-  notebook and browser tests scan for) above the last good drawing, and the
-  traceback is kept in ``app.errors`` and logged. A trainee's control change
-  never raises (the front-end would show a traceback); a change made from code
-  (``set_values``, ``hold``) and the very first render (at construction)
-  re-raise, so tests and papermill / nbval see the failure.
-* ``app.values`` is the dict of current control values; ``app.answer()`` is
-  what the exercise checks (``answer(values)``, default the values);
-  ``q.check(app)`` checks it (the engine unwraps the app).
-* With ``exercise=`` a "检查答案" button runs the check and shows the feedback
-  inside the widget (works in Voila, no code needed); it never raises.
-* ``app.last_render_ms`` is the duration of the last redraw (render + PNG
-  encoding), for benchmarks/bench_widgets.py; goal <= 150 ms at default size.
-
-Outputs are written to the ``Output`` widget's ``outputs`` directly (no
-capture context), so they also work outside a kernel and are inspectable in
-tests: ``app.output.outputs``.
+Outputs are written to ``app.output.outputs`` directly (no capture context), so
+they work outside a kernel and tests can inspect them.
 """
 from __future__ import annotations
 
@@ -118,7 +101,7 @@ class WidgetExercise:
     controls : mapping name -> ipywidgets value widget (slider, dropdown, text ...)
     render : function ``dict -> Figure | DataFrame | HTML str | list`` (pure)
     title : Chinese title shown above the controls
-    exercise : an :class:`~course_utils.exercises.core.Exercise`; adds a
+    exercise : an :class:`~course_utils.exercises.exercise.Exercise`; adds a
         "检查答案" button whose feedback is shown inside the widget
     answer : function ``values -> answer`` passed to ``exercise.check``
         (default: the values dict itself)

@@ -97,7 +97,7 @@ def test_junk_is_fresh_and_varied():
 @pytest.mark.parametrize("name", ENGINE)
 def test_engine_modules_are_small_and_documented(name):
     module = importlib.import_module(f"course_utils.exercises.{name}")
-    assert module.__doc__ and len(inspect.getsource(module).splitlines()) < 320
+    assert module.__doc__ and len(inspect.getsource(module).splitlines()) <= 300
     for fname, fn in inspect.getmembers(module, inspect.isfunction):
         if fn.__module__ == module.__name__ and not fname.startswith("_"):
             assert fn.__doc__, f"{name}.{fname} has no docstring"
