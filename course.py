@@ -4,7 +4,7 @@
     python3 course.py lab      # prepare everything on first use, open JupyterLab
     python3 course.py test     # prepare everything, run the whole test suite
     python3 course.py build    # rebuild every generated notebook from src/
-    python3 course.py app NB   # show an exercise notebook full-screen (Voila)
+    python3 course.py app NB   # show a notebook full-screen (Voila, loopback + access token)
     python3 course.py data ... # write a dataset (python -m course_utils generate ...)
     python3 course.py lock     # re-pin requirements/lock.txt and environment.yml
 
@@ -64,6 +64,33 @@ def venv_bin(name: str) -> Path:
 
 def run(cmd: list[str | Path], **kw) -> int:
     return subprocess.call([str(c) for c in cmd], cwd=kw.pop("cwd", ROOT), **kw)
+
+
+def wait_foreground(proc: subprocess.Popen) -> int:
+    """Wait for a server started in this terminal; its exit code.
+
+    Ctrl+C reaches the server too (same terminal process group): JupyterLab asks
+    for confirmation, Voila stops. This process keeps waiting for it instead of
+    dying with a traceback; a second Ctrl+C while the server still runs ends it.
+    """
+    interrupts = 0
+    while True:
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            interrupts += 1
+            if interrupts >= 2 and proc.poll() is None:
+                proc.terminate()
+                try:
+                    return proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    return proc.wait()
+
+
+def run_foreground(cmd: list[str | Path], **kw) -> int:
+    """Start ``cmd`` (a server) and :func:`wait_foreground` for it."""
+    return wait_foreground(subprocess.Popen([str(c) for c in cmd], cwd=kw.pop("cwd", ROOT), **kw))
 
 
 def check(cmd: list[str | Path], **kw) -> None:
@@ -130,38 +157,140 @@ def find_chromium() -> str | None:
     return str(mac) if mac.exists() else None
 
 
-def ensure_browser() -> None:
-    """On Debian/Ubuntu as root, install the system Chromium if missing.
+#: Debian/Ubuntu package that gives the browser a Chinese (CJK) font when the
+#: machine has none. WenQuanYi Micro Hei: 1.6 MB download, 5 MB installed, GBK
+#: coverage (fonts-noto-cjk would be 57 MB / 91 MB; either makes Chinese render).
+CJK_FONT_PACKAGE = "fonts-wqy-microhei"
+BROWSER_PACKAGES = ["chromium", "chromium-driver"]
 
-    Elsewhere nothing is installed: the browser tests then fail with a message
-    that says how to get a browser (they never skip silently in CI).
+
+def has_cjk_font() -> bool:
+    """True when the system has a font with Chinese glyphs for the browser.
+
+    Linux: ``fc-list :lang=zh`` (fontconfig, which Chromium uses) lists one.
+    macOS and Windows always ship Chinese fonts.
     """
-    if find_chromium():
+    if sys.platform in ("darwin", "win32"):
+        return True
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    try:
+        out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True,
+                             timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(out.strip())
+
+
+def _is_debian() -> bool:
+    return Path("/etc/debian_version").exists() and shutil.which("apt-get") is not None
+
+
+def _root_prefix() -> list[str] | None:
+    """[] as root, ["sudo"] when sudo exists, else None (cannot install)."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return []
+    return ["sudo"] if shutil.which("sudo") else None
+
+
+def browser_packages_missing() -> list[str]:
+    """Debian packages the browser tests need and this machine lacks.
+
+    Chromium itself (unless some Chrome/Chromium is found) and a CJK font (unless
+    ``fc-list :lang=zh`` finds one) -- the font also when Chromium is present:
+    without it every Chinese text on the page renders as boxes (tofu).
+    """
+    need = [] if find_chromium() else list(BROWSER_PACKAGES)
+    if not has_cjk_font():
+        need.append(CJK_FONT_PACKAGE)
+    return need
+
+
+def ensure_browser() -> None:
+    """On Debian/Ubuntu (root or sudo), install what the browser tests need.
+
+    That is the system Chromium if no Chrome/Chromium is found, and a CJK font
+    package if no Chinese font is installed (see :func:`browser_packages_missing`).
+    Elsewhere, or without root/sudo, nothing is installed and a message says
+    what to install; the browser tests then fail with instructions (they never
+    skip silently).
+    """
+    need = browser_packages_missing()
+    if not need:
         return
-    if Path("/etc/debian_version").exists() and shutil.which("apt-get"):
-        prefix = [] if os.geteuid() == 0 else (["sudo"] if shutil.which("sudo") else None)
-        if prefix is None:
-            say("Chromium is missing and apt-get needs root; install it: "
-                "sudo apt-get install -y chromium chromium-driver")
-            return
-        say("installing Debian's chromium for the browser tests (first run only) ...")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        check(prefix + ["apt-get", "update", "-q"], env=env)
-        check(prefix + ["apt-get", "install", "-y", "-q", "chromium", "chromium-driver"], env=env)
+    command = "sudo apt-get install -y " + " ".join(need)
+    if not _is_debian():
+        what = []
+        if any(p in need for p in BROWSER_PACKAGES):
+            what.append("Google Chrome or Chromium")
+        if CJK_FONT_PACKAGE in need:
+            what.append("a Chinese font (e.g. Noto Sans CJK SC or WenQuanYi Micro Hei)")
+        say("the browser tests need " + " and ".join(what) + "; install them with your "
+            f"system's package manager (Debian/Ubuntu: {command}).")
+        return
+    prefix = _root_prefix()
+    if prefix is None:
+        say(f"missing for the browser tests: {' '.join(need)}; apt-get needs root. "
+            f"Install them: {command}")
+        return
+    say(f"installing {' '.join(need)} for the browser tests (first run only) ...")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    check(prefix + ["apt-get", "update", "-q"], env=env)
+    check(prefix + ["apt-get", "install", "-y", "-q", *need], env=env)
 
 
-def lab_argv(extra: list[str] | None = None) -> list[str]:
-    """The JupyterLab command line: loopback only, token authentication left on
-    (Jupyter's default; no token or password option is ever passed here)."""
-    argv = [str(venv_bin("jupyter")), "lab", "--ip=127.0.0.1", START_PAGE]
+#: Notebooks opened trusted by ``course.py lab``: the built lecture notebooks
+#: (start page included) whose committed outputs -- course map, tables, charts --
+#: must show as built. Exercise notebooks are committed without outputs.
+TRUSTED_NOTEBOOKS = "notebooks"
+
+
+def trust_argv(root: Path = ROOT) -> list[str]:
+    """``jupyter trust`` for the built lecture notebooks under ``root``.
+
+    Writes their signatures into the user's Jupyter signature database
+    (``jupyter --data-dir``/nbsignatures.db); the files are not changed.
+    """
+    nbs = sorted(str(p) for p in (Path(root) / TRUSTED_NOTEBOOKS).glob("*.ipynb"))
+    return [str(venv_bin("jupyter")), "trust", *nbs]
+
+
+def lab_argv(extra: list[str] | None = None, root: Path = ROOT) -> list[str]:
+    """The JupyterLab command line of ``python3 course.py lab``.
+
+    Serves the repository ``root`` (notebooks/, exercises/, solutions/ and
+    datasets/ are all reachable, so the start page's links work) and opens the
+    start page by URL. Loopback only; token authentication is left on
+    (Jupyter's default: no token or password option is ever passed here).
+    """
+    argv = [str(venv_bin("jupyter")), "lab", "--ip=127.0.0.1",
+            f"--ServerApp.root_dir={Path(root).resolve()}",
+            f"--LabApp.default_url=/lab/tree/{START_PAGE}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")  # containers and CI run as root; Jupyter refuses otherwise
     return argv + list(extra or [])
 
 
+def lab_steps(extra: list[str] | None = None, root: Path = ROOT) -> list[list[str]]:
+    """The commands ``python3 course.py lab`` runs, in order.
+
+    1. trust the built lecture notebooks (so the start page's outputs show),
+    2. start JupyterLab on the repository root at the start page.
+
+    The browser suite runs exactly these (with a throwaway copy as ``root``).
+    """
+    return [trust_argv(root), lab_argv(extra, root)]
+
+
 def cmd_lab(args: list[str]) -> int:
     ensure_env()
-    return run(lab_argv(args))
+    *prepare, lab = lab_steps(args)
+    for argv in prepare:
+        if run(argv, stdout=subprocess.DEVNULL) != 0:  # not fatal: Lab still works
+            say(f"could not mark the lecture notebooks trusted ({' '.join(argv[:2])}); "
+                "their saved outputs may show as plain text until you run them.")
+    return run_foreground(lab)
 
 
 def cmd_test(args: list[str]) -> int:
@@ -176,11 +305,130 @@ def cmd_build(args: list[str]) -> int:
     return run([venv_python(), "-m", "tools.nbbuild", *args])
 
 
+#: Voila's usual port; ``course.py app`` takes the first free one from here.
+APP_PORT = 8866
+
+
+def _option(args: list[str], name: str) -> tuple[str | None, list[str]]:
+    """Value of ``--name=V`` / ``--name V`` in ``args`` and ``args`` without it.
+
+    >>> _option(["nb.ipynb", "--port", "8870", "--theme=dark"], "port")
+    ('8870', ['nb.ipynb', '--theme=dark'])
+    """
+    rest, value, i = [], None, 0
+    while i < len(args):
+        a = args[i]
+        if a.startswith(f"--{name}="):
+            value = a.split("=", 1)[1]
+        elif a == f"--{name}" and i + 1 < len(args):
+            value, i = args[i + 1], i + 1
+        else:
+            rest.append(a)
+        i += 1
+    return value, rest
+
+
+def _free_port_from(start: int, tries: int = 50) -> int:
+    import socket
+
+    for port in range(start, start + tries):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"[course] no free port in {start}..{start + tries - 1}; pass --port=N")
+
+
+def app_argv(notebook: str | Path, port: int, extra: list[str] | None = None) -> list[str]:
+    """The Voila command line of ``python3 course.py app``.
+
+    Loopback only, on exactly ``port`` (no silent move to another port), token
+    authentication on (``--Voila.auto_token=True``: Voila then takes the token
+    from ``JUPYTER_TOKEN``, see :func:`app_env` -- it never appears in the process
+    list), code hidden (Voila's default). ``course.py`` opens the browser itself,
+    with the token in the address.
+    """
+    return [str(venv_bin("voila")), str(notebook), "--no-browser", "--Voila.ip=127.0.0.1",
+            f"--port={port}", "--Voila.port_retries=0", "--Voila.auto_token=True",
+            *(extra or [])]
+
+
+def app_env(token: str, base: dict | None = None) -> dict[str, str]:
+    """Environment for :func:`app_argv`: ``JUPYTER_TOKEN`` is the app's token."""
+    if not token:
+        raise ValueError("the app needs a non-empty token")
+    return dict(os.environ if base is None else base, JUPYTER_TOKEN=token)
+
+
+def app_url(port: int, token: str) -> str:
+    """The address to open: loopback, with the token (``?token=...``).
+
+    >>> app_url(8866, "ab12")
+    'http://127.0.0.1:8866/?token=ab12'
+    """
+    return f"http://127.0.0.1:{port}/?token={token}"
+
+
+def start_app(args: list[str], env: dict | None = None, **popen_kw) -> tuple[subprocess.Popen, str]:
+    """Start Voila as ``python3 course.py app NB [flags]`` does; (process, URL with token).
+
+    A fresh token (``secrets.token_hex(24)``) per start; ``--port=N`` in ``args``
+    is honoured, otherwise the first free port from 8866; ``--no-browser`` only
+    tells the caller not to open a browser. Remaining flags go to Voila.
+    """
+    import secrets
+
+    if not args or args[0].startswith("-"):
+        raise SystemExit("usage: python3 course.py app exercises/L1_exercises.ipynb [--port=8870]")
+    notebook, rest = args[0], list(args[1:])
+    if not Path(notebook).is_file():
+        raise SystemExit(f"[course] 找不到笔记本 / notebook not found: {notebook}\n"
+                         "  例如 / e.g.: python3 course.py app exercises/L1_exercises.ipynb")
+    port_opt, rest = _option(rest, "port")
+    rest = [a for a in rest if a != "--no-browser"]
+    try:
+        port = int(port_opt) if port_opt is not None else _free_port_from(APP_PORT)
+    except ValueError:
+        raise SystemExit(f"[course] --port needs a number, got {port_opt!r}") from None
+    token = secrets.token_hex(24)
+    popen_kw.setdefault("cwd", ROOT)
+    proc = subprocess.Popen(app_argv(notebook, port, rest), env=app_env(token, env), **popen_kw)
+    return proc, app_url(port, token)
+
+
+def _wait_port(port: int, proc: subprocess.Popen, timeout: float = 120.0) -> bool:
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.settimeout(0.5)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.3)
+    return False
+
+
 def cmd_app(args: list[str]) -> int:
     ensure_env()
-    if not args:
-        raise SystemExit("usage: python3 course.py app exercises/L1_exercises.ipynb")
-    return run([venv_bin("voila"), args[0], "--Voila.ip=127.0.0.1", *args[1:]])
+    proc, url = start_app(args)
+    port = int(url.split(":")[2].split("/")[0])
+    try:
+        ready = _wait_port(port, proc)
+    except KeyboardInterrupt:  # Voila got Ctrl+C as well and stops
+        ready = False
+    if ready:
+        say("Voilà 应用地址（仅本机可访问，地址里带访问令牌 token）/ "
+            "Voilà app (loopback only; the address carries its access token):")
+        say(f"    {url}")
+        if "--no-browser" not in args:
+            import webbrowser
+
+            webbrowser.open(url)
+    return wait_foreground(proc)
 
 
 def cmd_data(args: list[str]) -> int:
@@ -195,7 +443,7 @@ def cmd_lock(args: list[str]) -> int:
     out = subprocess.check_output(
         [str(venv_python()), "-m", "pip", "freeze", "--exclude-editable", "--all"], text=True)
     skip = ("pip==", "setuptools==", "wheel==")
-    lines = sorted((l for l in out.splitlines() if l and not l.startswith(skip)), key=str.lower)
+    lines = sorted((ln for ln in out.splitlines() if ln and not ln.startswith(skip)), key=str.lower)
     LOCK.write_text("# Generated by `python3 course.py lock` from requirements.in. Do not edit.\n"
                     + "\n".join(lines) + "\n")
     check([venv_python(), "-m", "tools.envfile"])

@@ -27,6 +27,7 @@ Example (inside a test, with the fixtures of ``conftest.py``)::
 from __future__ import annotations
 
 import json
+import re
 import os
 import secrets
 import shutil
@@ -43,6 +44,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+import course  # noqa: E402  -- the README's commands: the suite starts servers through them
+
 EXERCISES_DIR = ROOT / "exercises"
 ARTIFACTS_DIR = ROOT / "test-artifacts" / "browser"
 WIDGET_TAG = "widget-exercise"
@@ -215,9 +220,11 @@ class Server:
     """
 
     def __init__(self, kind: str, cmd: list[str], env: dict, cwd: Path, port: int,
-                 token: str, log_path: Path) -> None:
+                 token: str | None, log_path: Path, runtime_dir: Path | None = None) -> None:
         self.kind, self.cmd, self.env, self.cwd = kind, cmd, env, cwd
         self.port, self.token, self.log_path = port, token, log_path
+        #: where Jupyter writes ``jpserver-<pid>.json`` (with the token it generated)
+        self.runtime_dir = runtime_dir
         self.proc: subprocess.Popen | None = None
         self._log = None
 
@@ -243,11 +250,28 @@ class Server:
     def _ready(self) -> bool:
         if self.kind != "lab":
             return True  # Voila executes the notebook on GET /: the port is enough
+        if self.token is None:
+            self.token = self._runtime_token()
+            if self.token is None:
+                return False
         try:
             self.api("GET", "api/status")
             return True
         except Exception:  # noqa: BLE001
             return False
+
+    def _runtime_token(self) -> str | None:
+        """The token Jupyter generated, from its runtime file for our port."""
+        if self.runtime_dir is None:
+            return None
+        for f in self.runtime_dir.glob("jpserver-*.json"):
+            try:
+                info = json.loads(f.read_text())
+            except (OSError, ValueError):
+                continue
+            if info.get("port") == self.port and info.get("token"):
+                return info["token"]
+        return None
 
     def api(self, method: str, path: str, timeout: float = 10.0) -> Any:
         """Call the server's REST API with the token; JSON result or None."""
@@ -328,50 +352,91 @@ def _write_server_config(config_dir: Path) -> None:
     (config_dir / "jupyter_server_config.json").write_text(json.dumps(cfg))
 
 
-def _root_flag() -> list[str]:
-    return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+#: What a copy of the repository for Lab leaves out (big, private or irrelevant).
+_COPY_IGNORE = (".git", ".venv", "test-artifacts", "__pycache__", ".pytest_cache",
+                ".ipynb_checkpoints", "build", ".cache", "*.egg-info")
 
 
-def start_lab(root_dir: Path, work: Path, attempts: int = 3) -> Server:
-    """Start JupyterLab serving ``root_dir`` (a throwaway copy) on a free port."""
-    work.mkdir(parents=True, exist_ok=True)
+def copy_repo(dst: Path, src: Path = ROOT) -> Path:
+    """A throwaway copy of the repository tree (no .git, .venv, artifacts).
+
+    JupyterLab autosaves notebooks it runs: serving a copy keeps the
+    repository's committed notebooks untouched. The kernels still import
+    ``course_utils`` from the repository (the venv's .pth file).
+    """
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(*_COPY_IGNORE),
+                    dirs_exist_ok=True)
+    return dst
+
+
+def course_lab_env(work: Path) -> dict[str, str]:
+    """:func:`jupyter_env` for ``course.py lab``: private settings/workspaces, no fixed token.
+
+    The lab settings go where JupyterLab looks by default (environment
+    variables, not extra flags), so the command line stays ``course.lab_argv``'s.
+    ``JUPYTER_TOKEN`` is removed: Jupyter generates the token, as for a trainee.
+    """
     env = jupyter_env(work)
+    env.pop("JUPYTER_TOKEN", None)
+    env.pop("JUPYTER_TOKEN_FILE", None)
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(work / "settings")
+    env["JUPYTERLAB_WORKSPACES_DIR"] = str(work / "workspaces")
     _write_server_config(Path(env["JUPYTER_CONFIG_DIR"]))
     _write_lab_settings(work / "settings")
+    return env
+
+
+def start_course_lab(root_dir: Path, work: Path, attempts: int = 3,
+                     timeout: float = SERVER_TIMEOUT) -> Server:
+    """Start JupyterLab exactly as ``python3 course.py lab`` does, on ``root_dir``.
+
+    Runs :func:`course.lab_steps` (trust the lecture notebooks, then
+    ``jupyter lab`` on the root with the start page as default URL) with only
+    what a test needs appended: ``--no-browser``, a free port, no port retries.
+    The token is the one Jupyter generated (read from its runtime file);
+    config, data (signature database), runtime and settings dirs are private
+    temporary folders, so nothing is written to the user's home.
+    """
+    work.mkdir(parents=True, exist_ok=True)
+    env = course_lab_env(work)
     last: Exception | None = None
     for _ in range(attempts):
-        port, token = free_port(), secrets.token_hex(16)
-        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", *_root_flag(),
-               "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
-               f"--LabApp.user_settings_dir={work / 'settings'}",
-               f"--LabApp.workspaces_dir={work / 'workspaces'}"]
-        server = Server("lab", cmd, env, root_dir, port, token, work / "lab.log")
+        port = free_port()
+        *prepare, lab = course.lab_steps(["--no-browser", f"--port={port}",
+                                          "--ServerApp.port_retries=0"], root=root_dir)
+        with open(work / "lab.log", "ab") as log:
+            for argv in prepare:
+                subprocess.run(argv, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, check=True, timeout=120)
+        server = Server("lab", lab, env, root_dir, port, None, work / "lab.log",
+                        runtime_dir=Path(env["JUPYTER_RUNTIME_DIR"]))
         try:
-            return server.start()
+            return server.start(timeout)
         except Exception as exc:  # noqa: BLE001 - port raced away: try another
             server.stop()
             last = exc
     raise RuntimeError(f"JupyterLab did not start: {last}")
 
 
-def voila_command(notebook: Path, port: int, token: str) -> list[str]:
-    """The Voila command line the suite uses (same flags as ``course.py app``)."""
-    return [sys.executable, "-m", "voila", str(notebook), "--no-browser",
-            f"--port={port}", "--Voila.ip=127.0.0.1", f"--Voila.token={token}",
-            "--strip_sources=True"]
+#: Flags the suite adds to ``course.app_argv`` (Voila's default, made explicit).
+VOILA_EXTRA = ["--strip_sources=True"]
 
 
 def start_voila(notebook: Path, work: Path, attempts: int = 3) -> Server:
-    """Start Voila (app mode) on ``notebook`` on a free port."""
+    """Start Voila (app mode) on ``notebook`` on a free port, as ``course.py app`` does.
+
+    The command line is :func:`course.app_argv` and the token travels in
+    :func:`course.app_env` -- the real ``app`` code path.
+    """
     work.mkdir(parents=True, exist_ok=True)
-    env = jupyter_env(work)
-    _write_server_config(Path(env["JUPYTER_CONFIG_DIR"]))
+    base = jupyter_env(work)
+    _write_server_config(Path(base["JUPYTER_CONFIG_DIR"]))
     last: Exception | None = None
     for _ in range(attempts):
         port, token = free_port(), secrets.token_hex(16)
-        server = Server("voila", voila_command(notebook, port, token), env,
-                        notebook.parent, port, token, work / "voila.log")
+        server = Server("voila", course.app_argv(notebook, port, VOILA_EXTRA),
+                        course.app_env(token, base), notebook.parent, port, token,
+                        work / "voila.log")
         try:
             return server.start()
         except Exception as exc:  # noqa: BLE001
@@ -479,6 +544,76 @@ def open_notebook(page: Any, server: Server, relpath: str,
     page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell",
                            timeout=timeout * 1000)
     _wait_kernel_ready(page, server, relpath, timeout)
+
+
+def open_lab_home(page: Any, server: Server, timeout: float = SERVER_TIMEOUT) -> float:
+    """Open the server's address with its token, as the link Jupyter prints does.
+
+    ``course.py lab`` makes JupyterLab's default URL the start page: the page
+    must land on ``/lab/tree/notebooks/00_start.ipynb`` with the start page
+    open and its kernel ready. Returns the seconds this took.
+    """
+    t0 = time.monotonic()
+    page.goto(f"{server.url}?token={server.token}", timeout=timeout * 1000)
+    page.wait_for_url(f"**/lab/tree/{course.START_PAGE}*", timeout=timeout * 1000)
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell",
+                           timeout=timeout * 1000)
+    _wait_kernel_ready(page, server, course.START_PAGE, timeout)
+    return time.monotonic() - t0
+
+
+_LINKS_JS = r"""() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return [];
+  return [...panel.querySelectorAll('.jp-Notebook a[href]')].map((a, i) => ({
+    i, text: a.innerText.trim(), href: a.href, raw: a.getAttribute('href'),
+    internal_anchor: a.classList.contains('jp-InternalAnchorLink'),
+    row: (a.closest('tr') ? a.closest('tr').innerText : '').replace(/\s+/g, ' ').trim()}));
+}"""
+
+
+def notebook_links(page: Any) -> list[dict]:
+    """Every link in the open notebook (cells and outputs), as rendered by Lab.
+
+    ``[{i, text, href, raw, internal_anchor, row}]``: ``href`` is the address the
+    browser would request (Lab rewrites relative notebook links to
+    ``/files/<resolved path>``), ``raw`` the attribute as written, ``row`` the
+    table row's text when the link sits in a table.
+    """
+    return page.evaluate(_LINKS_JS)
+
+
+def click_link(page: Any, index: int) -> None:
+    """Click link number ``index`` of :func:`notebook_links` in the open notebook."""
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook a[href]").nth(index).click()
+
+
+def wait_notebook_current(page: Any, server: Server, relpath: str,
+                          timeout: float = SERVER_TIMEOUT) -> None:
+    """Wait until ``relpath``'s tab is in front with its kernel ready (after a link click).
+
+    Fails early with the dialog's text when Lab shows an error dialog instead
+    (e.g. "Could not find path" for a link to a file outside the served root).
+    """
+    deadline = time.monotonic() + timeout
+    name = Path(relpath).name
+    while time.monotonic() < deadline:
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count():
+            raise AssertionError(f"JupyterLab shows a dialog instead of {relpath}: "
+                                 f"{dialog.first.inner_text()[:300]!r}")
+        if name in page.evaluate(_CURRENT_TAB_JS) and page.locator(
+                ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").count():
+            break
+        time.sleep(0.1)
+    else:
+        raise TimeoutError(f"{relpath} did not open within {timeout:.0f} s")
+    _wait_kernel_ready(page, server, relpath, max(1.0, deadline - time.monotonic()))
+
+
+def current_panel(page: Any) -> Any:
+    """Locator of the notebook panel in front."""
+    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
 
 
 def _click_run_all(page: Any) -> bool:
@@ -1162,3 +1297,314 @@ def voila_cells(page: Any) -> list[Any]:
     """Locators of the widget-exercise cells on a Voila page, in order."""
     loc = page.locator(f".jp-Cell.celltag_{WIDGET_TAG}")
     return [loc.nth(i) for i in range(loc.count())]
+
+
+# --------------------------------------------------------------------------
+# Chinese renders: no missing-glyph boxes (tofu)
+# --------------------------------------------------------------------------
+#: Code points no font maps (unassigned, or private-use plane 16): drawn they
+#: give exactly what a missing glyph looks like in a given font stack.
+_TOFU_PROBES = ["\u0378", "\u0379", "\u0380", "\U0010FFFD"]
+
+FONT_FIX = (
+    "Chinese text renders as missing-glyph boxes (tofu): the browser has no font "
+    "with these characters.\n"
+    f"  Debian/Ubuntu:  sudo apt-get install -y {course.CJK_FONT_PACKAGE}\n"
+    "                  (python3 course.py test does it itself when run as root or with sudo)\n"
+    "  Check:          fc-list :lang=zh   (must list at least one font)"
+)
+
+SYMBOL_FIX = (
+    "Symbols render as missing-glyph boxes (tofu) although Chinese text renders: the "
+    "page uses characters (e.g. emoji) that no installed font has. Use characters every "
+    "Chinese font has (GB2312: √ × … ？), or install an emoji font "
+    "(Debian: fonts-noto-color-emoji) and say so in the README."
+)
+
+
+def _is_cjk(ch: str) -> bool:
+    """Han ideographs, CJK punctuation and full-width forms.
+
+    >>> _is_cjk("流"), _is_cjk("。"), _is_cjk("√")
+    (True, True, False)
+    """
+    import unicodedata
+
+    cp = ord(ch)
+    return (0x3000 <= cp <= 0x303F or 0xFF00 <= cp <= 0xFFEF
+            or "CJK" in unicodedata.name(ch, ""))
+
+
+_RENDER_SCAN_JS = r"""async ([root, probes, maxElements]) => {
+  if (document.fonts && document.fonts.ready) await document.fonts.ready;
+  root = root || document.body;
+  const SKIP = /[\p{C}\p{Z}\p{M}\s]/u;               // controls, spaces, combining marks
+  const CJK = /[\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF]/u;
+  const visible = el => {
+    if (!el || !el.getClientRects().length) return false;
+    const cs = getComputedStyle(el);
+    return cs.visibility !== 'hidden' && cs.display !== 'none';
+  };
+  const groups = new Map();  // font key -> {font, chars: Map(ch -> sample)}
+  const marked = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n; (n = walker.nextNode());) {
+    const t = n.nodeValue;
+    if (!/[^\x00-\x7F]/.test(t)) continue;
+    const el = n.parentElement;
+    if (!el || el.closest('script, style, noscript, template, title') || !visible(el)) continue;
+    const cs = getComputedStyle(el);
+    const font = `${cs.fontStyle} ${cs.fontWeight} 40px ${cs.fontFamily}`;
+    if (!groups.has(font)) groups.set(font, {font, chars: new Map()});
+    const g = groups.get(font);
+    const sample = t.replace(/\s+/g, ' ').trim().slice(0, 40);
+    for (const ch of t) {
+      if (ch.codePointAt(0) < 128 || SKIP.test(ch)) continue;
+      if (!g.chars.has(ch)) g.chars.set(ch, sample);
+    }
+    if (CJK.test(t) && !el.hasAttribute('data-course-cjk') && marked.length < maxElements) {
+      el.setAttribute('data-course-cjk', String(marked.length));
+      marked.push(el);
+    }
+  }
+  const W = 72, H = 72;
+  const canvas = document.createElement('canvas');
+  canvas.width = W; canvas.height = H;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  const draw = ch => {
+    ctx.clearRect(0, 0, W, H);
+    ctx.fillText(ch, 12, 50);
+    const d = ctx.getImageData(0, 0, W, H).data;
+    let h1 = 2166136261, h2 = 5381, ink = 0;
+    for (let i = 3; i < d.length; i += 4) {
+      h1 = Math.imul(h1 ^ d[i], 16777619);
+      h2 = ((h2 << 5) + h2 + d[i]) | 0;
+      if (d[i]) ink++;
+    }
+    return `${h1 >>> 0}:${h2 >>> 0}:${ink}:${ctx.measureText(ch).width.toFixed(2)}`;
+  };
+  const out = {groups: [], tofu: [], chars: 0, cjk: 0, bad_font: []};
+  const allChars = new Set();
+  for (const g of groups.values()) {
+    ctx.font = '7px course-sentinel';
+    ctx.font = g.font;
+    if (ctx.font.includes('course-sentinel')) { out.bad_font.push(g.font); continue; }
+    ctx.textBaseline = 'alphabetic';
+    const tofu = new Set(probes.map(draw));
+    out.groups.push({font: g.font, chars: g.chars.size, tofu_variants: tofu.size});
+    for (const [ch, sample] of g.chars) {
+      allChars.add(ch);
+      if (tofu.has(draw(ch))) {
+        out.tofu.push({ch, code: 'U+' + ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0'),
+                       font: g.font, sample});
+      }
+    }
+  }
+  out.chars = allChars.size;
+  out.cjk = [...allChars].filter(c => CJK.test(c)).length;
+  // feedback boxes of the exercise engine: their first visible character is the icon
+  out.icons = [...root.querySelectorAll('.course-feedback')].filter(visible).map(b => {
+    const t = (b.innerText || '').trim();
+    const icon = t ? [...t][0] : '';
+    return {icon, kind: [...b.classList].filter(c => c.startsWith('course-') &&
+            c !== 'course-feedback').map(c => c.slice(7))[0] || '',
+            tofu: out.tofu.some(x => x.ch === icon)};
+  });
+  out.marked = marked.length;
+  return out;
+}"""
+
+_UNMARK_JS = """() => document.querySelectorAll('[data-course-cjk]').forEach(
+    e => e.removeAttribute('data-course-cjk'))"""
+
+
+@dataclass
+class TextRenderReport:
+    """Outcome of :func:`check_text_rendering`; ``ok`` when ``problems`` is empty."""
+
+    where: str
+    chars: int = 0            # distinct non-ASCII characters on the page (visible text)
+    cjk_chars: int = 0        # of which Chinese (Han, CJK punctuation, full-width forms)
+    tofu: list[dict] = field(default_factory=list)   # {ch, code, font, sample}
+    fonts: dict[str, int] = field(default_factory=dict)  # platform font -> glyphs (CJK text)
+    icons: list[dict] = field(default_factory=list)  # feedback boxes: {icon, kind, tofu}
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        fonts = ", ".join(f"{f} ({n} glyphs)" for f, n in
+                          sorted(self.fonts.items(), key=lambda kv: -kv[1])) or "-"
+        icons = " ".join(f"{i['icon']}({i['kind']}{', TOFU' if i['tofu'] else ''})"
+                         for i in self.icons) or "-"
+        lines = [f"text rendering {self.where}: {'OK' if self.ok else 'FAILED'} -- "
+                 f"{self.chars} distinct non-ASCII characters ({self.cjk_chars} Chinese); "
+                 f"fonts used for Chinese text: {fonts}; feedback icons: {icons}"]
+        lines += [f"  PROBLEM: {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+def check_text_rendering(page: Any, root: Any = None, where: str = "page",
+                         require_cjk: bool = True, min_icons: int = 0,
+                         max_elements: int = 400) -> TextRenderReport:
+    """Prove that every visible non-ASCII character under ``root`` renders with a real glyph.
+
+    How: the visible text nodes are grouped by their computed font (style,
+    weight, family list). For each group the page's own canvas draws, in that
+    font stack, a few code points no font has (unassigned / private use): that
+    is what a missing glyph ("tofu" box, or the font's blank .notdef) looks like
+    there, after the browser's whole fallback chain. Every distinct character
+    of the group is drawn the same way; one whose pixels (and advance width)
+    equal the missing-glyph drawing has no glyph in any available font -> a
+    problem naming the character, its font stack and where it appears.
+    Evidence of what was used: Chrome DevTools ``CSS.getPlatformFontsForNode``
+    lists the platform fonts (with glyph counts) that rendered the Chinese text.
+
+    Never a silent pass: ``require_cjk`` makes a page without Chinese text a
+    problem (the check would prove nothing), ``min_icons`` requires at least
+    that many engine feedback boxes (``.course-feedback``), whose first
+    character (the icon: √ × … or an emoji) must render too. A character
+    class the canvas cannot draw (unparsable font) is a problem as well.
+    """
+    report = TextRenderReport(where)
+    handle = root.element_handle() if root is not None else None
+    scan = page.evaluate(_RENDER_SCAN_JS, [handle, _TOFU_PROBES, max_elements])
+    try:
+        report.fonts = _platform_fonts(page, scan.get("marked", 0))
+    finally:
+        try:
+            page.evaluate(_UNMARK_JS)
+        except Exception:  # noqa: BLE001 - page gone
+            pass
+    report.chars, report.cjk_chars = scan["chars"], scan["cjk"]
+    report.tofu, report.icons = scan["tofu"], scan["icons"]
+    for f in scan["bad_font"]:
+        report.problems.append(f"cannot draw the font {f!r} on a canvas to check it")
+    if report.tofu:
+        shown = "; ".join(f"{t['ch']!r} {t['code']} in {t['sample']!r}" for t in report.tofu[:12])
+        more = f" (and {len(report.tofu) - 12} more)" if len(report.tofu) > 12 else ""
+        fonts = sorted({t["font"].split(" 40px ", 1)[-1] for t in report.tofu})
+        cjk = [t for t in report.tofu if _is_cjk(t["ch"])]
+        fix = FONT_FIX if cjk else SYMBOL_FIX
+        report.problems.append(f"{len(report.tofu)} character(s) render as missing-glyph boxes "
+                               f"(tofu): {shown}{more}; font stacks: {fonts}\n{fix}")
+    if require_cjk and report.cjk_chars == 0:
+        report.problems.append("no Chinese text found: the rendering check would prove nothing "
+                               "(wrong element, or the page did not render)")
+    if len(report.icons) < min_icons:
+        report.problems.append(f"expected at least {min_icons} feedback box(es) with an icon, "
+                               f"found {len(report.icons)}")
+    bad_icons = [i for i in report.icons if i["tofu"] or not i["icon"]]
+    if bad_icons:
+        report.problems.append("feedback icons do not render: "
+                               + ", ".join(f"{i['icon']!r} ({i['kind']})" for i in bad_icons))
+    return report
+
+
+def _platform_fonts(page: Any, n_marked: int) -> dict[str, int]:
+    """Platform fonts (family -> glyph count) that rendered the marked elements' text."""
+    if not n_marked:
+        return {}
+    fonts: dict[str, int] = {}
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        doc = cdp.send("DOM.getDocument", {"depth": 0})
+        ids = cdp.send("DOM.querySelectorAll", {"nodeId": doc["root"]["nodeId"],
+                                                "selector": "[data-course-cjk]"})["nodeIds"]
+        for nid in ids:
+            try:
+                used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": nid})["fonts"]
+            except Exception:  # noqa: BLE001 - node went away meanwhile
+                continue
+            for f in used:
+                fonts[f["familyName"]] = fonts.get(f["familyName"], 0) + int(f["glyphCount"])
+    finally:
+        try:
+            cdp.detach()
+        except Exception:  # noqa: BLE001
+            pass
+    return fonts
+
+
+# --------------------------------------------------------------------------
+# Links in notebooks: every relative link must reach a file on the server
+# --------------------------------------------------------------------------
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)"
+                      r"|\bhref\s*=\s*[\"']([^\"']+)[\"']")
+OUTSIDE_ROOT = "<outside the served folder>"
+
+
+def markdown_links(nb_path: Path) -> list[str]:
+    """Links written in a notebook's Markdown cells and Markdown/HTML outputs, in order."""
+    import nbformat
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    texts = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            texts.append(cell.source)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            for mime in ("text/markdown", "text/html"):
+                if mime in data:
+                    v = data[mime]
+                    texts.append("".join(v) if isinstance(v, list) else v)
+    return [a or b for text in texts for a, b in _MD_LINK.findall(text)]
+
+
+def resolve_link(nb_rel: str, link: str) -> str | None:
+    """The server path a relative link in notebook ``nb_rel`` points to.
+
+    None for links that are not files on the server (other sites, mail,
+    in-page anchors); :data:`OUTSIDE_ROOT` when the link climbs above the
+    served folder -- what happened when Lab served only ``notebooks/``.
+
+    >>> resolve_link("notebooks/00_start.ipynb", "../exercises/L1_exercises.ipynb")
+    'exercises/L1_exercises.ipynb'
+    >>> resolve_link("00_start.ipynb", "../exercises/L1_exercises.ipynb") == OUTSIDE_ROOT
+    True
+    >>> resolve_link("notebooks/a.ipynb", "#section") is None, resolve_link("a.ipynb", "https://x.org")
+    (True, None)
+    """
+    import posixpath
+
+    link = link.strip()
+    if not link or link.startswith("#") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", link):
+        return None
+    path = urllib.parse.unquote(link.split("#", 1)[0].split("?", 1)[0])
+    if not path:
+        return None
+    if path.startswith("/"):
+        target = posixpath.normpath(path.lstrip("/"))
+    else:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(nb_rel), path))
+    if target == ".." or target.startswith("../"):
+        return OUTSIDE_ROOT
+    return target
+
+
+def broken_links(server: Server, root: Path, nb_rels: Iterable[str]) -> tuple[list[str], int]:
+    """Links of the notebooks ``nb_rels`` (under ``root``) the server cannot serve.
+
+    Asks the running server's contents API for every resolved target (so the
+    answer is the server's, with its root). Returns (problems, links checked).
+    """
+    problems, checked = [], 0
+    for rel in nb_rels:
+        for link in markdown_links(root / rel):
+            target = resolve_link(rel, link)
+            if target is None:
+                continue
+            checked += 1
+            if target == OUTSIDE_ROOT:
+                problems.append(f"{rel}: {link!r} points outside the served folder")
+                continue
+            try:
+                server.api("GET", f"api/contents/{urllib.parse.quote(target)}?content=0")
+            except urllib.error.HTTPError as exc:
+                problems.append(f"{rel}: {link!r} -> {target}: HTTP {exc.code}")
+    return problems, checked

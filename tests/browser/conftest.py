@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -46,40 +47,47 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path):
+def playwright_session():
+    """The one Playwright driver of the session (the sync API allows one per thread)."""
     from playwright.sync_api import sync_playwright
 
     pw = sync_playwright().start()
     try:
-        b = bk.launch_browser(pw, chromium_path)
-        try:
-            yield b
-        finally:
-            b.close()
+        yield pw
     finally:
         pw.stop()
 
 
 @pytest.fixture(scope="session")
-def lab_root(tmp_path_factory) -> Path:
-    """A throwaway copy of exercises/ plus the generated demo: what Lab serves.
+def browser(chromium_path, playwright_session):
+    b = bk.launch_browser(playwright_session, chromium_path)
+    try:
+        yield b
+    finally:
+        b.close()
 
-    Lab autosaves executed notebooks; working on a copy keeps the repository's
-    committed (clean) exercise notebooks untouched.
+
+@pytest.fixture(scope="session")
+def lab_root(tmp_path_factory) -> Path:
+    """A throwaway copy of the repository plus the generated demo: what Lab serves.
+
+    ``course.py lab`` serves the repository root; Lab autosaves executed
+    notebooks, so the suite serves a copy and the repository's committed
+    notebooks stay untouched.
     """
-    root = tmp_path_factory.mktemp("lab_root")
-    (root / "exercises").mkdir()
-    for nb in bk.discover_widget_notebooks(bk.EXERCISES_DIR):
-        shutil.copy2(nb, root / "exercises" / nb.name)
+    root = bk.copy_repo(tmp_path_factory.mktemp("lab_root") / "repo")
     fx.write(DEMO_NB, root / DEMO_REL)
     return root
 
 
 @pytest.fixture(scope="session")
 def lab(lab_root, tmp_path_factory, artifacts):
-    """A running JupyterLab on a free loopback port with a throwaway token."""
+    """JupyterLab started through ``course.lab_steps`` (the README's lab command).
+
+    Free loopback port, the token Jupyter generated, private Jupyter dirs.
+    """
     work = tmp_path_factory.mktemp("lab_work")
-    server = bk.start_lab(lab_root, work)
+    server = bk.start_course_lab(lab_root, work)
     try:
         yield server
     finally:
@@ -103,42 +111,78 @@ def page(browser, artifacts, request):
         pg.context.close()
 
 
-@pytest.fixture(scope="session")
-def lab_notebooks(browser, lab, artifacts):
-    """``get(relpath) -> (page, (open s, run s))``: a notebook opened and run once.
+class LabSession:
+    """One JupyterLab page for the whole session, entered the way a trainee enters.
 
-    Loading JupyterLab and running a notebook are the slow parts: one Lab page
-    holds every notebook in its own tab (opened via File > Open from Path...);
-    ``get`` brings the notebook's tab to the front, opening and running it the
-    first time. Tests that look at the same notebook re-run the cell they need
-    fresh. The page closes and kernels shut down at the end of the session.
+    :meth:`home` opens the server's address with its token: ``course.py lab``
+    makes that the start page. :meth:`get` brings a notebook's tab to the front
+    (File > Open from Path...), opening and running it the first time;
+    :meth:`adopt` records a notebook opened another way (a link click) and
+    runs it. Loading Lab and running notebooks are the slow parts, so every
+    test shares this page; tests re-run the cell they need fresh.
     """
-    state: dict = {"page": None, "runs": {}}
 
-    def get(relpath: str):
-        if state["page"] is None:
-            state["page"] = bk.new_page(browser)
-        pg = state["page"]
-        try:
-            if relpath in state["runs"]:
-                bk.open_notebook(pg, lab, relpath)  # bring its tab to the front
-            else:
-                state["runs"][relpath] = bk.open_and_run(pg, lab, relpath)
-        except BaseException:
-            safe = relpath.replace("/", "__")
-            bk.screenshot(pg, artifacts / f"FAILED__open__{safe}.png")
-            raise
-        return pg, state["runs"][relpath]
+    def __init__(self, browser, server, artifacts: Path) -> None:
+        self.browser, self.server, self.artifacts = browser, server, artifacts
+        self.page = None
+        self.home_s: float | None = None
+        self.runs: dict[str, tuple[float, float]] = {}
 
-    try:
-        yield get
-    finally:
-        if state["page"] is not None:
+    def home(self):
+        """The page, with the start page (Lab's default URL) loaded once."""
+        if self.page is None:
+            self.page = bk.new_page(self.browser)
             try:
-                state["page"].context.close()
+                self.home_s = bk.open_lab_home(self.page, self.server)
+            except BaseException:
+                bk.screenshot(self.page, self.artifacts / "FAILED__open__start_page.png")
+                raise
+        return self.page
+
+    def get(self, relpath: str):
+        """``(page, (open s, run s))`` with ``relpath`` in front, run once."""
+        pg = self.home()
+        try:
+            if relpath in self.runs:
+                bk.open_notebook(pg, self.server, relpath)  # bring its tab to the front
+            else:
+                self.runs[relpath] = bk.open_and_run(pg, self.server, relpath)
+        except BaseException:
+            bk.screenshot(pg, self.artifacts / f"FAILED__open__{relpath.replace('/', '__')}.png")
+            raise
+        return pg, self.runs[relpath]
+
+    def adopt(self, relpath: str, open_s: float):
+        """``relpath`` is in front (opened by a link): run it once and record it."""
+        pg = self.home()
+        if relpath not in self.runs:
+            t0 = time.monotonic()
+            bk.run_all(pg)
+            self.runs[relpath] = (open_s, time.monotonic() - t0)
+        return pg, self.runs[relpath]
+
+    def close(self) -> None:
+        if self.page is not None:
+            try:
+                self.page.context.close()
             except Exception:  # noqa: BLE001 - browser already gone
                 pass
-        # kernels end with the server (lab fixture): nothing in them needs saving
+
+
+@pytest.fixture(scope="session")
+def lab_session(browser, lab, artifacts):
+    """The shared :class:`LabSession` (kernels end with the server)."""
+    session = LabSession(browser, lab, artifacts)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture(scope="session")
+def lab_notebooks(lab_session):
+    """``get(relpath) -> (page, (open s, run s))``: a notebook opened and run once."""
+    return lab_session.get
 
 
 @pytest.fixture

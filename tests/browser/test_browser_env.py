@@ -5,10 +5,13 @@
 * Widget notebooks are discovered by their cell tag, so a later lecture is
   picked up without editing the suite.
 * The deliberately broken copies leave the original notebook untouched.
+* The suite's servers use the README commands' own command lines (course.py).
+* Link resolution: relative links in notebooks, as the server root sees them.
 """
 from __future__ import annotations
 
 import nbformat
+import nbformat.v4
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -73,7 +76,53 @@ def test_broken_copy_injects_one_cell_and_keeps_original(breakage):
     nbformat.validate(broken)
 
 
-def test_voila_command_is_loopback_and_codeless(tmp_path):
-    cmd = bk.voila_command(tmp_path / "x.ipynb", 8899, "tok")
+def test_voila_command_is_the_app_command_loopback_token_codeless(tmp_path):
+    """The suite's Voila runs course.app_argv + course.app_env (the real `app` path)."""
+    import course
+
+    cmd = course.app_argv(tmp_path / "x.ipynb", 8899, bk.VOILA_EXTRA)
     assert "--Voila.ip=127.0.0.1" in cmd and "--strip_sources=True" in cmd
-    assert "--no-browser" in cmd and "--Voila.token=tok" in cmd
+    assert "--no-browser" in cmd and "--port=8899" in cmd and "--Voila.port_retries=0" in cmd
+    assert "--Voila.auto_token=True" in cmd
+    assert not any("tok" in a and "auto_token" not in a for a in cmd), cmd  # token not in argv
+    assert course.app_env("tok", {})["JUPYTER_TOKEN"] == "tok"
+    with pytest.raises(ValueError):
+        course.app_env("", {})
+
+
+@pytest.mark.parametrize("nb, link, expected", [
+    ("notebooks/00_start.ipynb", "../exercises/L1_exercises.ipynb", "exercises/L1_exercises.ipynb"),
+    ("notebooks/00_start.ipynb", "L1_overview.ipynb#三", "notebooks/L1_overview.ipynb"),
+    ("notebooks/00_start.ipynb", "../datasets/README.md", "datasets/README.md"),
+    ("notebooks/a.ipynb", "%E7%BB%83%E4%B9%A0.ipynb", "notebooks/练习.ipynb"),
+    ("notebooks/a.ipynb", "/files/x.ipynb", "files/x.ipynb"),
+    # served from notebooks/ (the old `lab` command): the exercises are above the root
+    ("00_start.ipynb", "../exercises/L1_exercises.ipynb", bk.OUTSIDE_ROOT),
+    ("notebooks/a.ipynb", "#section", None),
+    ("notebooks/a.ipynb", "https://example.org/x.ipynb", None),
+    ("notebooks/a.ipynb", "mailto:x@y.cn", None),
+])
+def test_resolve_link(nb, link, expected):
+    assert bk.resolve_link(nb, link) == expected
+
+
+def test_markdown_links_reads_cells_and_outputs(tmp_path):
+    nb = _nb([[]])
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell('[讲义](L1.ipynb "title") <a href="x/y.md">y</a>'))
+    nb.cells[1].outputs = [nbformat.v4.new_output(
+        "execute_result", data={"text/markdown": "| [练习](../exercises/L1.ipynb) |"},
+        execution_count=1)]
+    nb.cells[1].execution_count = 1
+    fx.write(nb, tmp_path / "n.ipynb")
+    assert bk.markdown_links(tmp_path / "n.ipynb") == ["L1.ipynb", "x/y.md", "../exercises/L1.ipynb"]
+
+
+def test_copy_repo_leaves_out_git_venv_and_artifacts(tmp_path):
+    src = tmp_path / "src"
+    for rel in ("notebooks/a.ipynb", ".git/HEAD", ".venv/bin/python", "test-artifacts/x.png",
+                "course_utils/__pycache__/m.pyc", "datasets/customers.csv"):
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text("x")
+    dst = bk.copy_repo(tmp_path / "dst", src)
+    got = sorted(str(p.relative_to(dst)) for p in dst.rglob("*") if p.is_file())
+    assert got == ["datasets/customers.csv", "notebooks/a.ipynb"]

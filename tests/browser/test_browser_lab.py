@@ -5,7 +5,8 @@ exercises/, so later lectures are picked up without editing this file) is
 opened in a real Chromium, run with Run > Run All Cells, and every control of
 every widget exercise is changed (sliders by keyboard and by mouse drag,
 dropdowns, text, buttons); the chart / table / feedback must change each time
-and show no error. The feedback tests do an exercise right and wrong and read
+and show no error, and every character on the page -- Chinese text, widget
+labels, feedback icons -- must render with a real glyph (no tofu boxes). The feedback tests do an exercise right and wrong and read
 the rendered "correct" / "incorrect" boxes. Screenshots: test-artifacts/browser/.
 """
 from __future__ import annotations
@@ -66,11 +67,16 @@ def test_l1_churn_trend_feedback(lab_notebooks, lab_root, artifacts, monkeypatch
     ok = bk.press_check(page, root, "correct")
     out = root.locator(".jp-Cell-outputWrapper")
     bk.screenshot(out, artifacts / "lab__L1_exercises__feedback_correct.png")
+    # the widget's labels, the chart's HTML and the feedback box (icon included) render
+    rendered = [bk.check_text_rendering(page, out, where="L1 widget, correct", min_icons=1)]
     bk.set_slider(page, bk.control(root, f"{last} 年"), wrong[f"y{last}"])
     bad = bk.press_check(page, root, "incorrect")
     bk.screenshot(out, artifacts / "lab__L1_exercises__feedback_incorrect.png")
+    rendered.append(bk.check_text_rendering(page, out, where="L1 widget, incorrect", min_icons=1))
     assert bk.squash(q1.success) in bk.squash(ok["text"])
     assert bk.squash(wrong_result.message) in bk.squash(bad["text"]), (bad, wrong_result.message)
+    print("\n".join(r.summary() for r in rendered))
+    assert all(r.ok for r in rendered), "\n".join(r.summary() for r in rendered)
 
 
 @pytest.mark.timeout(600)
@@ -82,8 +88,10 @@ def test_widget_exercises_in_lab(lab_notebooks, lab_root, artifacts, nb_path, sh
     shoot_on_failure(page)
     reports = bk.check_cells(page, lab_root / rel, f"lab__{nb_path.stem}", artifacts)
     run = bk.NotebookRun(rel, reports, open_s, run_s)
-    print(run.summary())
+    rendered = bk.check_text_rendering(page, bk.current_panel(page), where=rel)
+    print(run.summary() + "\n" + rendered.summary())
     assert run.ok, run.summary()
+    assert rendered.ok, rendered.summary()
     for r in run.reports:  # controls were really operated, sliders both ways
         assert r.controls, r.summary()
         sliders = {c.action for c in r.controls if c.kind == "slider"}
