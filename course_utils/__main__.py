@@ -1,8 +1,12 @@
 """Command line of the course helper package.
 
-    python -m course_utils generate --customers 5000 --seed 2024 --out datasets
+    python -m course_utils generate --customers 20000 --seed 7 --out my_data
 
-writes every table of the synthetic bank as UTF-8-with-BOM CSV (progress bar on stderr).
+writes every table of the synthetic bank as UTF-8-with-BOM CSV plus ``MANIFEST.json``
+into a NEW folder (progress bar on stderr). It never writes into an existing non-empty
+folder unless ``--force`` is given; the committed ``datasets/`` is regenerated only by
+the maintainer with ``--out datasets --force``. Bad arguments give one bilingual line
+(Chinese first) on stderr and exit code 2, never a traceback.
 """
 from __future__ import annotations
 
@@ -12,31 +16,93 @@ import time
 
 from . import config
 
+#: Exit code for bad arguments (as argparse uses).
+EXIT_USAGE = 2
+#: Exit code when generating or writing failed (disk full, interrupted ...).
+EXIT_FAILED = 1
+
+
+def _fail(zh: str, en: str, code: int = EXIT_USAGE) -> int:
+    print(f"错误：{zh} / Error: {en}", file=sys.stderr)
+    return code
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one bilingual error line instead of usage + English message."""
+
+    def error(self, message: str):
+        if message.startswith("argument ") and ": " in message:
+            message = message.split(": ", 1)[1]           # "argument --seed: <our message>"
+        if " / " in message:                              # already bilingual (our type checks)
+            zh, en = message.split(" / ", 1)
+            self.exit(EXIT_USAGE, f"错误：{zh} / Error: {en}\n")
+        self.exit(EXIT_USAGE, f"错误：参数有误（{message}）；用法见 {self.prog} --help"
+                              f" / Error: bad arguments ({message}); see {self.prog} --help\n")
+
+
+def _whole(name: str):
+    def parse(text: str) -> int:
+        try:
+            return int(text.strip().replace("_", "").replace(",", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name} 必须是整数，收到 {text!r} / {name} must be a whole number, got {text!r}") from None
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m course_utils", description="AI+银行客户忠诚度管理 course helper")
+    sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+    g = sub.add_parser("generate", help="生成模拟银行数据 / write the synthetic bank as CSV files",
+                       description="生成模拟银行数据到一个新文件夹 / write the synthetic bank into a new folder")
+    g.add_argument("--customers", type=_whole("--customers"), default=config.DEFAULT_CUSTOMERS,
+                   help=f"客户数 number of customers (default {config.DEFAULT_CUSTOMERS}, at least 50)")
+    g.add_argument("--seed", type=_whole("--seed"), default=config.DEFAULT_SEED,
+                   help=f"随机种子 random seed >= 0 (default {config.DEFAULT_SEED})")
+    g.add_argument("--out", default=None,
+                   help="输出文件夹（必填，须是新的或空的）/ output folder (required; new or empty)")
+    g.add_argument("--force", action="store_true",
+                   help="替换已有文件夹中的数据文件 / replace the data files of an existing folder")
+    g.add_argument("--no-progress", action="store_true", help="不显示进度条 / hide the progress bar")
+    return p
+
+
+def _generate(a) -> int:
+    from .datagen import output, write_bank
+    from .errors import CourseArgumentError
+
+    try:
+        output.check_seed(a.seed)
+        output.check_customers(a.customers)
+        if a.out is None:
+            return _fail(f"请用 --out 指定一个新的输出文件夹，例如 --out my_data（课程自带的数据在 "
+                         f"{config.datasets_dir()}，不会被覆盖）",
+                         "choose a new output folder with --out, e.g. --out my_data (the course's own data "
+                         "is never overwritten)")
+        t0 = time.perf_counter()
+        paths = write_bank(a.out, a.customers, a.seed, progress=not a.no_progress, force=a.force)
+    except CourseArgumentError as e:
+        return _fail(*str(e).split(" / ", 1)) if " / " in str(e) else _fail(str(e), str(e))
+    except KeyboardInterrupt:
+        return _fail("已取消，未写入任何数据", "cancelled, nothing was written", 130)
+    except MemoryError:
+        return _fail("内存不足，未写入任何数据；请减少 --customers", "out of memory, nothing was written; "
+                     "use fewer --customers", EXIT_FAILED)
+    except OSError as e:
+        return _fail(f"写入失败，未写入任何数据（{e}）", f"writing failed, nothing was written ({e})", EXIT_FAILED)
+    out = paths["customers"].parent
+    size = sum(p.stat().st_size for p in paths.values())
+    secs = time.perf_counter() - t0
+    print(f"已写入 {len(paths)} 个文件和 MANIFEST.json 到 {out}（{size / 1e6:.1f} MB，{secs:.1f} 秒）"
+          f" / wrote {len(paths)} files and MANIFEST.json to {out} ({size / 1e6:.1f} MB, {secs:.1f} s)")
+    return 0
+
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m course_utils",
-                                description="AI+银行客户忠诚度管理 course helper")
-    sub = p.add_subparsers(dest="cmd", required=True)
-    g = sub.add_parser("generate", help="生成模拟银行数据 / write the synthetic bank as CSV files")
-    g.add_argument("--customers", type=int, default=config.DEFAULT_CUSTOMERS,
-                   help=f"number of customers (default {config.DEFAULT_CUSTOMERS})")
-    g.add_argument("--seed", type=int, default=config.DEFAULT_SEED,
-                   help=f"random seed (default {config.DEFAULT_SEED})")
-    g.add_argument("--out", default=None, help="output folder (default: the datasets folder)")
-    g.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    a = p.parse_args(argv)
+    a = build_parser().parse_args(argv)
     if a.cmd == "generate":
-        if a.customers < 50:
-            p.error("--customers 至少为 50 / must be at least 50")
-        from .datagen import write_bank
-        out = a.out if a.out is not None else str(config.datasets_dir())
-        t0 = time.perf_counter()
-        paths = write_bank(out, a.customers, a.seed, progress=not a.no_progress)
-        size = sum(pth.stat().st_size for pth in paths.values())
-        print(f"已写入 {len(paths)} 个文件到 {out}（{size / 1e6:.1f} MB，{time.perf_counter() - t0:.1f} 秒）"
-              f" / wrote {len(paths)} files to {out} ({size / 1e6:.1f} MB, "
-              f"{time.perf_counter() - t0:.1f} s)")
-    return 0
+        return _generate(a)
+    return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
 if __name__ == "__main__":

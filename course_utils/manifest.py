@@ -57,7 +57,8 @@ def write_manifest(folder: str | os.PathLike, *, seed: int, n_customers: int,
            "files": {name: {"bytes": (folder / name).stat().st_size,
                             "sha256": file_digest(folder / name)} for name in sorted(files)}}
     tmp = folder / (MANIFEST_NAME + ".tmp")
-    tmp.write_text(json.dumps(man, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    # bytes, not text: a text write would give "\r\n" line ends on Windows (different bytes)
+    tmp.write_bytes((json.dumps(man, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     os.replace(tmp, folder / MANIFEST_NAME)
     return man
 

@@ -1,15 +1,18 @@
-"""The synthetic bank tells the seed's story: on the committed data and on other seeds."""
-import subprocess
-import sys
+"""The synthetic bank tells the seed's story: on the committed data and on other seeds.
 
-import numpy as np
+Populations (course_utils.domain.on_books): yearly churn counts the customers on the books
+on 1 January of the year; CLV tiers and loyalty bands count the customers on the books on
+config.WINDOW_END (the bank's current customers). Byte-for-byte regeneration of the
+committed files on every CPU: tests/test_determinism.py; the command line:
+tests/test_generate_cli.py.
+"""
 import pandas as pd
 import pytest
 
-from course_utils import config, kpis
+from course_utils import config, domain, kpis, manifest
 from course_utils.data import load_bank
+from course_utils.datagen import GENERATOR_VERSION, generate_bank, write_bank
 from course_utils.datagen import bank as bankmod
-from course_utils.datagen import generate_bank, write_bank
 
 OTHER_SEEDS = (11, 22, 33)
 SMALL_N = 1500
@@ -32,11 +35,23 @@ def any_bank(request, committed):
     return get_bank(seed=request.param, n_customers=SMALL_N)
 
 
+def _current(bank) -> pd.DataFrame:
+    """The lecture's population: customers on the books on WINDOW_END."""
+    c = bank.customers
+    return c[domain.on_books(c, config.WINDOW_END)]
+
+
 # ---------------------------------------------------------------- headline KPIs
 def test_yearly_churn_targets(any_bank):
-    rates = kpis.yearly_churn_rates(any_bank.customers)
+    c = any_bank.customers
+    rates = kpis.yearly_churn_rates(c)
     for year, target in CHURN_TARGETS.items():
         assert abs(rates[year] - target) <= 0.005, (year, rates[year])
+        # the same with the one definition of the base: on the books on 1 January
+        base = domain.on_books(c, f"{year}-01-01")
+        left = base & (c["churn_date"].dt.year == year)
+        assert abs(left.sum() / base.sum() - target) <= 0.005, (year, left.sum(), base.sum())
+        assert not ((c["churn_date"].dt.month == 1) & (c["churn_date"].dt.day == 1)).any()
 
 
 def test_some_churn_in_2024_h1_and_new_customers_keep_joining(any_bank):
@@ -46,10 +61,25 @@ def test_some_churn_in_2024_h1_and_new_customers_keep_joining(any_bank):
         assert (c["open_date"].dt.year == y).sum() > 0.04 * len(c)
 
 
-def test_clv_tiers_targets(any_bank):
-    t = kpis.clv_tiers(any_bank.customers).set_index("tier")
+def test_clv_tiers_targets_on_current_customers(any_bank):
+    cur = _current(any_bank)
+    assert 0.5 * len(any_bank.customers) < len(cur) < 0.8 * len(any_bank.customers)
+    t = kpis.clv_tiers(cur).set_index("label")
     for tier, target in CLV_TARGETS.items():
         assert abs(t.loc[tier, "mean_clv"] / target - 1) <= 0.05, (tier, t.loc[tier, "mean_clv"])
+    assert t["n"].tolist() == list(domain.tier_sizes(len(cur)))
+
+
+def test_departed_customers_keep_a_historical_clv_outside_the_tiers(any_bank):
+    c = any_bank.customers
+    now = domain.on_books(c, config.WINDOW_END)
+    gone = c.loc[~now, "clv"]
+    assert gone.notna().all() and (gone > 0).all()
+    assert gone.between(c.loc[now, "clv"].min(), c.loc[now, "clv"].max()).all()
+    # over all customers the tiers would NOT be the lecture's figures (the population matters)
+    everyone = kpis.clv_tiers(c).set_index("label")["mean_clv"]
+    current = kpis.clv_tiers(c[now]).set_index("label")["mean_clv"]
+    assert (everyone != current).any()
 
 
 def test_clv_follows_income_balances_and_volume(any_bank):
@@ -62,11 +92,19 @@ def test_clv_follows_income_balances_and_volume(any_bank):
     assert rho["income"] > 0.3 and rho["bal"] > 0.3 and rho["vol"] > 0.3, rho
 
 
-def test_loyalty_by_satisfaction_targets(any_bank):
-    t = kpis.loyalty_by_satisfaction(any_bank.customers).set_index("band")
+def test_loyalty_by_satisfaction_targets_on_current_customers(any_bank):
+    cur = _current(any_bank)
+    t = kpis.loyalty_by_satisfaction(cur).set_index("label")
     for band, target in LOYAL_TARGETS.items():
-        assert t.loc[band, "n"] > 0.1 * len(any_bank.customers)
+        assert t.loc[band, "n"] > 0.1 * len(cur)
         assert abs(t.loc[band, "loyal_rate"] - target) <= 0.02, (band, t.loc[band, "loyal_rate"])
+
+
+def test_departed_customers_are_not_loyal(any_bank):
+    c = any_bank.customers
+    gone = ~domain.on_books(c, config.WINDOW_END)
+    assert gone.sum() > 0.2 * len(c)
+    assert (c.loc[gone, "loyal"] == 0).all()
 
 
 def test_unhappy_customers_churn_more(any_bank):
@@ -153,15 +191,11 @@ def test_same_seed_same_tables_other_seed_other_rows():
         not a["transactions"]["amount"].equals(c["transactions"]["amount"])
 
 
-def test_regenerating_default_reproduces_committed_files_byte_for_byte(tmp_path):
-    paths = write_bank(tmp_path, config.DEFAULT_CUSTOMERS, config.DEFAULT_SEED, progress=False)
-    committed = sorted(p.name for p in config.datasets_dir().glob("*.csv"))
-    assert committed == sorted(p.name for p in paths.values())
-    for name, p in paths.items():
-        ref = config.datasets_dir() / p.name
-        assert p.read_bytes() == ref.read_bytes(), (
-            f"{p.name} differs from the committed file: the generator changed. Regenerate with "
-            "`python -m course_utils generate --out datasets`, check the data dictionary, commit.")
+def test_committed_folder_matches_its_manifest():
+    man = manifest.verify_folder(config.datasets_dir())
+    assert (man["seed"], man["n_customers"]) == (config.DEFAULT_SEED, config.DEFAULT_CUSTOMERS)
+    assert man["generator_version"] == GENERATOR_VERSION
+    assert sorted(man["files"]) == sorted(f"{t}.csv" for t in bankmod.TABLES)
 
 
 def test_committed_files_are_utf8_bom_and_small_enough():
@@ -185,20 +219,6 @@ def test_chunked_writing_equals_in_memory(tmp_path, monkeypatch, workers):
         bankmod.write_table(df, tmp_path / "m" / f"{name}.csv")
         assert written[name].read_bytes() == (tmp_path / "m" / f"{name}.csv").read_bytes(), name
     assert mem["customers"]["customer_id"].is_unique
-
-
-def test_cli_generate(tmp_path):
-    out = tmp_path / "bank"
-    r = subprocess.run([sys.executable, "-m", "course_utils", "generate", "--customers", "200",
-                        "--seed", "5", "--out", str(out), "--no-progress"],
-                       capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    assert "wrote 11 files" in r.stdout
-    c = load_bank(out, tables=["customers"]).customers
-    assert len(c) == 200
-    bad = subprocess.run([sys.executable, "-m", "course_utils", "generate", "--customers", "abc"],
-                         capture_output=True, text=True, timeout=60)
-    assert bad.returncode != 0 and "Traceback" not in bad.stderr
 
 
 def test_fast_csv_writer_matches_pandas():

@@ -7,8 +7,10 @@
 
 Modules: ``customers`` (master table + KPIs by construction), ``activity``
 (accounts, balances, transactions, app usage, web visits), ``products`` and
-``texts`` (catalogue, holdings, Chinese texts), ``bank`` (orchestration, CSV).
+``texts`` (catalogue, holdings, Chinese texts), ``bank`` (orchestration, CSV),
+``output`` (argument checks, atomic folder swap), ``detmath`` (math that gives
+the same bits on every CPU).
 """
-from .bank import TABLES, generate_bank, write_bank
+from .bank import GENERATOR_VERSION, TABLES, generate_bank, write_bank
 
-__all__ = ["TABLES", "generate_bank", "write_bank"]
+__all__ = ["GENERATOR_VERSION", "TABLES", "generate_bank", "write_bank"]

@@ -7,12 +7,16 @@ so large datasets can be written chunk by chunk with the same result.
 Behaviour carries the churn signal *before* the churn date (fewer and smaller
 transactions, money moving out, less app time), with noise: some churners leave
 without warning and some loyal customers have temporary dips.
+
+Continuous values come from :mod:`.detmath` (bit-identical on every CPU); sorts
+are stable (``np.lexsort``).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from . import detmath as dm
 from .customers import END, NEVER, START, days_to_str
 
 #: Month starts (day numbers) of the window plus one past the end.
@@ -76,7 +80,8 @@ def _activity_factor(mid_day: np.ndarray, c: dict, ci: np.ndarray) -> np.ndarray
     ds, ce = c["_decline"][ci], c["_churn"][ci]
     in_dec = (ds < NEVER) & (mid_day >= ds)
     prog = np.clip((mid_day - ds) / np.maximum(ce - ds, 1), 0, 1)
-    f = np.where(in_dec, 1 - 0.85 * prog ** 0.7, f)
+    dec = np.flatnonzero(in_dec)
+    f[dec] = 1 - 0.85 * dm.power(prog[dec], 0.7)
     dp = c["_dip"][ci]
     in_dip = (dp < NEVER) & (mid_day >= dp) & (mid_day < dp + c["_dip_len"][ci])
     return np.where(in_dip, f * 0.35, f)
@@ -110,17 +115,17 @@ def make_activity(c: dict, offset: int, rng: np.random.Generator) -> dict[str, p
     awake = mid < c["_dormant"][ci]
 
     # ---------------- balances (month-end or last active day)
-    steps = rng.normal(0.0, 0.07, ci.shape[0])
+    steps = dm.normal(rng, 0.0, 0.07, ci.shape[0])
     starts = np.cumsum(nm) - nm
     walk = np.cumsum(steps)
     walk = walk - np.repeat(walk[starts] - steps[starts], nm)
-    depth = rng.uniform(0.25, 0.95, n)[ci]            # how much money leaves while declining
-    bal_f = np.where(fact < 1, 1 - depth * (1 - fact ** 1.5), 1.0) * np.where(awake, 1.0, 0.6)
-    balance = np.round(c["_bal"][ci] * np.exp(walk) * bal_f, 2)
+    depth = dm.uniform(rng, 0.25, 0.95, n)[ci]        # how much money leaves while declining
+    bal_f = np.where(fact < 1, 1 - depth * (1 - fact * np.sqrt(fact)), 1.0) * np.where(awake, 1.0, 0.6)
+    balance = np.round(c["_bal"][ci] * dm.exp(walk) * bal_f, 2)
     balances = pd.DataFrame({"customer_id": _cat(ci, ids), "month": _cat(mo, MONTH_LABEL), "balance": balance})
 
     # ---------------- transactions
-    noise = rng.gamma(3.0, 1 / 3.0, ci.shape[0])
+    noise = dm.gamma(rng, 3.0, 1 / 3.0, ci.shape[0])
     mu = c["_lam"][ci] * frac * fact * noise * awake
     cnt = rng.poisson(mu)
     t_row = np.repeat(np.arange(ci.shape[0]), cnt)
@@ -128,7 +133,7 @@ def make_activity(c: dict, offset: int, rng: np.random.Generator) -> dict[str, p
     span = (a1 - a0 + 1)[t_row]
     t_day = a0[t_row] + (rng.random(t_row.shape[0]) * span).astype(np.int64)
     ti = (np.cumsum(_TXN_P) > rng.random((t_row.shape[0], 1))).argmax(1)
-    amount = (c["_amt"][t_ci] * _TXN_MULT[ti] * rng.lognormal(0, 0.8, t_row.shape[0])
+    amount = (c["_amt"][t_ci] * _TXN_MULT[ti] * dm.lognormal(rng, 0, 0.8, t_row.shape[0])
               * (0.4 + 0.6 * fact[t_row]))
     amount = np.round(np.clip(amount, 1.0, None), 2)
     age = c["_age"][t_ci]
@@ -171,14 +176,14 @@ def make_activity(c: dict, offset: int, rng: np.random.Generator) -> dict[str, p
     # ---------------- weekly app usage (last 26 weeks of the window)
     age_all = c["_age"]
     app_user = rng.random(n) < np.clip(0.95 - 0.011 * (age_all - 25), 0.3, 0.9)
-    base_min = np.minimum(rng.lognormal(np.log(40), 0.7, n), 240.0)
+    base_min = np.minimum(dm.lognormal(rng, dm.log(40.0), 0.7, n), 240.0)
     wk = APP_FIRST_WEEK + 7 * np.arange(APP_WEEKS)
     alive = (open_d[:, None] <= wk[None, :] + 6) & (churn_d[:, None] > wk[None, :]) & app_user[:, None]
     u_ci, u_w = np.nonzero(alive)
     wday = wk[u_w]
     f = _activity_factor(wday + 3, c, u_ci) * np.where(wday + 3 < c["_dormant"][u_ci], 1.0, 0.15)
-    shock = np.where(rng.random(u_ci.shape[0]) < 0.04, rng.uniform(0.1, 0.45, u_ci.shape[0]), 1.0)
-    minutes = np.round(base_min[u_ci] * f * shock * rng.lognormal(0, 0.25, u_ci.shape[0])).astype(np.int64)
+    shock = np.where(rng.random(u_ci.shape[0]) < 0.04, dm.uniform(rng, 0.1, 0.45, u_ci.shape[0]), 1.0)
+    minutes = np.round(base_min[u_ci] * f * shock * dm.lognormal(rng, 0, 0.25, u_ci.shape[0])).astype(np.int64)
     sessions = rng.poisson(minutes / 7.0 + 0.2)
     sessions = np.where(minutes == 0, 0, np.maximum(sessions, 1))
     app_usage = pd.DataFrame({"customer_id": _cat(u_ci, ids), "week_start": _dcat(wday),
@@ -189,15 +194,16 @@ def make_activity(c: dict, offset: int, rng: np.random.Generator) -> dict[str, p
     w0 = np.maximum(open_d, APP_FIRST_WEEK)
     w1 = np.minimum(churn_d - 1, END)
     days = np.clip(w1 - w0 + 1, 0, None)
-    nv = rng.poisson(rng.gamma(1.5, 2.0, n) * days / 182.0)
+    nv = rng.poisson(dm.gamma(rng, 1.5, 2.0, n) * days / 182.0)
     v_ci = np.repeat(np.arange(n), nv)
     v_day = w0[v_ci] + (rng.random(v_ci.shape[0]) * days[v_ci]).astype(np.int64)
     p = np.tile(_WEB_P, (v_ci.shape[0], 1))
     p[study[v_ci], STUDY_PAGE] = 0.35
     p = p / p.sum(1, keepdims=True)
     page = (p.cumsum(1) > rng.random((v_ci.shape[0], 1))).argmax(1)
-    med = np.where((page == STUDY_PAGE) & study[v_ci], 170.0, np.where(page == 0, 25.0, 60.0))
-    dwell = np.maximum(np.round(rng.lognormal(np.log(med), 0.6)), 3).astype(np.int64)
+    log_med = np.where((page == STUDY_PAGE) & study[v_ci], dm.log(170.0),
+                       np.where(page == 0, dm.log(25.0), dm.log(60.0)))
+    dwell = np.maximum(np.round(dm.lognormal(rng, log_med, 0.6)), 3).astype(np.int64)
     o = np.lexsort((v_day, v_ci))
     web_visits = pd.DataFrame({"customer_id": _cat(v_ci[o], ids), "visit_date": _dcat(v_day[o]),
                                "page": _cat(page[o], WEB_PAGES), "dwell_seconds": dwell[o]})

@@ -3,18 +3,29 @@
 Random streams come from ``np.random.SeedSequence(seed).spawn(...)``: one per
 customer-level table and one per chunk of customers for the behaviour tables, so
 :func:`generate_bank` (in memory) and :func:`write_bank` (chunked, on disk) give
-byte-identical CSV files for the same ``(n_customers, seed)``.
+byte-identical CSV files for the same ``(n_customers, seed)`` -- on every CPU
+(see :mod:`.detmath`): ``tests/test_determinism.py`` regenerates the committed
+dataset with numpy's AVX-512 and AVX2 kernels switched off and compares bytes.
 """
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .. import config
-from . import activity, customers as cust
+from ..manifest import MANIFEST_NAME, write_manifest
+from . import activity, output
+from . import customers as cust
+
+#: Version of the generator's output. Bump it whenever the bytes for a given
+#: ``(n_customers, seed)`` change; it is recorded in every dataset's MANIFEST.json.
+#: 2: same bytes on every CPU (detmath, stable sorts); KPIs on customers on the books
+#: on WINDOW_END; departed customers loyal = 0 with a historical CLV.
+GENERATOR_VERSION = "2"
 
 #: Customers per behaviour chunk (fixed: the output must not depend on the machine).
 CHUNK = 25_000
@@ -63,7 +74,6 @@ def _iter_bank(n_customers: int, seed: int, progress: bool):
 
     chunk_ss = ss["chunks"].spawn(n_chunks)
     silent = []
-    pieces: dict[str, list] = {t: [] for t in CHUNKED}
     for i in range(n_chunks):
         lo, hi = i * CHUNK, min(n_customers, (i + 1) * CHUNK)
         out = activity.make_activity(_chunk_arrays(full, lo, hi), lo, np.random.default_rng(chunk_ss[i]))
@@ -107,10 +117,16 @@ def generate_bank(n_customers: int = config.DEFAULT_CUSTOMERS, seed: int = confi
     (``''`` for "none"), money in CNY rounded to 2 decimals. Use
     :func:`course_utils.data.get_bank` for typed tables.
 
+    Raises :class:`~course_utils.errors.CourseArgumentError` (one bilingual line) for
+    a negative seed, fewer than 50 customers or a size that does not fit in memory.
+
     >>> bank = generate_bank(300, seed=7)
     >>> sorted(bank)[:3]
     ['accounts', 'app_usage', 'balances']
     """
+    seed = output.check_seed(seed)
+    n_customers = output.check_customers(n_customers)
+    output.check_resources(n_customers, in_memory=True)
     parts: dict[str, list] = {t: [] for t in TABLES}
     for name, df in _iter_bank(n_customers, seed, progress):
         parts[name].append(_plain(df))
@@ -280,24 +296,8 @@ def _write_parallel(out: Path, n_customers: int, seed: int, progress: bool, work
     return paths
 
 
-def write_bank(out_dir: str | os.PathLike, n_customers: int = config.DEFAULT_CUSTOMERS,
-               seed: int = config.DEFAULT_SEED, progress: bool = True,
-               workers: int | None = None) -> dict[str, Path]:
-    """Generate the bank and write one CSV per table into ``out_dir`` (chunk by chunk).
-
-    Memory stays bounded for large ``n_customers`` because behaviour tables are
-    written per chunk of :data:`CHUNK` customers. With more than one chunk the
-    chunks are built by ``workers`` processes (default: 2, or ``COURSE_GEN_WORKERS``);
-    the bytes written do not depend on ``workers``. Returns ``{table: path}``.
-
-    >>> import tempfile
-    >>> paths = write_bank(tempfile.mkdtemp(), 300, seed=7, progress=False)
-    >>> paths["customers"].name
-    'customers.csv'
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    workers = _default_workers() if workers is None else max(1, int(workers))
+def _write_files(out: Path, n_customers: int, seed: int, progress: bool, workers: int) -> dict[str, Path]:
+    """Write every table's CSV into the (new, empty) folder ``out``."""
     if workers > 1 and n_customers > CHUNK:
         return _write_parallel(out, n_customers, seed, progress, workers)
     seen: set[str] = set()
@@ -308,3 +308,51 @@ def write_bank(out_dir: str | os.PathLike, n_customers: int = config.DEFAULT_CUS
         seen.add(name)
         paths[name] = p
     return paths
+
+
+def write_bank(out_dir: str | os.PathLike, n_customers: int = config.DEFAULT_CUSTOMERS,
+               seed: int = config.DEFAULT_SEED, progress: bool = True,
+               workers: int | None = None, force: bool = False) -> dict[str, Path]:
+    """Generate the bank and write one CSV per table plus ``MANIFEST.json`` into ``out_dir``.
+
+    Safe: ``out_dir`` must be new or empty; an existing non-empty folder is refused
+    unless ``force=True`` (then the generated files are replaced, other files such
+    as ``README.md`` kept). Atomic: everything is written into a hidden temporary
+    sibling folder, :data:`~course_utils.manifest.MANIFEST_NAME` last (seed, size,
+    :data:`GENERATOR_VERSION`, bytes and SHA-256 per file), then renamed into place,
+    so an interrupted run leaves no folder that loads.
+
+    Memory stays bounded for large ``n_customers`` because behaviour tables are
+    written per chunk of :data:`CHUNK` customers. With more than one chunk the
+    chunks are built by ``workers`` processes (default: 2, or ``COURSE_GEN_WORKERS``);
+    the bytes written do not depend on ``workers``. Returns ``{table: path}``.
+
+    Raises :class:`~course_utils.errors.CourseArgumentError` (one bilingual line) for
+    a negative seed, too few customers, a size that does not fit in memory or on
+    disk, an ``out_dir`` that is a file, not writable or not empty (without ``force``).
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "bank"
+    >>> paths = write_bank(out, 300, seed=7, progress=False)
+    >>> paths["customers"].name, (out / "MANIFEST.json").is_file()
+    ('customers.csv', True)
+    """
+    seed = output.check_seed(seed)
+    n_customers = output.check_customers(n_customers)
+    target = output.check_target(out_dir, force=force)
+    output.check_resources(n_customers, target)
+    output.remove_stale_temps(target)
+    workers = _default_workers() if workers is None else max(1, int(workers))
+    tmp = output.new_temp_dir(target)
+    try:
+        written = _write_files(tmp, n_customers, seed, progress, workers)
+        names = [f"{t}.csv" for t in TABLES]
+        if sorted(p.name for p in written.values()) != sorted(names):      # pragma: no cover
+            raise RuntimeError(f"generator wrote {sorted(written)}, expected every table of {TABLES}")
+        write_manifest(tmp, seed=seed, n_customers=n_customers,
+                       generator_version=GENERATOR_VERSION, files=names)
+        output.swap_into_place(tmp, target, force, set(names) | {MANIFEST_NAME})
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return {t: target / f"{t}.csv" for t in TABLES}

@@ -5,11 +5,22 @@ The three headline figures of Lecture 1 hold *by construction*, not by luck:
 * yearly churn 2021 15 % / 2022 18 % / 2023 20 %: every year exactly
   ``round(rate * n_active_on_1_Jan)`` customers active on 1 January are picked to
   churn that year, weighted by a hidden churn propensity (so churn is predictable);
-* CLV tiers (top 10 % ~ 500k, middle 60 % ~ 100k, bottom 30 % ~ 20k CNY): a
-  monotone rank -> value map per tier, rescaled to the exact tier mean, tiers
-  non-overlapping; the rank comes from income, balances, activity and tenure;
-* loyalty by satisfaction band (>=90: 85 %, 70-89: 60 %, <70: 30 %): in each band
-  exactly ``round(rate * n_band)`` customers are loyal, weighted by satisfaction.
+* CLV tiers (top 10 % ~ 500k, middle 60 % ~ 100k, bottom 30 % ~ 20k CNY) among the
+  customers on the books on ``config.WINDOW_END`` (the bank's current customers):
+  a monotone rank -> value map per tier, rescaled to the exact tier mean, tiers
+  non-overlapping; the rank comes from income, balances, activity and tenure.
+  A departed customer keeps a historical CLV: the same score mapped through the
+  current customers' score -> CLV curve (interpolated); it takes no part in the tiers;
+* loyalty by satisfaction band (>=90: 85 %, 70-89: 60 %, <70: 30 %) among the same
+  current customers: in each band exactly ``round(rate * n_band)`` are loyal,
+  weighted by satisfaction and accounts. A departed customer is never loyal (0).
+
+"On the books on D" is :func:`course_utils.domain.on_books`: ``open_date <= D`` and
+(no churn date or ``churn_date > D``), mirrored here on integer day numbers.
+
+Determinism: every continuous value comes from :mod:`.detmath` (no numpy
+transcendental ufunc, no libm distribution), every selection uses a stable sort
+with ties broken by row, so the output is the same on every CPU.
 
 Hidden columns (prefix ``_``) drive the behaviour tables and the text generators;
 they are dropped before the table is returned to users.
@@ -20,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..domain import tier_sizes
+from ..domain import round_half_up, tier_sizes
+from . import detmath as dm
 from . import masking
 
 #: Yearly churn targets (customers active on 1 Jan who churn that year).
@@ -52,18 +64,31 @@ END = int(np.datetime64(config.WINDOW_END, "D").astype(np.int64))
 NEVER = 10**9  # sentinel "no churn" in day arithmetic
 
 
-def _round_half_up(x: float) -> int:
-    return int(np.floor(x + 0.5))
+def on_books_days(open_day: np.ndarray, churn_day: np.ndarray, day: int) -> np.ndarray:
+    """Mask of customers on the books on ``day`` (day numbers; ``NEVER`` = no churn).
+
+    Mirrors :func:`course_utils.domain.on_books` on integer days:
+    ``open_day <= day and churn_day > day``.
+
+    >>> on_books_days(np.array([5, 5, 12]), np.array([NEVER, 9, NEVER]), 9).tolist()
+    [True, False, False]
+    """
+    return (open_day <= day) & (churn_day > day)
 
 
 def _pick_weighted(logw: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Indices of exactly ``k`` items drawn without replacement, P ~ exp(logw) (Gumbel top-k)."""
+    """Sorted indices of exactly ``k`` items drawn without replacement, P ~ exp(logw).
+
+    Gumbel top-k with a stable sort (ties go to the lower index): the same
+    selection on every machine (``np.argpartition`` returns its k items in an
+    order that depends on the CPU's SIMD path).
+    """
     if k <= 0:
         return np.empty(0, dtype=np.int64)
-    keys = logw + rng.gumbel(size=logw.shape[0])
+    keys = logw + dm.gumbel(rng, logw.shape[0])
     if k >= keys.shape[0]:
         return np.arange(keys.shape[0])
-    return np.argpartition(-keys, k - 1)[:k]
+    return np.sort(np.argsort(-keys, kind="stable")[:k])
 
 
 def days_to_str(days: np.ndarray) -> np.ndarray:
@@ -88,12 +113,12 @@ def make_customers(n: int, rng: np.random.Generator) -> pd.DataFrame:
     'C000001'
     """
     width = max(6, len(str(n)))
-    n_base = _round_half_up(BASE_SHARE * n)
+    n_base = round_half_up(BASE_SHARE * n)
     n_new = n - n_base
 
     # --- open dates: base opened 2005..2020 (skewed recent), new ones during the window
-    base_age_days = rng.exponential(4.5 * 365, n_base)
-    base_age_days = np.where(base_age_days > 15.5 * 365, rng.uniform(5 * 365, 15.5 * 365, n_base),
+    base_age_days = dm.exponential(rng, 4.5 * 365, n_base)
+    base_age_days = np.where(base_age_days > 15.5 * 365, dm.uniform(rng, 5 * 365, 15.5 * 365, n_base),
                              base_age_days).astype(np.int64)
     base_open = START - 1 - base_age_days
     new_open = rng.integers(START + 1, END + 1, n_new)
@@ -103,8 +128,8 @@ def make_customers(n: int, rng: np.random.Generator) -> pd.DataFrame:
     newcomer = open_day >= START
 
     # --- demographics (age is the true age at WINDOW_END; nobody opened before turning 18)
-    age = np.clip(rng.normal(41, 13, n), 19, 82)
-    age = np.where(newcomer & (rng.random(n) < 0.5), np.clip(rng.normal(30, 8, n), 19, 70), age)
+    age = np.clip(dm.normal(rng, 41, 13, n), 19, 82)
+    age = np.where(newcomer & (rng.random(n) < 0.5), np.clip(dm.normal(rng, 30, 8, n), 19, 70), age)
     age = age.round().astype(np.int64)
     adult_day = END - ((age - 18) * 365.25).astype(np.int64)
     open_day = np.where(open_day < adult_day, np.minimum(adult_day + rng.integers(0, 400, n), START - 1),
@@ -119,13 +144,15 @@ def make_customers(n: int, rng: np.random.Generator) -> pd.DataFrame:
     occ_p[age >= 50, 7] = np.where(age[age >= 50] >= 60, 3.0, 0.1)
     occ_p = occ_p / occ_p.sum(1, keepdims=True)
     occ_i = (occ_p.cumsum(1) > rng.random((n, 1))).argmax(1)
-    age_curve = 0.75 + 0.5 * np.exp(-(((age - 45) / 14.0) ** 2))
-    income = _OCC_INCOME[occ_i] * _CITY_INCOME[city_i] * age_curve * rng.lognormal(0, 0.45, n)
+    a45 = (age - 45) / 14.0
+    age_curve = 0.75 + 0.5 * dm.exp(-(a45 * a45))
+    income = _OCC_INCOME[occ_i] * _CITY_INCOME[city_i] * age_curve * dm.lognormal(rng, 0, 0.45, n)
     income = np.maximum(np.round(income, -2), 1500.0)
-    z_inc = (np.log(income) - np.log(income).mean()) / np.log(income).std()
+    log_inc = dm.log(income)
+    z_inc = (log_inc - log_inc.mean()) / log_inc.std()
 
     # --- risk appetite R1..R5 (young and rich take more risk) and a latent taste cluster
-    ra = 3.0 - 0.045 * (age - 40) + 0.5 * z_inc + rng.normal(0, 0.9, n)
+    ra = 3.0 - 0.045 * (age - 40) + 0.5 * z_inc + dm.normal(rng, 0, 0.9, n)
     risk_i = np.clip(np.round(ra), 1, 5).astype(np.int64) - 1
     # taste order follows products.TASTES: 稳健储蓄, 进取投资, 家庭保障, 信贷消费, 均衡理财, 年轻数字
     taste_score = np.column_stack([
@@ -135,36 +162,37 @@ def make_customers(n: int, rng: np.random.Generator) -> pd.DataFrame:
         -0.03 * (age - 35) - 0.3 * z_inc,                   # 3 信贷消费型
         -0.3 * np.abs(risk_i - 2.5) + 0.2 * z_inc,          # 4 均衡理财型
         -0.07 * (age - 28),                                 # 5 年轻数字型
-    ]) + rng.gumbel(size=(n, 6)) * 0.9
+    ]) + dm.gumbel(rng, (n, 6)) * 0.9
     taste = taste_score.argmax(1)
 
     # --- latent behaviour levels
     n_acc = 1 + rng.binomial(3, np.clip(0.25 + 0.12 * z_inc, 0.05, 0.8))
-    lam = np.clip(1.25 * np.exp(0.25 * z_inc) * rng.lognormal(0, 0.6, n), 0.15, 15.0)
-    bal_level = income * rng.lognormal(1.0, 0.8, n) * (1 + 0.3 * (age > 50))
-    amt_scale = income * 0.12 * rng.lognormal(0, 0.4, n)
-    z_sat = rng.normal(0, 1, n)
+    lam = np.clip(1.25 * dm.exp(0.25 * z_inc) * dm.lognormal(rng, 0, 0.6, n), 0.15, 15.0)
+    bal_level = income * dm.lognormal(rng, 1.0, 0.8, n) * (1 + 0.3 * (age > 50))
+    amt_scale = income * 0.12 * dm.lognormal(rng, 0, 0.4, n)
+    z_sat = rng.standard_normal(n)
     satisfaction = np.clip(np.round(77 + 12.5 * z_sat), 15, 100).astype(np.int64)
 
     # --- hidden churn propensity: satisfaction, U-shaped age, thin relationship x low activity
-    age_u = ((age - 45) / 15.0) ** 2
+    age_u = ((age - 45) / 15.0) * ((age - 45) / 15.0)
     low_act = lam < np.quantile(lam, 0.35)
     single = n_acc <= 1
     logit = (-0.35 * (satisfaction - 77) / 12.5 + 1.1 * (satisfaction < 65) + 0.5 * (satisfaction < 75)
              + 1.1 * age_u + 1.8 * (single & low_act) + 0.2 * single
-             - 0.25 * z_inc + rng.normal(0, 0.75, n))
+             - 0.25 * z_inc + dm.normal(rng, 0, 0.75, n))
 
-    # --- churn: exact yearly counts among customers active on 1 Jan
+    # --- churn: exact yearly counts among customers on the books on 1 Jan (the year's base;
+    # nobody opens or churns on 1 Jan, so "when 1 Jan begins" and "at its end" agree)
     churn_day = np.full(n, NEVER, dtype=np.int64)
     plan = [(2021, CHURN_TARGETS[2021], 365), (2022, CHURN_TARGETS[2022], 365),
             (2023, CHURN_TARGETS[2023], 365), (2024, CHURN_2024H1, END - EPOCH_DAY[2024] + 1)]
     for year, rate, ndays in plan:
         jan1 = EPOCH_DAY[year]
-        active = np.flatnonzero((open_day < jan1) & (churn_day == NEVER))
-        k = _round_half_up(rate * active.shape[0])
+        active = np.flatnonzero(on_books_days(open_day, churn_day, jan1))
+        k = round_half_up(rate * active.shape[0])
         # tenure effect at that date: unhappy newcomers leave fast (interaction)
         ten = (jan1 - open_day[active]) / 365.0
-        lw = (logit[active] - 0.2 * np.log1p(ten)
+        lw = (logit[active] - 0.2 * dm.log1p(ten)
               + 1.4 * ((satisfaction[active] < 72) & (ten < 1.5)))
         chosen = active[_pick_weighted(lw, k, rng)]
         day = jan1 + rng.integers(1, ndays, chosen.shape[0])          # never on 1 Jan
@@ -200,28 +228,33 @@ def make_customers(n: int, rng: np.random.Generator) -> pd.DataFrame:
     dip_start = np.where(dip, rng.integers(START - 120, END, n), NEVER)
     dip_len = rng.integers(90, 300, n)
 
-    # --- loyalty: exact share per satisfaction band, weighted by satisfaction, against churn
+    # --- the lecture's population: customers on the books on WINDOW_END (current customers)
+    current = on_books_days(open_day, churn_day, END)
+
+    # --- loyalty: exact share per satisfaction band among current customers, weighted by
+    # satisfaction and accounts; a departed customer is not loyal (loyal = 0)
     band = np.where(satisfaction >= 90, 0, np.where(satisfaction >= 70, 1, 2))
     loyal = np.zeros(n, dtype=np.int64)
     for b, rate in enumerate(LOYAL_TARGETS.values()):
-        idx = np.flatnonzero(band == b)
-        k = _round_half_up(rate * idx.shape[0])
-        lw = 0.12 * satisfaction[idx] - 1.5 * churned[idx] + 0.6 * (n_acc[idx] - 1)
+        idx = np.flatnonzero((band == b) & current)
+        k = round_half_up(rate * idx.shape[0])
+        lw = 0.12 * satisfaction[idx] + 0.6 * (n_acc[idx] - 1)
         loyal[idx[_pick_weighted(lw, k, rng)]] = 1
 
-    # --- CLV: rank score from income, balances, activity, tenure; exact tier means
+    # --- CLV: rank score from income, balances, activity, tenure; exact tier means among
+    # current customers, departed customers keep a historical value on the same curve
     life_end = np.minimum(churn_day, END)
     life_y = (life_end - np.maximum(open_day, START - 3 * 365)) / 365.0
-    score = (0.55 * z_inc + 0.5 * np.log(bal_level / income) + 0.35 * np.log(lam)
-             + 0.25 * np.log1p(life_y) + 0.2 * (n_acc - 1) + rng.normal(0, 0.35, n))
-    clv = _clv_from_score(score)
+    score = (0.55 * z_inc + 0.5 * dm.log(bal_level / income) + 0.35 * dm.log(lam)
+             + 0.25 * dm.log1p(life_y) + 0.2 * (n_acc - 1) + dm.normal(rng, 0, 0.35, n))
+    clv = _clv_from_score(score, current)
 
     # --- dirt: missing incomes (5 %), impossible ages (0.3 %)
     income_obs = income.copy()
-    miss = rng.choice(n, _round_half_up(0.05 * n), replace=False)
+    miss = rng.choice(n, round_half_up(0.05 * n), replace=False)
     income_obs[miss] = np.nan
     age_obs = age.copy()
-    bad = rng.choice(n, _round_half_up(0.003 * n), replace=False)
+    bad = rng.choice(n, round_half_up(0.003 * n), replace=False)
     age_obs[bad] = rng.choice(np.array([0, 150, 200, -1, 999]), bad.shape[0])
 
     ids = np.char.add("C", np.char.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
@@ -243,19 +276,26 @@ def make_customers(n: int, rng: np.random.Generator) -> pd.DataFrame:
         "clv": np.round(clv, 2),
         # hidden drivers (dropped before output)
         "_open": open_day, "_churn": churn_day, "_age": age, "_income": income,
-        "_taste": taste, "_risk": 1.0 / (1.0 + np.exp(-(logit - 1.5))), "_n_acc": n_acc,
+        "_taste": taste, "_risk": dm.sigmoid(logit - 1.5), "_n_acc": n_acc,
         "_lam": lam, "_bal": bal_level, "_amt": amt_scale, "_dormant": dormant_from,
         "_decline": decline_start, "_dip": dip_start, "_dip_len": dip_len,
     })
     return df
 
 
-def _clv_from_score(score: np.ndarray) -> np.ndarray:
-    """Map a score to CLV (CNY) by rank with exact, non-overlapping tier means."""
+def _clv_from_score(score: np.ndarray, current: np.ndarray | None = None) -> np.ndarray:
+    """Map a score to CLV (CNY): by rank among ``current`` rows with exact, non-overlapping
+    tier means; other rows by linear interpolation on the current rows' score -> CLV curve.
+
+    >>> v = _clv_from_score(np.arange(10.0), np.arange(10) % 2 == 0)
+    >>> bool(v[1] >= v[0] and v[1] <= v[2] and v[9] == v[8])
+    True
+    """
     n = score.shape[0]
-    order = np.argsort(-score, kind="stable")          # best first
-    top, mid, bot = tier_sizes(n)
-    out = np.empty(n)
+    cur = np.arange(n) if current is None else np.flatnonzero(current)
+    order = cur[np.argsort(-score[cur], kind="stable")]          # best first, ties by row
+    top, mid, bot = tier_sizes(order.shape[0])
+    out = np.zeros(n)
     # (count, lower bound, mean, growth of the exponential shape)
     specs = [(top, 260_000.0, 500_000.0, 3.0), (mid, 42_000.0, 100_000.0, 2.6),
              (bot, 2_000.0, 20_000.0, 0.0)]
@@ -264,11 +304,29 @@ def _clv_from_score(score: np.ndarray) -> np.ndarray:
         if cnt == 0:
             continue
         t = (np.arange(cnt)[::-1] + 0.5) / cnt       # 1 -> best within the tier
-        shape = np.exp(a * t) if a > 0 else t
+        shape = dm.exp(a * t) if a > 0 else t
         shape = shape / shape.mean()
         out[order[pos:pos + cnt]] = lo + (mean - lo) * shape
         pos += cnt
+    rest = np.setdiff1d(np.arange(n), cur, assume_unique=True)
+    if rest.shape[0] and order.shape[0]:
+        out[rest] = _interp(score[rest], score[order[::-1]], out[order[::-1]])
     return out
+
+
+def _interp(x: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Piecewise-linear interpolation on ascending ``xs`` (clamped at both ends), plain ufuncs.
+
+    >>> _interp(np.array([-1.0, 0.5, 3.0]), np.array([0.0, 1.0, 2.0]), np.array([10.0, 20.0, 40.0])).tolist()
+    [10.0, 15.0, 40.0]
+    """
+    if xs.shape[0] == 1:
+        return np.full(x.shape[0], ys[0])
+    j = np.clip(np.searchsorted(xs, x, side="right"), 1, xs.shape[0] - 1)
+    x0, x1, y0, y1 = xs[j - 1], xs[j], ys[j - 1], ys[j]
+    dx = x1 - x0
+    w = np.clip((x - x0) / np.where(dx > 0, dx, 1.0), 0.0, 1.0)
+    return y0 + (y1 - y0) * np.where(dx > 0, w, 0.0)
 
 
 def public(df: pd.DataFrame) -> pd.DataFrame:

@@ -22,7 +22,8 @@ Every customer carries a hidden taste cluster ``_taste`` (0..5, see
         excluded when the product was launched after the customer left
 
 and draw the customer's ``n`` products *without replacement* with the
-Gumbel-top-k trick (``argsort(w + Gumbel noise)``), fully vectorised.
+Gumbel-top-k trick (a stable argsort of ``w`` + Gumbel noise), fully vectorised;
+logs and Gumbel noise come from :mod:`.detmath` (bit-identical on every CPU).
 ``n`` is ``1 + Poisson(lam)`` where ``lam`` grows with income and with the
 length of the customer's life inside the window (mean ~4 holdings).
 ``start_date`` is uniform between ``max(open_date, launch_date)`` and
@@ -39,6 +40,8 @@ import numpy as np
 import pandas as pd
 
 from course_utils.config import WINDOW_END, WINDOW_START
+
+from . import detmath as dm
 
 __all__ = ["CATEGORIES", "TASTES", "make_products", "make_holdings"]
 
@@ -252,7 +255,7 @@ def make_holdings(
     p_risk = products["risk_level"].str[1].astype(int).to_numpy()
     p_cat = products["category"].to_numpy()
     p_min = products["min_amount"].to_numpy(dtype=float)
-    log_min = np.log(np.maximum(p_min, 1.0))
+    log_min = dm.log(np.maximum(p_min, 1.0))
     aff = _affinity(products)
     n_prod = len(products)
 
@@ -290,28 +293,24 @@ def make_holdings(
         young = age < 30
         w[old] += vec_old
         w[young] += vec_young
-        z_inc = np.clip(np.log(inc / 8000.0), -2, 3)
+        z_inc = np.clip(dm.log(inc / 8000.0), -2, 3)
         w += np.outer(z_inc, vec_inc).astype(np.float32)
         # minimum amount far above two years of income -> unlikely
         # (only products whose minimum exceeds 24 x the lowest income matter)
         hi_min = np.flatnonzero(p_min > 24 * inc.min())
         if len(hi_min):
-            reach = log_min[hi_min][None, :] - np.log(24 * inc)[:, None]
+            reach = log_min[hi_min][None, :] - dm.log(24 * inc)[:, None]
             w[:, hi_min] -= (1.5 * np.clip(reach, 0, None)).astype(np.float32)
         # risk: one level above appetite -1.5, two or more excluded (-inf)
         w += risk_pen[risk]
-        u = rng.random((m, n_prod), dtype=np.float32)
-        with np.errstate(divide="ignore"):  # u == 0 -> key -inf (never drawn), harmless
-            w -= np.log(-np.log(u))  # + Gumbel noise: Gumbel-top-k sampling without replacement
+        # + Gumbel noise: Gumbel-top-k sampling without replacement (float32 keys)
+        w += dm.gumbel(rng, (m, n_prod), dtype=np.float32)
         w[p_launch[None, :] > end_d[:, None]] = -np.inf
         keys = w
         n_ok = np.isfinite(keys).sum(axis=1)
-        if n_prod > _MAX_HOLD:
-            top = np.argpartition(-keys, _MAX_HOLD - 1, axis=1)[:, :_MAX_HOLD]
-            sub = np.argsort(-np.take_along_axis(keys, top, axis=1), axis=1, kind="stable")
-            order = np.take_along_axis(top, sub, axis=1)
-        else:
-            order = np.argsort(-keys, axis=1, kind="stable")
+        # stable sort: equal keys keep catalogue order, the same on every CPU
+        # (np.argpartition's order depends on the SIMD path)
+        order = np.argsort(-keys, axis=1, kind="stable")[:, :_MAX_HOLD]
 
         life_years = np.clip((end_d - open_d) / 365.25, 0.0, 3.5)
         lam = (1.2 + 0.9 * life_years) * np.clip(1.0 + 0.25 * z_inc, 0.6, 1.8)
@@ -330,8 +329,8 @@ def make_holdings(
 
         # amounts by category
         ci = inc[rows]
-        u = rng.lognormal(0.0, 0.6, len(rows))
-        base_inv = np.maximum(p_min[prod], 1000.0) * (0.8 + u) + ci * rng.uniform(0.5, 4.0, len(rows))
+        u = dm.lognormal(rng, 0.0, 0.6, len(rows))
+        base_inv = np.maximum(p_min[prod], 1000.0) * (0.8 + u) + ci * dm.uniform(rng, 0.5, 4.0, len(rows))
         amount = base_inv
         amount = np.where(is_ins[prod], np.maximum(p_min[prod], ci * 0.15 * u), amount)
         amount = np.where(

@@ -23,7 +23,7 @@ set-up costs, and targeting 一般挽留客户 with calls or visits loses money.
 """
 from __future__ import annotations
 
-from course_utils.domain import SEGMENTS  # the RFM scheme's eight names, one definition
+from course_utils.domain import SEGMENTS  # noqa: F401  (re-exported: the RFM scheme's eight names)
 
 PRODUCTS = ("理财", "基金", "保险", "贷款", "存款", "信用卡")
 CHANNELS = ("APP推送", "短信", "电话外呼", "客户经理面访")

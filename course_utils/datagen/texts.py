@@ -45,6 +45,8 @@ import pandas as pd
 
 from course_utils.config import WINDOW_END, WINDOW_START
 
+from . import detmath as dm
+
 __all__ = [
     "SENTIMENTS",
     "INTENTS",
@@ -315,7 +317,7 @@ def _slot_values(name: str, m: int, rng: np.random.Generator) -> np.ndarray:
     if name == "loan":
         return _LOANS[rng.integers(0, len(_LOANS), m)]
     if name == "amount":
-        v = np.round(rng.lognormal(np.log(5000), 1.0, m), -2).clip(100, 500000).astype(np.int64)
+        v = np.round(dm.lognormal(rng, dm.log(5000.0), 1.0, m), -2).clip(100, 500000).astype(np.int64)
         return v.astype(str)
     if name == "days":
         return rng.integers(2, 31, m).astype(str)
@@ -429,7 +431,7 @@ def make_messages(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
 
     # sentiment
     z = -2.0 + 2.6 * risk[owner] + 3.0 * (0.7 - sat[owner] / 100) + 1.8 * near
-    p_neg = 1 / (1 + np.exp(-z))
+    p_neg = dm.sigmoid(z)
     p_pos = (1 - p_neg) * np.clip(0.15 + 0.45 * sat[owner] / 100, 0, 1)
     u = rng.random(m)
     sent_i = np.where(u < p_neg, 2, np.where(u < p_neg + p_pos, 0, 1))
@@ -545,7 +547,7 @@ def make_outbound_calls(
     m = len(ids)
     sat = pd.to_numeric(c.get("satisfaction", pd.Series(75.0, index=ids)), errors="coerce").fillna(75).to_numpy(float)
     risk = pd.to_numeric(c.get("_risk", pd.Series(0.3, index=ids)), errors="coerce").fillna(0.3).to_numpy(float)
-    score = 1.5 * (sat / 100) - 1.5 * risk + rng.gumbel(size=m)
+    score = 1.5 * (sat / 100) - 1.5 * risk + dm.gumbel(rng, m)
     order = np.argsort(-score, kind="stable")
     n_a, n_b = int(round(0.175 * m)), int(round(0.325 * m))
     grade = np.empty(m, dtype=object)
@@ -636,12 +638,18 @@ def make_survey(
     r_uniq = pd.Series(r_uniq, dtype=object).astype(str)
     cols = list(SURVEY_DIMENSIONS)
     wts = np.array([SURVEY_DIMENSIONS[k][1] for k in cols])
-    dev = rng.normal(0, 9, (m, len(cols)))
+    dev = dm.normal(rng, 0, 9, (m, len(cols)))
     for j, pat in ((3, "费"), (2, "收益|利率"), (0, "服务")):
         hit = np.append(r_uniq.str.contains(pat, regex=True).to_numpy(dtype=bool), False)[r_codes]
         dev[hit, j] -= 18
-    dev -= (dev @ wts)[:, None]  # weighted mean of deviations = 0
-    scores = np.clip(np.round(overall[:, None] + dev + rng.normal(0, 2.5, (m, len(cols)))), 0, 100).astype(int)
+    # weighted mean of deviations = 0 (summed column by column: a BLAS ``@`` may use FMA
+    # and a CPU-dependent order, so its last bits are not the same on every machine)
+    wmean = np.zeros(m)
+    for j in range(len(cols)):
+        wmean = wmean + dev[:, j] * wts[j]
+    dev -= wmean[:, None]
+    scores = np.clip(np.round(overall[:, None] + dev + dm.normal(rng, 0, 2.5, (m, len(cols)))),
+                     0, 100).astype(int)
 
     best = np.argmax(scores, axis=1)
     worst = np.argmin(scores, axis=1)
