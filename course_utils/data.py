@@ -499,6 +499,18 @@ def _null_error(path, c, miss, values) -> DataFileError:
                  "补上缺失的值，或" + _FIX_RESTORE_ZH, "fill in the missing values, or " + _FIX_RESTORE_EN)
 
 
+def _sorted_unique(codes: np.ndarray, cols: _Columns, second: str) -> bool:
+    """True when rows are grouped by the first key column and strictly increasing in the second
+    within each group (how the generator writes balances and app usage): then the pair is unique."""
+    v = cols.df[second].to_numpy()
+    if v.dtype.kind == "M":
+        v = v.view(np.int64)
+    elif v.dtype.kind not in "iuf":
+        v = cols.factorized(second)[0]
+    d0, d1 = np.diff(codes), np.diff(v)
+    return bool(((d0 > 0) | ((d0 == 0) & (d1 > 0))).all())
+
+
 def _check_keys(cols: _Columns, path, keys):
     df = cols.df
     for key in keys:
@@ -517,6 +529,8 @@ def _check_keys(cols: _Columns, path, keys):
                 continue
             dup = counts[codes] > 1
         else:
+            if len(key) == 2 and _sorted_unique(codes, cols, key[1]):
+                continue                         # rows sorted by the key: unique without hashing
             combined = codes.astype(np.int64)
             for c in key[1:]:
                 c2, u2 = cols.factorized(c)

@@ -211,6 +211,16 @@ def test_duplicated_balance_month(bank_dir):
           b.loc[5, "customer_id"])
 
 
+def test_unsorted_balances_load_and_a_distant_duplicate_is_found(bank_dir):
+    """The fast path (rows sorted by customer and month) must not be the only one."""
+    p = bank_dir / "balances.csv"
+    b = _read(p).sample(frac=1.0, random_state=3).reset_index(drop=True)
+    _write(b, p)
+    assert len(load_bank(bank_dir, tables=["balances"]).balances) == len(b)
+    _write(pd.concat([b, b.iloc[[7]]], ignore_index=True), p)
+    _says(_refused(bank_dir, tables=["balances"]), "customer_id + month", "line 9", f"line {len(b) + 2}")
+
+
 def test_duplicated_message_id(bank_dir):
     p = bank_dir / "messages.csv"
     m = _read(p)
