@@ -5,6 +5,10 @@
 
 Each size runs in a child process (``python -m course_utils generate``) so the peak
 resident memory (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``) is that run's own.
+The time includes everything the command does: the CPU-independent math of the
+generator (``course_utils/datagen/detmath.py``), writing into a temporary folder,
+hashing every file into MANIFEST.json and the final rename. On a shared machine read
+the CPU time: the wall time grows with the load average shown in the table.
 Results go to ``benchmarks/results/generate.md``. Targets (issue #2): default <= 10 s,
 100k <= 30 s, 1M <= 5 min and <= 12 GB, on 2 cores.
 """

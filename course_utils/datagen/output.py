@@ -13,7 +13,7 @@ is one line, Chinese first, then English.
 >>> check_seed(-1)
 Traceback (most recent call last):
 ...
-course_utils.errors.CourseArgumentError: 随机种子 --seed 必须是 ≥ 0 的整数（收到 -1） / --seed must be a whole number >= 0 (got -1)
+course_utils.errors.CourseArgumentError: 随机种子 --seed（seed）必须是 ≥ 0 的整数（收到 -1） / --seed (seed) must be a whole number >= 0 (got -1)
 """
 from __future__ import annotations
 
@@ -54,12 +54,12 @@ def check_seed(seed) -> int:
     2024
     """
     if isinstance(seed, bool) or not hasattr(seed, "__index__"):
-        raise _bad(f"随机种子 --seed 必须是 ≥ 0 的整数（收到 {seed!r}）",
-                   f"--seed must be a whole number >= 0 (got {seed!r})")
+        raise _bad(f"随机种子 --seed（seed）必须是 ≥ 0 的整数（收到 {seed!r}）",
+                   f"--seed (seed) must be a whole number >= 0 (got {seed!r})")
     seed = int(seed)
     if seed < 0:
-        raise _bad(f"随机种子 --seed 必须是 ≥ 0 的整数（收到 {seed}）",
-                   f"--seed must be a whole number >= 0 (got {seed})")
+        raise _bad(f"随机种子 --seed（seed）必须是 ≥ 0 的整数（收到 {seed}）",
+                   f"--seed (seed) must be a whole number >= 0 (got {seed})")
     return seed
 
 
@@ -71,14 +71,15 @@ def check_customers(n) -> int:
     >>> check_customers(10)
     Traceback (most recent call last):
     ...
-    course_utils.errors.CourseArgumentError: 客户数 --customers 至少为 50（收到 10） / --customers must be at least 50 (got 10)
+    course_utils.errors.CourseArgumentError: 客户数 --customers（n_customers）至少为 50（收到 10） / --customers (n_customers) must be at least 50 (got 10)
     """
     if isinstance(n, bool) or not hasattr(n, "__index__"):
-        raise _bad(f"客户数 --customers 必须是整数（收到 {n!r}）", f"--customers must be a whole number (got {n!r})")
+        raise _bad(f"客户数 --customers（n_customers）必须是整数（收到 {n!r}）",
+                   f"--customers (n_customers) must be a whole number (got {n!r})")
     n = int(n)
     if n < MIN_CUSTOMERS:
-        raise _bad(f"客户数 --customers 至少为 {MIN_CUSTOMERS}（收到 {n}）",
-                   f"--customers must be at least {MIN_CUSTOMERS} (got {n})")
+        raise _bad(f"客户数 --customers（n_customers）至少为 {MIN_CUSTOMERS}（收到 {n}）",
+                   f"--customers (n_customers) must be at least {MIN_CUSTOMERS} (got {n})")
     return n
 
 
