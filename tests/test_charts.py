@@ -125,6 +125,7 @@ def test_churn_trend_tolerates_nan_and_single_year():
 
 
 def test_normalize_events():
+    assert charts.normalize_events([(2022, "a\x00b\tc"), (2023, "\x00")]) == [(2022, "abc")]
     assert charts.normalize_events(None) == []
     assert charts.normalize_events([(2022.0, " a "), ("2023", "b"), (None, "c"), (2021, None)]) == [
         (2022, "a"), (2023, "b")]

@@ -6,6 +6,7 @@ Call :func:`course_utils.plotting.setup` once per notebook for the Chinese font.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -27,9 +28,10 @@ def normalize_events(events: Iterable[Any] | None) -> list[tuple[int, str]]:
 
     Accepts ``(year, text)`` pairs or dicts with ``year`` and ``text`` keys.
     Entries with a missing/unparsable year or blank text are dropped (a chart
-    must still draw while a trainee is half-way through typing).
+    must still draw while a trainee is half-way through typing); control characters
+    (a pasted NUL, a tab) are removed from the text.
 
-    >>> normalize_events([(2022, " 费率调整 "), {"year": "2023", "text": "竞品高收益"}, (2021, "")])
+    >>> normalize_events([(2022, " 费率调整 "), {"year": "2023", "text": "竞品\\x00高收益"}, (2021, "")])
     [(2022, '费率调整'), (2023, '竞品高收益')]
     """
     clean: list[tuple[int, str]] = []
@@ -44,9 +46,11 @@ def normalize_events(events: Iterable[Any] | None) -> list[tuple[int, str]]:
             year = int(year)
         except (TypeError, ValueError, OverflowError):
             continue
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(text, str):
             continue
-        clean.append((year, text.strip()))
+        text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C").strip()
+        if text:
+            clean.append((year, text))
     return clean
 
 
