@@ -110,11 +110,6 @@ class Exercise:
         self._attempts = 0
         _REGISTRY[self.id] = self
 
-    @property
-    def ctx(self) -> dict[str, Any]:
-        """Deprecated alias of :attr:`context` (kept while lecture modules are ported)."""
-        return self.context
-
     # -- author hooks ---------------------------------------------------------
     def expected(self) -> Any:
         """The right answer computed from :attr:`context`, in one accepted form.

@@ -66,7 +66,7 @@ def test_the_wrong_message_does_not_leak_the_answer(q):
 
 def test_context_is_bound_data_and_reserved_names_are_refused():
     q = TierMeans(customers=CUSTOMERS)
-    assert q.context["customers"] is CUSTOMERS and q.ctx is q.context
+    assert q.context["customers"] is CUSTOMERS and not hasattr(q, "ctx")
     with pytest.raises(TypeError, match="reserved"):
         TierMeans(title="x")
     with pytest.raises(TypeError, match="reserved"):
