@@ -178,3 +178,20 @@ def test_the_start_page_tells_trainees_what_is_recorded_and_how_to_stop_it():
     from course_utils.exercises import turn_off, turn_on  # the call the page shows exists
     turn_off()
     turn_on()
+
+
+def test_setup_widgets_and_an_untouched_run_write_nothing(log):
+    """Opening and running an untouched exercise notebook is not an attempt."""
+    import pandas as pd
+
+    from course_utils.exercises import lecture1
+
+    customers = pd.DataFrame({"open_date": ["2020-01-01"] * 3, "churn_date": [None] * 3,
+                              "clv": [1.0, 2.0, 3.0], "satisfaction": [95, 80, 60],
+                              "loyal": [1, 0, 1]})
+    qs = lecture1.setup(customers)
+    app = lecture1.churn_trend_app(qs[0])
+    app.check()  # the widget's button at its defaults: not attempted
+    for q in qs:
+        q.check(____)
+    assert not log.exists()
