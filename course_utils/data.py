@@ -50,12 +50,25 @@ silently wrong):
   small file; more than that means a wrong column or a wrong file and is
   refused (ages and incomes must still be whole/real numbers);
 - exact duplicate transaction rows (0.2 %), moved sentiment labels (~3 %).
+
+A folder without ``MANIFEST.json`` (a trainee's own export) loads with the same
+validation. Limits: a customers file cut exactly at a line end is caught by the
+manifest, or by the references of any other table loaded with it (their ids are
+checked against customers.csv even when only they are asked for); customers.csv
+alone, without a manifest, cannot be told from a smaller bank. Dates are not
+compared across tables (e.g. a transaction before the customer's open date).
+
+Speed (``benchmarks/bench_load.py``): the checks are vectorised; each text
+column is hashed once (``pd.factorize``) and that result serves keys, empty
+cells, codes and references; code columns are parsed as categories so only
+their few distinct values are checked.
 """
 from __future__ import annotations
 
 import functools
 import math
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -300,6 +313,11 @@ def _scan_bytes(path: Path) -> None:
 
 def _refuse_nul(path: Path, pos: int):
     raw = path.read_bytes()
+    if raw[:4] == b"PK\x03\x04":
+        raise file_error(path, "是 Excel 工作簿（.xlsx），不是 CSV 文本文件（可能只是改了扩展名）",
+                         "is an Excel workbook (.xlsx), not a CSV text file (perhaps only renamed)",
+                         "在 Excel 中用“另存为 → CSV UTF-8（逗号分隔）”保存，或" + _FIX_RESTORE_ZH,
+                         "in Excel use 'Save As > CSV UTF-8 (Comma delimited)', or " + _FIX_RESTORE_EN)
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise file_error(path, "是 UTF-16 编码（Excel 的“Unicode 文本”），不是 UTF-8 CSV",
                          "is UTF-16 encoded (Excel's 'Unicode text'), not a UTF-8 CSV",
@@ -351,12 +369,26 @@ def _read_csv(path: Path, table: str, usecols=None) -> pd.DataFrame:
                          na_values=[""], low_memory=False, usecols=usecols)
     except UnicodeDecodeError:
         _refuse_encoding(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-        raise file_error(path, f"无法解析为 CSV（{e}）", f"cannot be parsed as CSV ({e})",
+    except pd.errors.EmptyDataError:
+        raise file_error(path, "是空文件（连表头都没有）", "is empty (not even a header)",
                          _FIX_RESTORE_ZH, _FIX_RESTORE_EN) from None
-    except ValueError as e:                      # usecols not in the header
-        col = usecols[0] if usecols else "?"
-        raise _missing_column(path, col, pd.read_csv(path, encoding="utf-8-sig", nrows=0).columns) from e
+    except ValueError as e:                      # ParserError, or usecols not in the header
+        if usecols and not isinstance(e, pd.errors.ParserError):
+            header = pd.read_csv(path, encoding="utf-8-sig", nrows=0).columns
+            if usecols[0] not in header:
+                raise _missing_column(path, usecols[0], header) from None
+        detail = " ".join(str(e).split())
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail)
+        if m:
+            n, line, saw = m.groups()
+            raise file_error(path, f"第 {line} 行有 {saw} 个字段，而表头只有 {n} 列",
+                             f"line {line} has {saw} fields but the header has {n} columns",
+                             "含逗号的单元格要用英文双引号括起来（用 Excel 另存为“CSV UTF-8”会自动处理），"
+                             "或删除多余的逗号，或" + _FIX_RESTORE_ZH,
+                             "a cell containing a comma must be in double quotes (Excel's 'CSV UTF-8' does "
+                             "this), or remove the extra commas, or " + _FIX_RESTORE_EN) from None
+        raise file_error(path, f"无法解析为 CSV（{detail}）", f"cannot be parsed as CSV ({detail})",
+                         _FIX_RESTORE_ZH, _FIX_RESTORE_EN) from None
     except OSError as e:
         raise file_error(path, f"无法读取（{type(e).__name__}）", f"cannot be read ({type(e).__name__}: {e})",
                          "关闭打开该文件的程序（如 Excel），检查文件权限，或" + _FIX_RESTORE_ZH,

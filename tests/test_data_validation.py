@@ -319,6 +319,34 @@ def test_utf16_file(bank_dir):
     _says(_refused(bank_dir, tables=["products"]), "products.csv", "UTF-16", "CSV UTF-8")
 
 
+def test_excel_workbook_renamed_to_csv(bank_dir):
+    import zipfile
+    p = bank_dir / "products.csv"
+    p.unlink()
+    with zipfile.ZipFile(p, "w") as z:                 # what an .xlsx is on disk
+        z.writestr("[Content_Types].xml", "<Types/>")
+    _says(_refused(bank_dir, tables=["products"]), "products.csv", "xlsx", "CSV UTF-8")
+
+
+def test_empty_file(bank_dir):
+    (bank_dir / "survey.csv").write_bytes(b"")
+    _says(_refused(bank_dir, tables=["survey"]), "survey.csv", "空文件", "is empty")
+
+
+def test_ragged_csv(bank_dir):
+    p = bank_dir / "products.csv"
+    lines = p.read_text(encoding="utf-8-sig").split("\n")
+    lines[3] += ",extra,cells"
+    p.write_text("\n".join(lines), encoding="utf-8-sig")
+    _says(_refused(bank_dir, tables=["products"]), "products.csv", "CSV", "line 4")
+
+
+def test_missing_id_column_of_a_referenced_table(bank_dir):
+    p = bank_dir / "customers.csv"
+    _write(_read(p).rename(columns={"customer_id": "客户编号"}), p)
+    _says(_refused(bank_dir, tables=["survey"]), "customers.csv", "customer_id", "客户编号", "missing")
+
+
 def test_unreadable_file_gives_data_file_error(bank_dir, monkeypatch):
     """A locked (Excel on Windows) or unreadable file: no raw PermissionError."""
     target = bank_dir / "customers.csv"
