@@ -185,7 +185,9 @@ def test_setup_widgets_and_an_untouched_run_write_nothing(log):
     import pandas as pd
 
     from course_utils.exercises import lecture1
+    from course_utils.plotting import setup
 
+    setup()  # Chinese font for the widget's chart, as the notebook does
     customers = pd.DataFrame({"open_date": ["2020-01-01"] * 3, "churn_date": [None] * 3,
                               "clv": [1.0, 2.0, 3.0], "satisfaction": [95, 80, 60],
                               "loyal": [1, 0, 1]})
