@@ -44,6 +44,7 @@ __all__ = [
     "evaluate_plan",
     "plan_problems",
     "COLUMNS_ZH",
+    "TOTAL",
     "to_chinese",
     "render_campaign",
     "segment_description",
@@ -61,6 +62,9 @@ SEGMENTS: tuple[str, ...] = rr.SEGMENTS
 CHANNEL_COST = dict(rr.CHANNEL_COST)
 CHANNEL_SETUP_COST = dict(rr.CHANNEL_SETUP_COST)
 OFFER_COST = dict(rr.OFFER_COST)
+
+#: Label of the total row of :func:`simulate_campaign`'s result.
+TOTAL = "合计"
 
 #: Chinese column names for display.
 COLUMNS_ZH = {
@@ -257,7 +261,7 @@ def simulate_campaign(plan, segment_sizes, seed: int = 0) -> pd.DataFrame:
         "offer_cost": float(df["offer_cost"].sum()) if len(df) else 0.0,
         "revenue": float(df["revenue"].sum()) if len(df) else 0.0,
     }
-    df = pd.concat([df, pd.DataFrame([total], index=pd.Index(["合计"], name="segment"))])
+    df = pd.concat([df, pd.DataFrame([total], index=pd.Index([TOTAL], name="segment"))])
     df["cost"] = df["contact_cost"] + df["offer_cost"]
     df["profit"] = df["revenue"] - df["cost"]
     df["response_rate"] = (df["responses"] / df["contacts"].where(df["contacts"] > 0)).astype(float)
@@ -286,7 +290,7 @@ def plan_problems(plan, result: pd.DataFrame | None = None) -> list[str]:
             )
     if result is not None:
         for seg in result.index:
-            if seg == "合计":
+            if seg == TOTAL:
                 continue
             roi = result.loc[seg, "roi"]
             if pd.notna(roi) and roi < 0 and not any(p.startswith(seg) for p in problems):
@@ -319,7 +323,7 @@ def evaluate_plan(plan, segment_sizes, seed: int, min_roi: float, max_budget: fl
     profit >= ``min_profit`` and no wrong targeting. Returns ``(ok, reasons, result)``.
     """
     result = simulate_campaign(plan, segment_sizes, seed=seed)
-    total = result.loc["合计"]
+    total = result.loc[TOTAL]
     reasons = []
     if total["budget"] > max_budget + 1e-6:
         reasons.append(f"总预算 {total['budget']:,.0f} 元超过上限 {max_budget:,.0f} 元。")
@@ -355,14 +359,14 @@ def render_campaign(plan, segment_sizes, seed: int = 0, draw: bool = True):
     if draw:
         import matplotlib.pyplot as plt
 
-        body = result.drop(index="合计")
+        body = result.drop(index=TOTAL)
         fig, ax = plt.subplots(figsize=(9, 3.6))
         x = np.arange(len(body))
-        ax.bar(x - 0.2, body["cost"], width=0.4, label="总成本", color="#C44E52")
-        ax.bar(x + 0.2, body["revenue"], width=0.4, label="增量收入", color="#55A868")
+        ax.bar(x - 0.2, body["cost"], width=0.4, label="总成本", color="#DD8452")
+        ax.bar(x + 0.2, body["revenue"], width=0.4, label="增量收入", color="#4C72B0")
         ax.set_xticks(x, [str(i) for i in body.index], rotation=20)
         ax.set_ylabel("金额（元）")
-        tot = result.loc["合计"]
+        tot = result.loc[TOTAL]
         roi_txt = f"{tot['roi']:.0%}" if pd.notna(tot["roi"]) else "—"
         ax.set_title(f"各客群活动成本与增量收入（总 ROI {roi_txt}，净收益 {tot['profit']:,.0f} 元）")
         ax.legend()

@@ -20,16 +20,13 @@ WEIGHTS = (1.0, 1.0, 2.0)
 SEGMENT = "重要保持客户"
 #: The widget's starting state ("not attempted" while unchanged).
 DEFAULTS = {"bins": 4, "w_r": 1.0, "w_f": 1.0, "w_m": 1.0, "count": 0}
-#: Display names (computations use English keys).
+#: Display name of the n_top column (as ``segments.sizes_display``; computations use n_top).
 TOP_LABEL = "RFM前20%人数"
-SIZE_LABEL = "客户数"
 
 
 def _sizes_top(sizes: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(customers, of which in the RFM top 20 %) per segment from ``render_segmentation``."""
-    if "n_top" in sizes.columns:
-        return sizes["n"], sizes["n_top"]
-    return sizes[SIZE_LABEL], sizes[TOP_LABEL]   # older segments module: display columns
+    return sizes["n"], sizes["n_top"]
 
 
 def render_segment_tuning(values: Mapping[str, Any], table: pd.DataFrame, draw: bool = False) -> list:

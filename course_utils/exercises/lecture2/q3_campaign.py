@@ -93,34 +93,36 @@ def render_campaign_values(values: Mapping[str, Any], sizes: Mapping[str, int], 
                            targets: Mapping[str, float] | None = None, draw: bool = False) -> list:
     """Redraw of the campaign widget (pure): bars + result table (+ targets), or the plan's error.
 
+    Computes on the simulator's English columns; Chinese names only for display.
     Bars are HTML by default (fast); ``draw=True`` gives the matplotlib chart.
     """
     plan = widget_values_to_plan(values)
     settings = _settings_html(values)
     if not plan:
         return [settings, "<p>还没有任何客群的预算大于 0：为至少一个客群选择产品并设置预算。</p>"]
-    table, msg, fig = cp.render_campaign(plan, sizes, seed=seed, draw=draw)
-    if msg:
-        return f"<p style='color:#a33'><b>方案有误：</b>{msg}</p>"
-    if fig is None:
-        body = table.drop(index="合计")
-        tot = table.loc["合计"]
-        roi = f"{tot['ROI']:.0%}" if pd.notna(tot["ROI"]) else "—"
+    try:
+        result = cp.simulate_campaign(plan, sizes, seed=seed)
+    except cp.PlanError as exc:
+        return f"<p style='color:#a33'><b>方案有误：</b>{_html.escape(str(exc))}</p>"
+    body, total = result.drop(index=cp.TOTAL), result.loc[cp.TOTAL]
+    roi = f"{total['roi']:.0%}" if pd.notna(total["roi"]) else "—"
+    title = f"各客群活动成本与增量收入（总 ROI {roi}，净收益 {total['profit']:,.0f} 元）"
+    if draw:
+        fig = cp.render_campaign(plan, sizes, seed=seed, draw=True)[2]
+    else:
+        cost, revenue = cp.COLUMNS_ZH["cost"], cp.COLUMNS_ZH["revenue"]
         fig = html_bars([str(i) for i in body.index],
-                        {"总成本(元)": body["总成本(元)"].tolist(), "增量收入(元)": body["增量收入(元)"].tolist()},
-                        {"总成本(元)": "#DD8452", "增量收入(元)": "#4C72B0"},
-                        title=f"各客群活动成本与增量收入（总 ROI {roi}，净收益 {tot['净收益(元)']:,.0f} 元）",
-                        unit=" 元")
-    shown = table.copy()
-    fmt = {c: "{:,.0f}" for c in shown.columns if "(元)" in c}
-    fmt.update({"响应率": "{:.1%}", "ROI": "{:.0%}"})
-    out = [settings, fig, shown.style.set_uuid("l2_campaign").format(fmt, na_rep="—")]
+                        {cost: body["cost"].tolist(), revenue: body["revenue"].tolist()},
+                        {cost: "#DD8452", revenue: "#4C72B0"}, title=title, unit=" 元")
+    money = ["budget", "contact_cost", "offer_cost", "cost", "revenue", "profit"]
+    fmt = {cp.COLUMNS_ZH[c]: "{:,.0f}" for c in money}
+    fmt.update({cp.COLUMNS_ZH["response_rate"]: "{:.1%}", cp.COLUMNS_ZH["roi"]: "{:.0%}"})
+    out = [settings, fig, cp.to_chinese(result).style.set_uuid("l2_campaign").format(fmt, na_rep="—")]
     if targets:
-        tot = table.loc["合计"]
         out.append(
-            f"<p>目标：总预算 ≤ {targets['max_budget']:,.0f} 元（当前 {tot['预算(元)']:,.0f}），"
+            f"<p>目标：总预算 ≤ {targets['max_budget']:,.0f} 元（当前 {total['budget']:,.0f}），"
             f"总 ROI ≥ {targets['min_roi']:.0%}，净收益 ≥ {targets['min_profit']:,.0f} 元"
-            f"（当前 {tot['净收益(元)']:,.0f}）。</p>")
+            f"（当前 {total['profit']:,.0f}）。</p>")
     return out
 
 
