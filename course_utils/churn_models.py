@@ -118,11 +118,12 @@ def _as_float(s: pd.Series, col: str) -> np.ndarray:
         conv = pd.to_numeric(text, errors="coerce")
         bad = conv.isna() & text.notna()
         if bad.any():
-            row = bad.index[bad.to_numpy().argmax()]
-            raise arg_error(f"数值列 “{col}” 含有非数字内容：行 {row!r} 的值是 {s.loc[row]!r}；"
-                            "请清洗该列，或把它放进 categorical",
-                            f"numeric column '{col}' holds text: row {row!r} is {s.loc[row]!r}; "
-                            "clean the column or list it under categorical")
+            pos = int(bad.to_numpy().argmax())
+            row, val = s.index[pos], s.iloc[pos]
+            raise arg_error(f"数值列 “{col}” 含有非数字内容：行 {row!r} 的值是 {val!r}；"
+                            "请清洗该列（如去掉千位分隔符），或把它放进 categorical",
+                            f"numeric column '{col}' holds text: row {row!r} is {val!r}; "
+                            "clean the column (e.g. drop thousands separators) or list it under categorical")
         f = conv.to_numpy(dtype="float64", na_value=np.nan)
     f = f.copy()
     f[~np.isfinite(f)] = np.nan

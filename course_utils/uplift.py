@@ -231,8 +231,9 @@ def qini_curve(treatment, outcome, uplift_scores) -> pd.DataFrame:
     the churners the control rate predicts among the contacted minus those observed, i.e.
     customers kept by contacting, counted on the treated group's scale (Radcliffe 2007,
     "Using control groups to target on predicted lift"; the control term is 0 while
-    ``N_c(k) = 0``, as in scikit-uplift). ``random`` is the straight line from 0 to
-    ``qini(n)``: the same budget spent on randomly chosen customers.
+    ``N_c(k) = 0``, as in scikit-uplift, which however steps over tied scores at once where
+    we split ties by position like every ranking here). ``random`` is the straight line
+    from 0 to ``qini(n)``: the same budget spent on randomly chosen customers.
 
     Returns
     -------
