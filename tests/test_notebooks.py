@@ -28,7 +28,7 @@ import nbformat
 import pytest
 
 from course_utils import config, coursemap
-from course_utils.exercises.core import ERROR_MARKER
+from course_utils.exercises.feedback import ERROR_MARKER
 from tools import nbbuild
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -328,7 +328,7 @@ def test_papermill_scan_finds_a_swallowed_widget_error(tmp_path):
 
 
 def test_feedback_scan_catches_wrong_outcomes():
-    from course_utils.exercises.core import CheckResult
+    from course_utils.exercises.feedback import CheckResult
 
     def fake(*statuses):
         return {"cells": [{"outputs": [{"data": {"text/html": CheckResult(s, "x")._repr_html_()}}]}
