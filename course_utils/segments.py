@@ -68,6 +68,9 @@ __all__ = [
     "merge_small_segments",
     "render_segmentation",
     "sizes_display",
+    "rfm_top_list",
+    "HIGH_VALUE_LISTS",
+    "high_value_overlap",
     "is_high",
     "profile_table",
     "segment_strategy",
@@ -75,6 +78,7 @@ __all__ = [
 ]
 
 from . import domain  # noqa: E402
+from .viz.html import html_bars  # noqa: E402,F401  (moved to viz; kept importable here)
 from .domain import SEGMENTS  # noqa: E402  (one definition)
 
 #: (R high, F high, M high) -> segment name.
@@ -426,12 +430,7 @@ def render_segmentation(
     :func:`sizes_display` gives the table with Chinese headers.
     """
     scored = rfm_scores(rfm_table, bins=bins, weights=(w_r, w_f, w_m))
-    n_top = max(int(round(top_share * len(scored))), 1)
-    # exactly the n_top best weighted scores (ties broken by monetary, then id order)
-    order = np.lexsort((-scored["monetary"].to_numpy(), -scored["rfm_score"].to_numpy()))
-    top = np.zeros(len(scored), dtype=bool)
-    top[order[:n_top]] = True
-    scored["top"] = top
+    scored["top"] = rfm_top_list(scored, top_share).to_numpy()
     g = scored.groupby("segment", observed=False)
     sizes = pd.DataFrame(
         {
@@ -549,43 +548,71 @@ def segment_strategy(scored_view: pd.DataFrame, segment_col: str = "segment") ->
     return pd.DataFrame(rows).set_index("客群")
 
 
-def html_bars(labels, series: dict, colors: dict, title: str = "", unit: str = "",
-              overlay: bool = False, width_px: int = 360) -> str:
-    """A horizontal bar chart as plain HTML/CSS (no matplotlib: redraws in a few ms).
 
-    ``series`` maps a legend name to a list of non-negative numbers (one per label).
-    ``overlay=True`` draws the second series on top of the first (a part of a whole,
-    e.g. "RFM top 20%" inside a segment); otherwise bars are stacked vertically.
-    Used by the widget exercises, where a redraw must stay under 150 ms.
+# --------------------------------------------------------------------------
+# four lists that are all called "high value": how much do they overlap?
+# --------------------------------------------------------------------------
+def rfm_top_list(scored: pd.DataFrame, top_share: float = 0.2) -> pd.Series:
+    """The "RFM top ``top_share``" list: exactly ``round(top_share × n)`` (at least 1)
+    customers with the best weighted ``rfm_score``; ties broken by higher monetary, then
+    by row order (stable on every machine).
 
-    >>> "重要价值客户" in html_bars(["重要价值客户"], {"人数": [10]}, {"人数": "#4C72B0"})
-    True
+    >>> t = pd.DataFrame({"rfm_score": [3.0, 5.0, 5.0, 1.0, 2.0], "monetary": [1.0, 2.0, 9.0, 0.0, 0.0]})
+    >>> rfm_top_list(t, 0.4).tolist()
+    [False, True, True, False, False]
     """
-    import html as _html
+    n_top = max(domain.round_half_up(top_share * len(scored)), 1)
+    order = np.lexsort((-scored["monetary"].to_numpy(dtype=float), -scored["rfm_score"].to_numpy(dtype=float)))
+    top = np.zeros(len(scored), dtype=bool)
+    top[order[:n_top]] = True
+    return pd.Series(top, index=scored.index, name="rfm_top")
 
-    names = list(series)
-    vmax = max([float(v) for vals in series.values() for v in vals] + [1e-9])
-    legend = " ".join(
-        f"<span style='display:inline-block;width:10px;height:10px;background:{colors[n]};"
-        f"margin:0 3px 0 10px'></span>{_html.escape(n)}" for n in names)
-    rows = []
-    for i, lab in enumerate(labels):
-        if overlay:
-            base, part = float(series[names[0]][i]), float(series[names[1]][i]) if len(names) > 1 else 0.0
-            bar = (f"<div style='position:relative;height:14px;width:{width_px}px'>"
-                   f"<div style='position:absolute;height:14px;width:{base / vmax * width_px:.1f}px;"
-                   f"background:{colors[names[0]]}'></div>"
-                   f"<div style='position:absolute;height:14px;width:{part / vmax * width_px:.1f}px;"
-                   f"background:{colors[names[1]]}'></div></div>") if len(names) > 1 else ""
-            text = " / ".join(f"{float(series[n][i]):,.0f}" for n in names)
-        else:
-            bar = "".join(
-                f"<div style='height:9px;margin:1px 0;width:{max(float(series[n][i]), 0) / vmax * width_px:.1f}px;"
-                f"background:{colors[n]}'></div>" for n in names)
-            text = " / ".join(f"{float(series[n][i]):,.0f}" for n in names)
-        rows.append(f"<tr><td style='text-align:right;padding-right:6px;white-space:nowrap'>"
-                    f"{_html.escape(str(lab))}</td><td style='padding:2px 0'>{bar}</td>"
-                    f"<td style='padding-left:6px;white-space:nowrap'>{text}{_html.escape(unit)}</td></tr>")
-    head = f"<div style='font-weight:bold;margin:4px 0'>{_html.escape(title)}</div>" if title else ""
-    return (f"<div class='course-html-bars'>{head}<div style='font-size:12px'>{legend}</div>"
-            f"<table style='border-collapse:collapse;font-size:12px'>{''.join(rows)}</table></div>")
+
+#: The lists a bank may call "high value", English key -> Chinese label. In this course
+#: 高价值客户 means only the first one (:data:`course_utils.domain.HIGH_VALUE_TIER`).
+HIGH_VALUE_LISTS: dict[str, str] = {
+    "clv_top10": "高价值客户（CLV 前 10%）",
+    "monetary_top20": "高交易额（近一年交易金额前 20%）",
+    "balance_top20": "高余额（月末余额前 20%）",
+    "important_value": "重要价值客户（RFM 客群）",
+    "rfm_top20": "RFM 综合分前 20% 名单",
+}
+
+
+def high_value_overlap(scored_view: pd.DataFrame, clv: pd.Series) -> pd.DataFrame:
+    """Cross-table of the "high value" lists: customers on both list i and list j.
+
+    ``scored_view``: a customer view scored with :func:`rfm_scores` (index = customer id;
+    columns monetary, rfm_score, segment and, if present, balance_last). ``clv``: CLV per
+    customer (CNY, indexed by customer id); the CLV top 10 % is ranked among the customers
+    of ``scored_view`` (:func:`course_utils.domain.clv_tier`).
+
+    Returns a square DataFrame indexed and columned by the keys of
+    :data:`HIGH_VALUE_LISTS` present (the diagonal = list sizes); ``attrs["n"]`` = customers.
+
+    >>> v = pd.DataFrame({"monetary": [9.0, 8, 1, 1, 1, 1, 1, 1, 1, 1],
+    ...                   "rfm_score": [5.0, 4, 1, 1, 1, 1, 1, 1, 1, 1],
+    ...                   "segment": ["重要价值客户"] + ["一般挽留客户"] * 9}, index=list("abcdefghij"))
+    >>> clv = pd.Series([1.0, 50, 1, 1, 1, 1, 1, 1, 1, 1], index=list("abcdefghij"))
+    >>> high_value_overlap(v, clv).loc["clv_top10", ["clv_top10", "monetary_top20", "important_value"]].tolist()
+    [1, 1, 0]
+    """
+    from .features import _top_share
+
+    idx = scored_view.index
+    values = pd.to_numeric(pd.Series(clv), errors="coerce")
+    values.index = values.index.astype(str)
+    lists = {
+        "clv_top10": domain.clv_tier(values.reindex(idx.astype(str)).reset_index(drop=True))
+        .eq(domain.HIGH_VALUE_TIER).to_numpy(),
+        "monetary_top20": _top_share(pd.to_numeric(scored_view["monetary"]), 0.20).to_numpy(),
+    }
+    if "balance_last" in scored_view.columns:
+        lists["balance_top20"] = _top_share(pd.to_numeric(scored_view["balance_last"]), 0.20).to_numpy()
+    lists["important_value"] = (scored_view["segment"].astype(str) == domain.SEGMENT_LABELS_ZH[
+        "important_value"]).to_numpy()
+    lists["rfm_top20"] = rfm_top_list(scored_view, 0.20).to_numpy()
+    m = np.column_stack([lists[k] for k in lists]).astype(np.int64)
+    out = pd.DataFrame(m.T @ m, index=list(lists), columns=list(lists))
+    out.attrs["n"] = int(len(scored_view))
+    return out

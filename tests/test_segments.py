@@ -210,3 +210,30 @@ def test_render_segmentation_pure(table):
     from course_utils.segments import sizes_display
 
     assert list(sizes_display(sizes).columns) == ["客户数", "占比", "RFM前20%人数"]
+
+
+def test_high_value_overlap_is_a_symmetric_cross_table():
+    from course_utils.segments import HIGH_VALUE_LISTS, high_value_overlap
+
+    rng = np.random.default_rng(2)
+    n = 200
+    view = pd.DataFrame({"recency_days": rng.integers(1, 400, n), "frequency": rng.integers(0, 50, n),
+                         "monetary": rng.gamma(2, 1e4, n), "balance_last": rng.gamma(2, 5e4, n)},
+                        index=[f"C{i:03d}" for i in range(n)])
+    scored = rfm_scores(view)
+    clv = pd.Series(view["balance_last"].to_numpy() * 2, index=view.index)   # CLV follows balances
+    o = high_value_overlap(scored, clv)
+    assert list(o.index) == list(HIGH_VALUE_LISTS) and (o.to_numpy() == o.to_numpy().T).all()
+    assert o.loc["clv_top10", "clv_top10"] == 20 and o.loc["rfm_top20", "rfm_top20"] == 40
+    assert o.loc["clv_top10", "balance_top20"] == 20          # same ranking: fully inside
+    assert o.loc["important_value", "important_value"] == (scored["segment"] == "重要价值客户").sum()
+    assert (o.to_numpy() <= np.diag(o.to_numpy())[:, None]).all()
+    assert o.attrs["n"] == n
+
+
+def test_html_bars_default_colours_follow_the_theme():
+    from course_utils.segments import html_bars
+    from course_utils.viz import GOOD, NEUTRAL
+
+    out = html_bars(["a"], {"人数": [10], "其中": [4]}, overlay=True)
+    assert NEUTRAL in out and GOOD in out

@@ -314,7 +314,25 @@ viz.profile_heatmap_figure(profile, population=view.attrs["population"])   # 标
 # **读图**：先看标题说的那一格，再逐行问：这个客群和平均客户比，哪里多、哪里少？
 # 例如重要挽留客户金额不低（M 高），最近交易却距今很久（R 低）——这是最值得马上挽留的人。
 #
-# ### 3. 另一种做法：k-means 聚类 · Clustering alternative
+# ### 3. 四份“高价值”名单，说的是同一群人吗？ · Four meanings of "high value"
+#
+# 行里常说的“高价值客户”其实有好几种算法：CLV 前 10%（第一讲的定义，**本课程说“高价值客户”只指这一种**）、
+# 近一年交易金额前 20%（标签“高交易额”）、RFM 的“重要价值客户”、RFM 综合分前 20% 名单；
+# 很多银行还按资产（这里用月末余额）来算 M。下表的每一格是**同时**在两份名单上的客户数，对角线是每份名单的人数。
+
+# %%
+overlap = segments.high_value_overlap(scored, bank.customers.set_index("customer_id")["clv"])
+print(view.attrs["population"] + "；CLV 为银行当前估值")
+hv = overlap.loc["clv_top10", "clv_top10"]
+print(f"CLV 前 10% 的 {hv:,} 位高价值客户中，{overlap.loc['clv_top10', 'important_value'] / hv:.1%} 是“重要价值客户”，"
+      f"{overlap.loc['clv_top10', 'balance_top20'] / hv:.1%} 在月末余额前 20% 里")
+overlap.rename(index=segments.HIGH_VALUE_LISTS, columns=segments.HIGH_VALUE_LISTS)
+
+# %% [markdown]
+# 名单之间重叠得越少，混用“高价值”这个词就越危险：给“重要价值客户”配专属客户经理，并不等于照顾到了 CLV 最高的客户。
+# 定名单时先说清用的是哪一种口径；交易金额只反映“流水”，余额（资产）更接近客户放在本行的钱。
+#
+# ### 4. 另一种做法：k-means 聚类 · Clustering alternative
 #
 # RFM 规则是人定的。**k-means 聚类 (clustering)** 让数据自己分组：先对重尾的 R、F、M 取对数、再标准化
 # （否则金额的数字最大，会一个人说了算），然后分成 4 簇。两种分法一致吗？用交叉表和
