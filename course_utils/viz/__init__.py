@@ -24,6 +24,7 @@ from .lecture1 import (
 )
 from .lecture2 import (
     before_after_figure,
+    campaign_figure,
     draw_profile_heatmap,
     profile_heatmap_figure,
     segment_sizes_figure,
@@ -36,6 +37,6 @@ __all__ = [
     "format_wan", "money", "percent", "wrap_label",
     "churn_trend_figure", "clv_tier_figure", "loyalty_figure", "churn_reason_figure",
     "root_cause_figure", "normalize_events",
-    "before_after_figure", "profile_heatmap_figure", "draw_profile_heatmap",
+    "before_after_figure", "campaign_figure", "profile_heatmap_figure", "draw_profile_heatmap",
     "segment_transition_figure", "segment_sizes_figure",
 ]

@@ -249,6 +249,48 @@ def segment_sizes_figure(sizes: pd.DataFrame, *, bins: int = 5, weights=(1.0, 1.
     return fig
 
 
+def campaign_figure(result: pd.DataFrame, *, total_label: str = "合计",
+                    note: str | None = "模拟结果：响应率是课程设定的假设值；真实的增量效果要用对照组来测"):
+    """Cost (grey) vs incremental revenue (blue) per segment of a simulated campaign.
+
+    ``result``: :func:`course_utils.campaign.simulate_campaign` output (index = segment plus
+    a ``total_label`` row; columns ``cost``, ``revenue``, ``profit``, ``roi`` in CNY /
+    fraction). The title states the plan's net result; the note states the assumption.
+
+    >>> r = pd.DataFrame({"cost": [100.0, 50.0, 150.0], "revenue": [300.0, 0.0, 300.0],
+    ...                   "profit": [200.0, -50.0, 150.0], "roi": [2.0, -1.0, 1.0]},
+    ...                  index=["重要价值客户", "一般挽留客户", "合计"])
+    >>> campaign_figure(r).axes[0].get_title(loc="left")
+    '净收益 150元，投资回报率 (ROI) 100.0%；亏钱的客群：一般挽留客户'
+    """
+    body = result.drop(index=[total_label], errors="ignore")
+    fig = new_figure((9.0, 4.2))
+    ax = fig.add_subplot()
+    x = np.arange(len(body))
+    ax.bar(x - 0.2, body["cost"].to_numpy(dtype=float), width=0.4, label="总成本", color=NEUTRAL)
+    ax.bar(x + 0.2, body["revenue"].to_numpy(dtype=float), width=0.4, label="增量收入", color=GOOD)
+    ax.set_xticks(x, [str(i) for i in body.index], rotation=20, ha="right", fontsize=TEXT_PT)
+    top = float(np.nanmax(body[["cost", "revenue"]].to_numpy(dtype=float))) if len(body) else 0.0
+    if top >= 1e4:
+        from .fmt import wan_axis
+
+        wan_axis(ax.yaxis)
+        ax.set_ylabel("金额（万元）", fontsize=TEXT_PT)
+    else:
+        ax.set_ylabel("金额（元）", fontsize=TEXT_PT)
+    style_axes(ax, "y")
+    ax.legend(fontsize=TEXT_PT, frameon=False)
+    title = "各客群的活动成本与增量收入"
+    if total_label in result.index:
+        tot = result.loc[total_label]
+        losing = [str(i) for i in body.index[body["profit"].to_numpy(dtype=float) < 0]]
+        title = f"净收益 {money(tot['profit'])}，投资回报率 (ROI) {percent(tot['roi'])}"
+        if losing:
+            title += "；亏钱的客群：" + "、".join(losing[:3]) + ("等" if len(losing) > 3 else "")
+    title_and_note(ax, title, note)
+    return fig
+
+
 def money_table(values: pd.Series) -> pd.Series:
     """Money values (CNY) as the course writes them, for a table column.
 
