@@ -96,38 +96,38 @@ def as_dates(values, column: str | None = None, strict: bool = False) -> "pd.Ser
     >>> as_dates(["2024/01/31"]).dt.day.tolist()
     [31]
     """
-    import numpy as np
     import pandas as pd
 
     s = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
     if pd.api.types.is_datetime64_any_dtype(s):
         return s
-    if s.dtype == object or pd.api.types.is_string_dtype(s):
-        s = s.mask(s.astype("string").str.strip() == "", np.nan)
-    codes, uniques = pd.factorize(s)          # parse each distinct value once
-    text = pd.Series(uniques, dtype=object)
-    try:
-        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    try:  # fast path: one vectorised ISO parse ('' and None become NaT)
+        parsed = pd.to_datetime(s, errors="coerce", format="ISO8601")
     except (TypeError, ValueError):
-        parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    retry = parsed.isna() & text.notna()
-    if retry.any():  # another common layout, e.g. 2024/01/31
-        try:
-            parsed[retry] = pd.to_datetime(text[retry], errors="coerce", format="mixed")
-        except (TypeError, ValueError):
-            pass
-    bad = parsed.isna() & text.notna()
-    if strict and bad.any():
-        name = column or getattr(values, "name", None) or "日期"
-        n_bad = int(np.isin(codes, np.flatnonzero(bad.to_numpy())).sum())
-        examples = ", ".join(repr(v) for v in text[bad].head(3).tolist())
-        raise CourseArgumentError(
-            f"列 '{name}' 中有 {n_bad} 个值无法识别为日期，例如 {examples}。"
-            f"请先修正或删除这些行（例如 pd.to_datetime(df['{name}'], errors='coerce') 后 dropna）。\n"
-            f"Column '{name}' has {n_bad} value(s) that are not dates, e.g. {examples}. "
-            f"Fix or drop those rows first.")
-    dates = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
-    return pd.Series(dates[codes], index=s.index, name=s.name)  # code -1 (missing) -> NaT
+        parsed = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    if not pd.api.types.is_datetime64_any_dtype(parsed):  # e.g. mixed objects
+        parsed = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    missed = parsed.isna() & s.notna()
+    if missed.any():
+        text = s[missed].astype(str).str.strip()
+        missed_text = text[text != ""]
+        if len(missed_text):  # another common layout, e.g. 2024/01/31
+            try:
+                again = pd.to_datetime(missed_text, errors="coerce", format="mixed")
+            except (TypeError, ValueError):
+                again = pd.Series(pd.NaT, index=missed_text.index)
+            parsed = parsed.copy()
+            parsed.loc[again.index] = again
+            bad = missed_text[again.isna()]
+            if strict and len(bad):
+                name = column or getattr(values, "name", None) or "日期"
+                examples = ", ".join(repr(v) for v in s[bad.index].drop_duplicates().head(3).tolist())
+                raise CourseArgumentError(
+                    f"列 '{name}' 中有 {len(bad)} 个值无法识别为日期，例如 {examples}。"
+                    f"请先修正或删除这些行（例如 pd.to_datetime(df['{name}'], errors='coerce') 后 dropna）。\n"
+                    f"Column '{name}' has {len(bad)} value(s) that are not dates, e.g. {examples}. "
+                    f"Fix or drop those rows first.")
+    return parsed.rename(s.name)
 
 
 def as_date(value, name: str = "as_of") -> "pd.Timestamp":

@@ -37,6 +37,7 @@ __all__ = [
     "add_tags",
     "tag_summary",
     "RFM_COLUMNS",
+    "top_share_mask",
 ]
 
 #: Columns returned by :func:`rfm`.
@@ -569,10 +570,17 @@ def _col(view: pd.DataFrame, name: str, default=0.0) -> pd.Series:
     return pd.Series(default, index=view.index, dtype="float64")
 
 
-def _top_share(s: pd.Series, share: float) -> pd.Series:
-    """True for the top ``share`` of ``s`` (by rank, ties kept together), never for 0."""
+def top_share_mask(s: pd.Series, share: float) -> pd.Series:
+    """True for the top ``share`` of ``s`` (by rank, ties kept together), never for 0 or less.
+
+    >>> top_share_mask(pd.Series([5.0, 1, 0, 3, 3]), 0.4).tolist()
+    [True, False, False, True, True]
+    """
     rank = s.rank(pct=True, method="max")
     return (rank > 1 - share) & (s > 0)
+
+
+_top_share = top_share_mask
 
 
 DEFAULT_TAG_RULES: tuple[TagRule, ...] = (

@@ -597,7 +597,7 @@ def high_value_overlap(scored_view: pd.DataFrame, clv: pd.Series) -> pd.DataFram
     >>> high_value_overlap(v, clv).loc["clv_top10", ["clv_top10", "monetary_top20", "important_value"]].tolist()
     [1, 1, 0]
     """
-    from .features import _top_share
+    from .features import top_share_mask as _top_share
 
     idx = scored_view.index
     values = pd.to_numeric(pd.Series(clv), errors="coerce")
