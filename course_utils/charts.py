@@ -5,11 +5,10 @@ new code imports from :mod:`course_utils.viz`. Tier and band names come from
 :mod:`course_utils.domain` (English keys, Chinese display).
 
 >>> churn_trend_figure({2021: .15, 2023: .2}).axes[0].get_title(loc="left")
-'客户流失率 (churn rate) 2 年从 15.0% 升至 20.0%'
+'客户流失率 (churn rate) 2021–2023 年从 15.0% 升至 20.0%'
 """
 from __future__ import annotations
 
-from course_utils import domain
 from course_utils.viz import (  # noqa: F401  (re-exported)
     BAD,
     GOOD,
@@ -31,10 +30,3 @@ from course_utils.viz import (  # noqa: F401  (re-exported)
     segment_transition_figure,
     wrap_label,
 )
-
-#: Legacy names (before the one vocabulary): display labels keyed by the old tier labels.
-MAIN = INK
-MUTED = NEUTRAL
-TIER_ORDER = tuple(domain.TIER_LABELS_EN[t] for t in domain.TIERS)
-TIER_CN = {domain.TIER_LABELS_EN[t]: domain.TIER_LABELS_ZH[t] for t in domain.TIERS}
-BAND_ORDER = tuple(domain.BAND_LABELS[b] for b in reversed(domain.BANDS))

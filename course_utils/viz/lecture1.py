@@ -138,7 +138,7 @@ def churn_trend_figure(
     if title is None:
         if finite.size >= 2:
             first, last = finite[0], finite[-1]
-            span = f"{len(years)} 年" if len(years) != 3 else "三年"
+            span = "三年" if years == list(range(years[0], years[0] + 3)) else f"{years[0]}–{years[-1]} 年"
             if round(last, 4) == round(first, 4):
                 title = f"客户流失率 (churn rate) {span}持平于 {percent(last)}"
             else:
