@@ -33,14 +33,15 @@ def test_l1_churn_trend_feedback(lab_notebooks, lab_root, artifacts, monkeypatch
                                  shoot_on_failure):
     """Lecture 1, exercise 1 in the browser: not attempted, correct, then a wrong answer.
 
-    The right slider values come from the engine (q1.expected(): the data's churn
-    rates, rounded to the slider step), and the wrong answer's message is the one
+    The right slider values and events come from the engine (q1.expected(): the data's
+    churn rates, rounded to the slider step), and the wrong answer's message is the one
     the engine gives for the same values: the browser must render exactly that.
     """
     assert L1.is_file(), f"{L1} is missing (Lecture 1 exercises)"
     lecture1, q1 = _l1_reference(monkeypatch, tmp_path)
-    rates_pct = {int(y): round(float(r) * 100 * 2) / 2 for y, r in q1.expected().items()}
-    events = [(2022, "产品调整：部分免费服务改为收费"), (2023, "市场变化：竞品推出高收益理财")]
+    expected = q1.expected()  # {"rates": {year: fraction}, "events": [(year, text), ...]}
+    rates_pct = {int(y): round(float(r) * 100 * 2) / 2 for y, r in expected["rates"].items()}
+    events = [(int(y), str(t)) for y, t in expected["events"]]
     right = {f"y{y}": v for y, v in rates_pct.items()}
     for i in range(1, lecture1.N_EVENT_ROWS + 1):
         y, t = events[i - 1] if i <= len(events) else (0, "")
