@@ -476,3 +476,26 @@ def test_validate_references_in_memory():
     with pytest.raises(DataFileError) as e:
         data.validate_references({"customers": c, "transactions": t}, {})
     _says(str(e.value), "transactions", "C3", "有 2 行", "1 distinct id(s)", "row index 1")
+
+
+def test_in_memory_text_columns_take_the_same_checks():
+    """Frames built in memory keep codes as text (not categories): same rules, same messages."""
+    def frame(**change):
+        df = pd.DataFrame({"customer_id": ["C1", "C2", "C3"], "txn_date": ["2021-01-05"] * 3,
+                           "amount": [5.0, 6.0, 7.0], "txn_type": ["消费", "转账", "存入"],
+                           "channel": ["APP", "POS", "ATM"]})
+        for k, v in change.items():
+            df.loc[2, k] = v
+        return df
+
+    assert len(data.coerce_table(frame(), "transactions")) == 3
+    for col, value, words in [("txn_type", "股票", ["allowed code"]), ("channel", "", ["为空", "empty"]),
+                              ("customer_id", "", ["为空", "empty"])]:
+        with pytest.raises(DataFileError) as e:
+            data.coerce_table(frame(**{col: value}), "transactions", "memo")
+        _says(str(e.value), "memo", col, "row index 2", *words)
+    c = pd.DataFrame({"customer_id": ["C2", "C1", "C2"], "month": ["2024-01", "2024-01", "2024-01"],
+                      "balance": [1.0, 2.0, 3.0]})
+    with pytest.raises(DataFileError) as e:
+        data.coerce_table(c, "balances", "memo")
+    _says(str(e.value), "customer_id + month", "row index 0", "row index 2")
