@@ -79,6 +79,7 @@ __all__ = [
 
 from . import domain  # noqa: E402
 from .viz.html import html_bars  # noqa: E402,F401  (moved to viz; kept importable here)
+from .viz.lecture2 import profile_table  # noqa: E402,F401  (a display: lives in viz)
 from .domain import SEGMENTS  # noqa: E402  (one definition)
 
 #: (R high, F high, M high) -> segment name.
@@ -364,19 +365,6 @@ def plot_profile_heatmap(
     return ax
 
 
-def _fmt(v) -> str:
-    if pd.isna(v):
-        return ""
-    v = float(v)
-    if abs(v) >= 10000:
-        return f"{v / 10000:.1f}万"
-    if abs(v) >= 100:
-        return f"{v:.0f}"
-    if abs(v) >= 1:
-        return f"{v:.1f}"
-    return f"{v:.2f}"
-
-
 # --------------------------------------------------------------------------
 # common problems: unstable and tiny segments
 # --------------------------------------------------------------------------
@@ -461,33 +449,6 @@ def sizes_display(sizes: pd.DataFrame) -> pd.DataFrame:
     """
     top = f"RFM前{sizes.attrs.get('top_share', 0.2) * 100:.0f}%人数"
     return sizes.rename(columns={"n": "客户数", "share": "占比", "n_top": top})
-
-
-def profile_table(profile: pd.DataFrame):
-    """A profile as a colour-graded HTML table (pandas Styler) with Chinese headers.
-
-    Cheap alternative to :func:`plot_profile_heatmap` for widgets, with the same colour
-    meaning: blue above / orange below the population mean (full colour at 2x / half).
-    """
-    from course_utils.viz.lecture2 import profile_ratios
-    from course_utils.viz.theme import DIVERGING
-
-    ratios = profile_ratios(profile).clip(-1, 1)
-    coloured = [c for c in profile.columns if ratios[c].notna().any()]
-    shown = profile.rename(columns=FEATURE_LABELS)
-    shown.index = [str(i) for i in shown.index]
-    gmap = ratios[coloured].rename(columns=FEATURE_LABELS)
-    gmap.index = shown.index
-    counts = [c for c in shown.columns if c in ("客户数",) or str(c).endswith("人数")]
-    styler = (
-        shown.style.set_uuid("l2_profile").format(_fmt)
-        .format("{:,.0f}", subset=counts)
-        .format(lambda v: f"{v * 100:.1f}%", subset=["占比"] if "占比" in shown.columns else [])
-    )
-    if coloured:
-        styler = styler.background_gradient(cmap=DIVERGING, gmap=gmap, vmin=-1, vmax=1, axis=None,
-                                            subset=list(gmap.columns))
-    return styler
 
 
 # --------------------------------------------------------------------------

@@ -237,3 +237,13 @@ def test_html_bars_default_colours_follow_the_theme():
 
     out = html_bars(["a"], {"人数": [10], "其中": [4]}, overlay=True)
     assert NEUTRAL in out and GOOD in out
+
+
+def test_profile_table_uses_the_heatmap_numbers_and_colours():
+    from course_utils.segments import profile_table
+
+    prof = pd.DataFrame({"n": [10, 30], "RFM前20%人数": [4, 0], "monetary": [9e4, 1e4],
+                         "mobile_share": [0.5, 0.25]}, index=["重要价值客户", "一般挽留客户"])
+    html = profile_table(prof).to_html()
+    assert "交易金额(万元)" in html and ">9.0<" in html and ">50.0%<" in html and ">4<" in html
+    assert "background-color" in html
