@@ -18,9 +18,16 @@ import numpy as np
 import pandas as pd
 
 from . import domain
+from .churn_models import (make_churn_model, odds_ratios, permutation_importance_table,
+                           reason_codes, tree_rules)
+from .evaluation import budget_metrics, calibration_table, lift_table, profit_curve
 from .features import balance_summary, rfm
 
-__all__ = ["build_churn_table", "FEATURES"]
+# The Lecture 3 API in one import: ``from course_utils.churn import make_churn_model,
+# lift_table, budget_metrics`` (models live in churn_models, ranking metrics in evaluation).
+__all__ = ["build_churn_table", "FEATURES", "make_churn_model", "odds_ratios", "tree_rules",
+           "permutation_importance_table", "reason_codes", "lift_table", "budget_metrics",
+           "profit_curve", "calibration_table"]
 
 #: Feature columns produced by :func:`build_churn_table` (all numeric).
 FEATURES = ["tenure_days", "age", "monthly_income", "satisfaction", "recency_days", "frequency",
