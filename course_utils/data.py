@@ -591,6 +591,8 @@ def _check_keys(cols: _Columns, path, keys):
     for key in keys:
         if not all(c in df.columns for c in key):
             continue
+        if len(key) == 1:                        # a unique column: every row starts a run, so
+            cols.factorized(key[0])              # hash once (factorize) and reuse it for the rest
         for c in key:
             if cols.has_null(c):
                 raise _fail(path, c, cols.null(c), df[c], "编号为空", "with an empty id",
