@@ -1,0 +1,184 @@
+"""course_utils.monitoring: PSI (bins, ties, constant data, floor), PSI by month, AUC by month, error rates by group."""
+import doctest
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from course_utils import monitoring
+from course_utils.errors import CourseArgumentError
+from course_utils.monitoring import (PSI_FLOOR, error_rates_by_group, performance_by_period, psi, psi_bins,
+                                     psi_by_period, psi_level)
+
+
+def test_doctests():
+    assert doctest.testmod(monitoring).failed == 0
+
+
+def _psi_by_hand(e_shares, a_shares):
+    e = np.maximum(np.asarray(e_shares, float), 1e-4)
+    a = np.maximum(np.asarray(a_shares, float), 1e-4)
+    return float(np.sum((a - e) * np.log(a / e)))
+
+
+def test_psi_equals_the_formula_on_explicit_bins():
+    expected = np.arange(1, 101)                 # deciles: 10 values per bin
+    actual = np.concatenate([np.arange(1, 51), np.arange(51, 101).repeat(3)])   # top half 3x as common
+    e_shares = [0.1] * 10
+    a_shares = [10 / 200] * 5 + [30 / 200] * 5
+    assert psi(expected, actual) == pytest.approx(_psi_by_hand(e_shares, a_shares), rel=1e-12)
+
+
+def test_same_distribution_is_near_zero_and_shift_grows():
+    rng = np.random.default_rng(0)
+    base = rng.normal(0, 1, 20_000)
+    assert psi(base, rng.normal(0, 1, 20_000)) < 0.01
+    shifts = [psi(base, rng.normal(m, 1, 20_000)) for m in (0.1, 0.3, 0.6, 1.0)]
+    assert shifts == sorted(shifts) and shifts[0] < 0.1 < shifts[2]
+    assert psi_level(shifts[-1]) == "shift"
+
+
+def test_psi_is_invariant_to_a_monotone_transform():
+    rng = np.random.default_rng(1)
+    e, a = rng.lognormal(10, 1, 5000), rng.lognormal(10.3, 1.1, 4000)
+    assert psi(e, a) == pytest.approx(psi(np.log(e), np.log(a)), rel=1e-9)
+
+
+def test_ties_give_fewer_bins_not_empty_duplicates():
+    expected = [0] * 60 + list(range(1, 41))      # 60 % zeros: deciles 1-6 all equal 0
+    edges = psi_bins(expected, bins=10)
+    assert len(edges) == len(np.unique(edges)) and edges[0] == 0
+    assert len(edges) < 9
+    # every baseline value lands in a bin; zeros share one bin
+    assert psi(expected, expected) == 0.0
+    more_zeros = [0] * 80 + list(range(1, 21))
+    assert psi(expected, more_zeros) > 0.05
+
+
+def test_constant_baseline_detects_any_movement():
+    assert psi([3.0] * 50, [3.0] * 10) == 0.0
+    up, down = psi([3.0] * 50, [3.0] * 5 + [4.0] * 5), psi([3.0] * 50, [3.0] * 5 + [2.0] * 5)
+    assert up > 0.25 and up == pytest.approx(down)
+    expect = _psi_by_hand([0, 1, 0], [0, 0.5, 0.5])
+    assert up == pytest.approx(expect)
+
+
+def test_empty_bins_are_floored_not_infinite():
+    value = psi([1, 2, 3, 4], [10, 11, 12, 13], bins=2)
+    assert math.isfinite(value)
+    assert value == pytest.approx(_psi_by_hand([0.5, 0.5], [0, 1]))
+    assert PSI_FLOOR == 1e-4
+
+
+def test_values_beyond_the_baseline_range_fall_into_outer_bins():
+    assert psi([1, 2, 3, 4], [-100, 1000, 1, 4], bins=2) == pytest.approx(0.0)
+
+
+def test_missing_values_are_dropped():
+    assert psi([1, 2, np.nan, 3, 4], pd.Series([1, 2, 3, None, 4], dtype="float64")) == 0.0
+    assert psi([True, False, True], [1, 0, 1]) == 0.0
+
+
+@pytest.mark.parametrize("expected,actual,bins,fragment", [
+    ([1, 2, 3], [], 10, "actual is empty"),
+    ([np.nan], [1], 10, "expected is empty"),
+    ("abc", [1], 10, "column of numbers"),
+    (5, [1], 10, "column of numbers"),
+    ([1, "x", 3], [1], 10, "non-number"),
+    ([1, np.inf], [1], 10, "infinite"),
+    ([1, 2, 3], [1, 2], 1, "bins"),
+    ([1, 2, 3], [1, 2], 2.5, "bins"),
+    ([1, 2, 3], [1, 2], True, "bins"),
+])
+def test_psi_errors(expected, actual, bins, fragment):
+    with pytest.raises(CourseArgumentError, match=fragment):
+        psi(expected, actual, bins=bins)
+
+
+def test_psi_level_boundaries():
+    assert [psi_level(v) for v in (0, 0.0999, 0.1, 0.2499, 0.25, 3)] == \
+        ["stable", "stable", "moderate", "moderate", "shift", "shift"]
+    assert psi_level(float("nan")) == "n/a"
+    assert psi_level(0.05, zh=True) == "稳定"
+
+
+def test_psi_by_period():
+    rng = np.random.default_rng(2)
+    months = ["2024-01"] * 1000 + ["2024-02"] * 1000 + ["2024-03"] * 1000
+    x = np.concatenate([rng.normal(0, 1, 1000), rng.normal(0, 1, 1000), rng.normal(1, 1, 1000)])
+    df = pd.DataFrame({"month": months, "score": x})
+    out = psi_by_period(df, "score", "month", baseline="2024-01")
+    assert out["period"].tolist() == ["2024-01", "2024-02", "2024-03"]
+    assert out["psi"].iloc[0] == 0.0 and out["is_baseline"].tolist() == [True, False, False]
+    assert out["psi"].iloc[1] < 0.1 < 0.25 < out["psi"].iloc[2]
+    assert out["level"].tolist() == ["stable", "stable", "shift"]
+    assert out["psi"].iloc[2] == pytest.approx(psi(x[:1000], x[2000:]))
+    pooled = psi_by_period(df, "score", "month", baseline=["2024-01", "2024-02"])
+    assert pooled["psi"].iloc[2] == pytest.approx(psi(x[:2000], x[2000:]))
+
+
+def test_psi_by_period_errors():
+    df = pd.DataFrame({"m": ["a", "b"], "v": [1, 2]})
+    with pytest.raises(CourseArgumentError, match="Baseline period"):
+        psi_by_period(df, "v", "m", baseline="z")
+    with pytest.raises(CourseArgumentError, match="lacks column"):
+        psi_by_period(df, "value", "m", baseline="a")
+    with pytest.raises(CourseArgumentError, match="DataFrame"):
+        psi_by_period([1, 2], "v", "m", baseline="a")
+
+
+def test_performance_by_period_equals_sklearn_per_group():
+    rng = np.random.default_rng(3)
+    n = 3000
+    period = rng.choice(["2023-07", "2023-08", "2023-09"], n)
+    y = rng.binomial(1, 0.2, n)
+    noise = {"2023-07": 0.5, "2023-08": 1.0, "2023-09": 2.0}      # the model decays over time
+    s = y + rng.normal(0, 1, n) * np.vectorize(noise.get)(period)
+    out = performance_by_period(y, s, period)
+    assert out["period"].tolist() == ["2023-07", "2023-08", "2023-09"]
+    for _, row in out.iterrows():
+        m = period == row["period"]
+        assert row["auc"] == pytest.approx(roc_auc_score(y[m], s[m]))
+        assert row["n"] == m.sum() and row["positives"] == y[m].sum()
+    assert out["auc"].is_monotonic_decreasing
+
+
+def test_performance_single_class_period_is_nan():
+    out = performance_by_period([0, 0, 1, 0], [0.1, 0.2, 0.9, 0.3], ["a", "a", "b", "b"])
+    assert math.isnan(out.loc[0, "auc"]) and out.loc[1, "auc"] == 1.0
+
+
+def test_performance_errors():
+    with pytest.raises(CourseArgumentError, match="0/1"):
+        performance_by_period([0, 2], [0.1, 0.2], ["a", "a"])
+    with pytest.raises(CourseArgumentError, match="same length"):
+        performance_by_period([0, 1], [0.1, 0.2, 0.3], ["a", "a"])
+    with pytest.raises(CourseArgumentError, match="scores"):
+        performance_by_period([0, 1], [0.1, None], ["a", "a"])
+
+
+def test_error_rates_by_group_by_hand():
+    y = [1, 1, 0, 0, 0, 1, 0, 0, 1, 1]
+    p = [1, 0, 1, 0, 0, 1, 1, 1, 1, 0]
+    g = ["青年", "青年", "青年", "青年", "青年", "老年", "老年", "老年", "老年", "老年"]
+    out = error_rates_by_group(y, p, g).set_index("group")
+    # 青年: TP1 FN1 FP1 TN2 ; 老年: TP2 FN1 FP2 TN0
+    assert out.loc["青年", "fpr"] == pytest.approx(1 / 3) and out.loc["青年", "fnr"] == pytest.approx(1 / 2)
+    assert out.loc["老年", "fpr"] == pytest.approx(1.0) and out.loc["老年", "fnr"] == pytest.approx(1 / 3)
+    assert out.loc["青年", "selection_rate"] == pytest.approx(0.4) and out.loc["老年", "selection_rate"] == 0.8
+    assert out.loc["老年", "precision"] == pytest.approx(0.5)
+    assert out["n"].tolist() == [5, 5]
+
+
+def test_error_rates_nan_when_undefined_and_bool_inputs():
+    out = error_rates_by_group(np.array([True, True]), np.array([False, True]), ["男", "男"])
+    assert math.isnan(out.loc[0, "fpr"]) and out.loc[0, "fnr"] == 0.5
+
+
+def test_error_rates_errors():
+    with pytest.raises(CourseArgumentError, match="y_pred"):
+        error_rates_by_group([0, 1], [0.3, 0.9], ["a", "b"])
+    with pytest.raises(CourseArgumentError, match="same length"):
+        error_rates_by_group([0, 1], [0, 1], ["a"])
