@@ -12,8 +12,8 @@ question is asked again in the conversation or the customer asks to negotiate a 
 
 **AI outbound (长尾客户激活的AI外呼).** :func:`silent_customers` lists customers with no transaction
 for :data:`course_utils.domain.DORMANT_AFTER_DAYS` days; before offering credit (备用金) a bank
-checks consent, its do-not-call list and credit eligibility (:func:`contact_flags` - synthetic,
-documented flags - and :func:`credit_eligibility`); :func:`outbound_funnel` counts each step.
+checks consent, its do-not-call list and credit eligibility (:func:`contact_flags` - the
+campaign's consent register, else the course's synthetic flags - and :func:`credit_eligibility`); :func:`outbound_funnel` counts each step.
 :func:`grade_intent` grades a reply A/B/C from keywords (negation handled); only A goes to a
 customer manager. :func:`grade_report` measures a grader against labelled replies and
 :func:`outbound_costs` compares the cost per activated customer with a human calling everyone,
@@ -25,7 +25,6 @@ Chinese and an English line.
 from __future__ import annotations
 
 import math
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -530,10 +529,6 @@ def service_savings(routed: pd.DataFrame, costs: ServiceCosts | None = None) -> 
 # ---------------------------------------------------------------------------
 #: Day the outbound campaign starts (the calls of ``outbound_calls`` are in July 2024).
 OUTBOUND_AS_OF = "2024-07-01"
-#: Synthetic contact flags (the generator has none): share with marketing consent, share on the
-#: do-not-call list. Derived from a CRC32 hash of the customer id: the same on every machine.
-CONSENT_RATE = 0.88
-DNC_RATE = 0.05
 #: Credit eligibility for the 5万 备用金 offer (documented, simplified): age range (years),
 #: minimum verified monthly income (CNY), no overdue mention in messages in the past 12 months.
 CREDIT_AGE = (22, 60)
@@ -567,23 +562,37 @@ def silent_customers(bank, as_of=OUTBOUND_AS_OF) -> pd.DataFrame:
     return out[keep].reset_index(drop=True)
 
 
-def _unit_hash(ids, salt: str) -> np.ndarray:
-    return np.array([zlib.crc32(f"{salt}|{i}".encode()) / 2**32 for i in ids], dtype=float)
+def contact_flags(customer_ids, bank=None) -> pd.DataFrame:
+    """Marketing consent (营销授权) and do-not-call (免打扰) per customer, from one register.
 
+    With ``bank`` holding the ``retention_campaign`` table (columns ``consent``, ``do_not_call``,
+    recorded for every customer on the books on 2024-01-01), its flags are used: the same
+    register as the retention lesson. Other customers (or no such table) get the course's
+    **synthetic** flags of :func:`course_utils.journeys.contact_flags` (deterministic hash of the
+    id; its ``opted_out`` is the do-not-call flag) - the generator records no consent. A real
+    bank reads both from its consent and do-not-call registers.
 
-def contact_flags(customer_ids) -> pd.DataFrame:
-    """Synthetic, documented contact flags: marketing consent (营销授权) and do-not-call (免打扰).
+    Returns ``customer_id``, ``consent``, ``do_not_call`` (bool) and ``source`` ("register" /
+    "synthetic").
 
-    The synthetic bank records neither, so they are derived deterministically from a CRC32 hash of
-    the customer id: about :data:`CONSENT_RATE` of customers consented, about :data:`DNC_RATE` asked
-    not to be called. A real bank reads both from its consent and DNC registers.
-
-    >>> contact_flags(["C000001", "C000002"]).columns.tolist()
-    ['customer_id', 'consent', 'do_not_call']
+    >>> contact_flags(["C000001", "C000004"]).columns.tolist()
+    ['customer_id', 'consent', 'do_not_call', 'source']
     """
+    from course_utils.journeys import contact_flags as synthetic_flags
+
     ids = pd.Series(list(customer_ids), dtype=object).astype(str)
-    return pd.DataFrame({"customer_id": ids.to_numpy(), "consent": _unit_hash(ids, "consent") < CONSENT_RATE,
-                         "do_not_call": _unit_hash(ids, "dnc") < DNC_RATE})
+    syn = synthetic_flags(ids.tolist())
+    consent, dnc = syn["consent"].to_numpy(dtype=bool).copy(), syn["opted_out"].to_numpy(dtype=bool).copy()
+    source = np.full(len(ids), "synthetic", dtype=object)
+    tb = _tables(bank) if bank is not None else {}
+    reg = tb.get("retention_campaign") if hasattr(tb, "get") else None
+    if reg is not None and {"customer_id", "consent", "do_not_call"} <= set(reg.columns):
+        r = reg.drop_duplicates("customer_id").set_index(reg.drop_duplicates("customer_id")["customer_id"].astype(str))
+        known = ids.isin(r.index).to_numpy()
+        consent[known] = pd.to_numeric(r["consent"]).reindex(ids[known]).to_numpy() == 1
+        dnc[known] = pd.to_numeric(r["do_not_call"]).reindex(ids[known]).to_numpy() == 1
+        source[known] = "register"
+    return pd.DataFrame({"customer_id": ids.to_numpy(), "consent": consent, "do_not_call": dnc, "source": source})
 
 
 def credit_eligibility(bank, customer_ids, as_of=OUTBOUND_AS_OF) -> pd.DataFrame:
@@ -625,7 +634,7 @@ def outbound_funnel(bank, as_of=OUTBOUND_AS_OF) -> pd.DataFrame:
     """
     silent = silent_customers(bank, as_of)
     ids = silent["customer_id"]
-    flags = contact_flags(ids)
+    flags = contact_flags(ids, bank)
     consent = ids[flags["consent"].to_numpy()]
     not_dnc = ids[(flags["consent"] & ~flags["do_not_call"]).to_numpy()]
     elig = credit_eligibility(bank, not_dnc, as_of)

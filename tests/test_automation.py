@@ -185,13 +185,24 @@ def test_silent_customers_follow_the_domain_definition(bank):
     assert bank.outbound_calls["customer_id"].isin(s["customer_id"]).all()
 
 
-def test_contact_flags_are_deterministic_and_documented_rates():
+def test_contact_flags_are_deterministic_and_synthetic_without_a_register():
+    from course_utils import journeys
+
     ids = [f"C{i:06d}" for i in range(1, 5001)]
     f = A.contact_flags(ids)
     g = A.contact_flags(list(reversed(ids))).set_index("customer_id").loc[ids].reset_index()
     pd.testing.assert_frame_equal(f, g)
-    assert abs(f["consent"].mean() - A.CONSENT_RATE) < 0.02
-    assert abs(f["do_not_call"].mean() - A.DNC_RATE) < 0.015
+    assert (f["source"] == "synthetic").all()
+    syn = journeys.contact_flags(ids)
+    assert (f["consent"] == syn["consent"]).all() and (f["do_not_call"] == syn["opted_out"]).all()
+
+
+def test_contact_flags_read_the_register_when_the_bank_has_one():
+    reg = pd.DataFrame({"customer_id": ["C1", "C2"], "consent": [0, 1], "do_not_call": [0, 1]})
+    f = A.contact_flags(["C1", "C2", "C3"], {"retention_campaign": reg}).set_index("customer_id")
+    assert f.loc["C1", ["consent", "do_not_call", "source"]].tolist() == [False, False, "register"]
+    assert f.loc["C2", ["consent", "do_not_call", "source"]].tolist() == [True, True, "register"]
+    assert f.loc["C3", "source"] == "synthetic"
 
 
 def test_credit_eligibility_checks():
@@ -212,7 +223,7 @@ def test_outbound_funnel_only_narrows(bank):
     assert all(a >= b for a, b in zip(n, n[1:])) and n[-1] > 0
     for before, after in zip(f["customer_ids"], f["customer_ids"][1:]):
         assert set(after) <= set(before)
-    flags = A.contact_flags(f["customer_ids"].iloc[-1])
+    flags = A.contact_flags(f["customer_ids"].iloc[-1], bank)
     assert flags["consent"].all() and not flags["do_not_call"].any()
 
 
