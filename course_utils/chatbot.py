@@ -101,8 +101,8 @@ FAQ: tuple[tuple[str, str, str], ...] = (
 
 #: Greetings and thanks removed before matching and before comparing questions.
 POLITE_PHRASES: tuple[str, ...] = (
-    "麻烦问一下", "麻烦问下", "请问一下", "请问", "你好", "您好", "谢谢你", "谢谢您", "谢谢", "多谢", "喂",
-    "麻烦", "您", "啊", "呢", "哦", "嗯",
+    "麻烦问一下", "麻烦问下", "麻烦您", "麻烦你", "麻烦帮我", "请问一下", "请问", "你好", "您好", "谢谢你",
+    "谢谢您", "谢谢", "多谢", "喂", "您", "啊", "呢", "哦", "嗯",
 )
 _POLITE_RE = re.compile("|".join(re.escape(w) for w in sorted(POLITE_PHRASES, key=len, reverse=True)))
 _PUNCT_RE = re.compile(r"[\s,.!?;:、，。！？；：…~～\"'“”‘’()（）【】\[\]<>《》-]+")
@@ -200,7 +200,13 @@ class FaqBot:
         self.threshold = _check_threshold(threshold)
         if isinstance(human_intents, str):
             human_intents = (human_intents,)
-        self.human_intents = tuple(human_intents or ())
+        if human_intents is None:
+            human_intents = ()
+        if not hasattr(human_intents, "__iter__") or not all(isinstance(i, str) for i in human_intents):
+            raise _arg_error(f"human_intents 应是意图名称的列表（如 ['利率协商', '投诉']），收到 {human_intents!r}",
+                             f"human_intents must be a list of intent names (e.g. ['利率协商', '投诉']), "
+                             f"got {human_intents!r}")
+        self.human_intents = tuple(human_intents)
         self.rate_rule = bool(rate_rule)
         self._vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=False, sublinear_tf=True)
         self._faq_matrix = self._vec.fit_transform([_match_text(q) for q in self.faq["question"]])

@@ -18,7 +18,7 @@ Three tools, from simplest to best:
   into a routing rule (VIP channel, Lecture 5 "emotion-driven service recovery").
 
 Any text is accepted: ``None``, ``NaN`` and ``''`` become an empty message, numbers become
-their digits, English and emoji stay (English is lower-cased). :func:`clean_text` documents
+text, English and emoji stay (English is lower-cased). :func:`clean_text` documents
 the normalisation every tool here shares (Unicode NFKC, so full-width ``ＡＢＣ１２３，`` becomes
 ``abc123,``; every run of digits becomes ``0`` so that amounts do not become features).
 
@@ -81,6 +81,7 @@ __all__ = [
     "negation_report",
     "detect_emotions",
     "escalate",
+    "ROUTES",
 ]
 
 # ---------------------------------------------------------------------------
@@ -361,7 +362,8 @@ class ModelNotFittedError(NotFittedError, CourseArgumentError):
 
 class SentimentPipeline(Pipeline):
     """A scikit-learn :class:`~sklearn.pipeline.Pipeline` whose ``predict`` / ``predict_proba``
-    on an unfitted model say so in Chinese and English (a :class:`ModelNotFittedError`)."""
+    on an unfitted model say so in Chinese and English (a :class:`ModelNotFittedError`), and
+    return empty results for an empty list of messages."""
 
     def _require_fitted(self):
         try:
@@ -373,10 +375,14 @@ class SentimentPipeline(Pipeline):
 
     def predict_proba(self, X, **params):
         self._require_fitted()
+        if not as_texts(X, "X"):  # no messages (e.g. an empty filter): no rows, not an error
+            return np.zeros((0, len(self.classes_)))
         return super().predict_proba(X, **params)
 
     def predict(self, X, **params):
         self._require_fitted()
+        if not as_texts(X, "X"):
+            return np.zeros(0, dtype=np.int64)
         return super().predict(X, **params)
 
 
@@ -625,6 +631,7 @@ def _threshold(v, name: str, lo: float = 0.0, hi: float = 1.0, lo_open: bool = F
     return v
 
 
+#: Routes of :func:`escalate`: VIP channel, an ordinary human agent, the normal (bot) queue.
 ROUTES: dict[str, str] = {"vip": "VIP专线", "agent": "人工坐席", "normal": "常规处理"}
 
 

@@ -186,7 +186,7 @@ def nps_by(survey: pd.DataFrame, group, score: str = "overall", scale: int = 100
     ``detractors`` (shares 0..1), ``nps`` (points), ``ci_low`` / ``ci_high`` (normal
     approximation: NPS is the mean of +100 / 0 / -100 per answer, so its standard error is
     ``100 * sqrt((p + d - (p - d)^2) / n)``), ``small`` (True when ``n < min_n``: read with care).
-    Groups with no valid answer are left out.
+    Groups with no valid answer, and rows whose group value is missing, are left out.
 
     >>> s = pd.DataFrame({"overall": [95, 92, 60, 75, 40, 99], "seg": list("AABBBB")})
     >>> nps_by(s, "seg")[["n", "nps"]]
@@ -327,10 +327,11 @@ def driver_importance(survey: pd.DataFrame, target: str = "overall", aspects=Non
     (drop in R-squared when the aspect is shuffled); see the module docstring. Rows with a
     missing value in the target or an aspect are left out (counted in ``attrs['dropped']``).
 
-    Returns one row per aspect, strongest first: ``aspect``, ``name_zh``, ``importance``,
-    ``ci_low``, ``ci_high`` (bootstrap percentile interval, ``n_boot`` resamples seeded by
-    ``random_state``), ``share`` (|importance| / sum of |importance|, 0..1), ``rank``
-    (1 = strongest). ``attrs``: ``r2`` (R-squared of the regression), ``n``, ``dropped``,
+    Returns one row per aspect, strongest (largest ``|importance|``) first: ``aspect``,
+    ``name_zh``, ``importance`` (a negative coefficient: higher aspect score, lower overall,
+    others held fixed), ``ci_low``, ``ci_high`` (bootstrap percentile interval, ``n_boot``
+    resamples seeded by ``random_state``), ``share`` (|importance| / sum of |importance|, 0..1),
+    ``rank`` (1 = strongest). ``attrs``: ``r2`` (R-squared of the regression), ``n``, ``dropped``,
     ``method``.
 
     >>> rng = np.random.default_rng(1)
@@ -372,7 +373,8 @@ def driver_importance(survey: pd.DataFrame, target: str = "overall", aspects=Non
     out = pd.DataFrame({"aspect": names, "name_zh": [ASPECT_NAMES_ZH.get(a, a) for a in names],
                         "importance": np.round(point, 6), "ci_low": np.round(lo, 6), "ci_high": np.round(hi, 6),
                         "share": np.round(share, 6)})
-    out = out.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
+    order = np.argsort(-np.abs(out["importance"].to_numpy()), kind="stable")
+    out = out.iloc[order].reset_index(drop=True)
     out["rank"] = np.arange(1, len(out) + 1)
     out.attrs.update({"r2": round(r2, 6), "n": n, "dropped": dropped, "method": method})
     return out

@@ -212,3 +212,12 @@ def test_rate_negotiation_rule(messages):
     print(f"rate-negotiation rule on messages: recall {recall:.3f}, precision {precision:.3f}")
     assert recall >= 0.9 and precision >= 0.9
     assert isinstance(asks_rate_negotiation(np.array(["想协商一下利息"])), np.ndarray)
+
+
+def test_human_intents_argument():
+    assert FaqBot(human_intents="投诉").human_intents == ("投诉",)
+    assert FaqBot(human_intents=None).human_intents == ()
+    with pytest.raises(CourseArgumentError, match="human_intents"):
+        FaqBot(human_intents=5)
+    with pytest.raises(CourseArgumentError, match="human_intents"):
+        FaqBot(human_intents=["投诉", 3])

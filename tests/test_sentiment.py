@@ -275,3 +275,45 @@ def test_escalate_routes():
         escalate(texts, emotions_to_escalate=["sadness"])
     with pytest.raises(CourseArgumentError, match="position 0"):
         escalate(texts.tolist(), high_value=["yes", True, True])
+
+
+def test_empty_list_gives_empty_results(char_model):
+    assert char_model.predict_proba([]).shape == (0, 2)
+    assert char_model.predict([]).shape == (0,)
+    assert len(lexicon_sentiment([])) == 0 and len(detect_emotions([])) == 0 and len(escalate([])) == 0
+
+
+_DETERMINISM_SCRIPT = """
+import hashlib
+import pandas as pd
+from course_utils.chatbot import FaqBot
+from course_utils.data import get_bank
+from course_utils.sentiment import detect_emotions, make_sentiment_model, negation_aware_lexicon, negative_labels
+from course_utils.survey import driver_importance
+b = get_bank()
+m = b.messages.iloc[:2000]
+h = hashlib.sha256()
+h.update(make_sentiment_model().fit(m.text, negative_labels(m.sentiment))
+         .predict_proba(b.messages.text.iloc[2000:3000]).tobytes())
+h.update(FaqBot().answer(m.text).confidence.to_numpy().tobytes())
+h.update(negation_aware_lexicon(m.text).to_numpy().tobytes())
+h.update(detect_emotions(m.text)[["anxiety", "complaint", "anger"]].to_numpy().tobytes())
+h.update(pd.util.hash_pandas_object(driver_importance(b.survey, n_boot=60)).to_numpy().tobytes())
+print(h.hexdigest())
+"""
+
+
+def test_same_bytes_without_avx512():
+    """numpy picks SIMD kernels at run time; the results must not depend on them."""
+    import os
+
+    digests = []
+    for disabled in ("", "AVX512_ICL AVX512_SPR AVX512_SKX X86_V4"):
+        env = dict(os.environ)
+        if disabled:
+            env["NPY_DISABLE_CPU_FEATURES"] = disabled
+        out = subprocess.run([sys.executable, "-c", _DETERMINISM_SCRIPT], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        digests.append(out.stdout.strip().splitlines()[-1])
+    assert digests[0] == digests[1]

@@ -176,3 +176,11 @@ def test_driver_importance_missing_rows_and_bad_calls():
         driver_importance(s.head(6))
     with pytest.raises(CourseArgumentError, match="DataFrame"):
         driver_importance([1, 2, 3])
+
+
+def test_negative_driver_ranks_by_size():
+    s = _simulated(600, seed=9)
+    s["overall"] = 0.6 * s["score_fees"] - 0.4 * s["score_waiting"] + np.random.default_rng(1).normal(0, 3, 600)
+    d = driver_importance(s, n_boot=100)
+    assert d["aspect"].tolist()[:2] == ["score_fees", "score_waiting"]
+    assert d.loc[1, "importance"] < 0 and d.loc[1, "ci_high"] < 0 and d["rank"].tolist() == [1, 2, 3, 4, 5]
