@@ -42,6 +42,7 @@ __all__ = ["CouponAssumptions", "CouponPlanResult", "coupon_plan_value", "check_
 
 #: Highest coupon rate accepted (per year, 3 percentage points).
 MAX_COUPON_RATE = 0.03
+_LN2 = math.log(2.0)
 
 
 def _err(zh: str, en: str) -> CourseArgumentError:
@@ -148,8 +149,10 @@ def _balances(balances, risk) -> tuple[pd.Series, np.ndarray | None]:
 
 
 def _kept(balance: np.ndarray, rate: np.ndarray, risk: np.ndarray, a: CouponAssumptions) -> tuple[np.ndarray, np.ndarray]:
+    from .datagen.detmath import exp   # IEEE-exact exp: the same figures on every CPU
+
     cost = rate * balance * a.term_days / 365.0
-    saved_share = a.max_save * (1.0 - np.exp2(-cost / a.half_value))
+    saved_share = a.max_save * (1.0 - exp(-(cost / a.half_value) * _LN2))
     return cost, balance * risk * saved_share
 
 
@@ -200,13 +203,13 @@ def coupon_plan_value(balances, tiers, assumptions: CouponAssumptions | None = N
     summary = pd.DataFrame([row("tiered", cost, kept, rate), row("flat", f_cost, f_kept, np.full(b.shape, flat_rate))])
     per = pd.DataFrame({"balance": b, "tier": tier, "rate": rate, "cost": cost, "kept_balance": kept},
                        index=bal.index)
-    by_tier = (per.groupby("tier").agg(customers=("balance", "size"), balance=("balance", "sum"),
-                                       cost=("cost", "sum"), kept_balance=("kept_balance", "sum"))
-               .reindex(range(len(rates)), fill_value=0).reset_index())
-    by_tier.insert(1, "threshold", [0.0] + list(thresholds))
-    by_tier.insert(2, "rate", rates)
-    by_tier["net_value"] = by_tier["kept_balance"] * value_per_kept - by_tier["cost"]
-    by_tier = by_tier.astype({"customers": "int64"})
+    k = len(rates)
+    tier_kept = np.bincount(tier, weights=kept, minlength=k)
+    tier_cost = np.bincount(tier, weights=cost, minlength=k)
+    by_tier = pd.DataFrame({"tier": np.arange(k), "threshold": [0.0] + list(thresholds), "rate": rates,
+                            "customers": np.bincount(tier, minlength=k).astype("int64"),
+                            "balance": np.bincount(tier, weights=b, minlength=k), "cost": tier_cost,
+                            "kept_balance": tier_kept, "net_value": tier_kept * value_per_kept - tier_cost})
     beats = bool(summary.loc[0, "net_value"] > summary.loc[1, "net_value"] + 1e-9)
     return CouponPlanResult(summary=summary, by_tier=by_tier, flat_rate=float(flat_rate), beats_flat=beats,
                             per_customer=per, assumptions=a)

@@ -17,6 +17,7 @@ the Airflow DAG (``dags/long_tail_activation.py``) runs on a scheduler:
   nothing here ever opens a network connection.
 - :func:`activation_job` chains them: find triggered customers -> build SMS -> write the
   outbox -> return a log (a JSON-serialisable dict).
+- Coupon tiers (余额达标送加息券): :func:`course_utils.coupons.coupon_plan_value`, re-exported here.
 
 Consent. The bank's tables have no consent column, so :func:`contact_flags` derives
 **synthetic** flags, deterministically from a SHA-256 hash of ``customer_id`` (the same on
@@ -49,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from . import domain
+from .coupons import CouponAssumptions, coupon_plan_value  # noqa: F401 -- coupon tiers, re-exported
 from .errors import CourseArgumentError
 
 __all__ = [
@@ -60,7 +62,7 @@ __all__ = [
     "write_outbox", "read_outbox", "outbox_file", "outbox_history", "records",
     "activation_tables", "find_activation_candidates", "build_activation_messages", "activation_log",
     "activation_job",
-    "ActivationCostAssumptions", "activation_cost",
+    "ActivationCostAssumptions", "activation_cost", "coupon_plan_value", "CouponAssumptions",
 ]
 
 #: Opt-out text every marketing message ends with (reply TD to unsubscribe).

@@ -143,7 +143,9 @@ def psi(expected, actual, bins: int = 10) -> float:
     edges = psi_bins(e, bins)
     pe = np.maximum(_shares(e, edges), PSI_FLOOR)
     pa = np.maximum(_shares(a, edges), PSI_FLOOR)
-    value = float(np.sum((pa - pe) * np.log(pa / pe)))
+    from .datagen.detmath import log   # IEEE-exact log: the same PSI on every CPU (numpy's SIMD log may differ)
+
+    value = float(np.sum((pa - pe) * log(pa / pe)))
     return 0.0 if abs(value) < 1e-15 else value
 
 

@@ -148,3 +148,9 @@ def test_ensure_is_idempotent(airflow_ready):
     import importlib.util
 
     assert importlib.util.find_spec("airflow") is None
+
+
+def test_airflow_env_doctests():
+    import doctest
+
+    assert doctest.testmod(airflow_env).failed == 0

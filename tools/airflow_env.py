@@ -36,6 +36,7 @@ VENV = ROOT / ".venv-airflow"
 LOCK = ROOT / "requirements" / "airflow-lock.txt"
 STAMP_NAME = ".airflow-stamp"
 LOG_NAME = "install.log"
+TIMING_NAME = "install-seconds.txt"
 
 __all__ = ["AirflowEnvError", "ensure", "venv_python", "venv_bin", "stamp_value", "is_ready",
            "airflow_environ", "migrate_db", "check_dag", "ROOT", "VENV", "LOCK"]
@@ -135,10 +136,32 @@ def ensure(venv: Path = VENV, lock: Path = LOCK, quiet: bool = False) -> Path:
                     f"Installing Airflow failed (pip exit code {r.returncode}); log: {log}. Check the network "
                     f"or your PyPI mirror, delete the folder {venv} and retry.", log)
     _add_repo_to_path(py)
+    seconds = time.monotonic() - start
+    (venv / TIMING_NAME).write_text(f"{seconds:.1f}\n")
     (venv / STAMP_NAME).write_text(stamp_value(lock.read_bytes()))
     if not quiet:
-        say(f"Airflow environment ready in {time.monotonic() - start:.0f} s: {venv}")
+        say(f"Airflow environment ready in {seconds:.0f} s: {venv}")
     return py
+
+
+def install_seconds(venv: Path = VENV) -> float | None:
+    """Seconds the last full install into ``venv`` took (written by :func:`ensure`), or None."""
+    try:
+        return float((venv / TIMING_NAME).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def venv_size_mb(venv: Path = VENV) -> float:
+    """Disk size of ``venv`` in MB (sum of file sizes, links not followed)."""
+    total = 0
+    for dirpath, _dirs, files in os.walk(venv):
+        for f in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, f)).st_size
+            except OSError:
+                pass
+    return total / 1e6
 
 
 def airflow_environ(airflow_home: str | os.PathLike, dags_folder: str | os.PathLike | None = None,
