@@ -374,17 +374,19 @@ def app_url(port: int, token: str) -> str:
 def start_app(args: list[str], env: dict | None = None, **popen_kw) -> tuple[subprocess.Popen, str]:
     """Start Voila as ``python3 course.py app NB [flags]`` does; (process, URL with token).
 
-    A fresh token (``secrets.token_hex(24)``) per start; ``--port=N`` in ``args``
-    is honoured, otherwise the first free port from 8866; ``--no-browser`` only
-    tells the caller not to open a browser. Remaining flags go to Voila.
+    ``args[0]`` is the notebook (relative to the current folder, or absolute: a
+    cohort copy in /tmp works). A fresh token (``secrets.token_hex(24)``) per
+    start; ``--port=N`` in ``args`` is honoured, otherwise the first free port
+    from 8866; ``--no-browser`` only tells the caller not to open a browser.
+    Remaining flags go to Voila.
     """
     import secrets
 
     if not args or args[0].startswith("-"):
         raise SystemExit("usage: python3 course.py app exercises/L1_exercises.ipynb [--port=8870]")
-    notebook, rest = args[0], list(args[1:])
-    if not Path(notebook).is_file():
-        raise SystemExit(f"[course] 找不到笔记本 / notebook not found: {notebook}\n"
+    notebook, rest = Path(args[0]).resolve(), list(args[1:])
+    if not notebook.is_file():
+        raise SystemExit(f"[course] 找不到笔记本 / notebook not found: {args[0]}\n"
                          "  例如 / e.g.: python3 course.py app exercises/L1_exercises.ipynb")
     port_opt, rest = _option(rest, "port")
     rest = [a for a in rest if a != "--no-browser"]
@@ -393,7 +395,7 @@ def start_app(args: list[str], env: dict | None = None, **popen_kw) -> tuple[sub
     except ValueError:
         raise SystemExit(f"[course] --port needs a number, got {port_opt!r}") from None
     token = secrets.token_hex(24)
-    popen_kw.setdefault("cwd", ROOT)
+    popen_kw.setdefault("cwd", notebook.parent)  # the kernel runs next to the notebook, as in Lab
     proc = subprocess.Popen(app_argv(notebook, port, rest), env=app_env(token, env), **popen_kw)
     return proc, app_url(port, token)
 

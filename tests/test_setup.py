@@ -229,7 +229,7 @@ def test_app_command_refuses_requests_without_its_token(tmp_path):
     port = _free_port()
     log = (tmp_path / "voila.log").open("w")
     proc, url = course.start_app([str(path), "--no-browser", "--port", str(port)],
-                                 env=_private_jupyter_env(tmp_path), cwd=tmp_path, stdout=log,
+                                 env=_private_jupyter_env(tmp_path), stdout=log,
                                  stderr=subprocess.STDOUT, start_new_session=True)
     try:
         token = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)["token"][0]
