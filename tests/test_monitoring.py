@@ -182,3 +182,58 @@ def test_error_rates_errors():
         error_rates_by_group([0, 1], [0.3, 0.9], ["a", "b"])
     with pytest.raises(CourseArgumentError, match="same length"):
         error_rates_by_group([0, 1], [0, 1], ["a"])
+
+
+# ---------------------------------------------------------------------------
+# same figures on every CPU (numpy's SIMD kernels switched off in child processes)
+# ---------------------------------------------------------------------------
+_CHILD = r"""
+import hashlib, json
+import numpy as np
+from course_utils.monitoring import psi
+from course_utils.coupons import coupon_plan_value
+from course_utils.experiments import ab_test, sample_size, simulate_experiments
+from numpy._core import _multiarray_umath as mu
+rng = np.random.default_rng(0)
+e, a = rng.standard_normal(20_000) * 0.9 + 10, rng.standard_normal(20_000) + 10.2
+bal = np.round(np.abs(rng.standard_normal(3000)) * 80_000 + 1_000, 2)
+out = {"psi": [psi(e, a).hex(), psi(e * 3.7, a * 3.7 + 1, bins=7).hex()]}
+r = coupon_plan_value(bal, [(20_000, 0.002), (100_000, 0.004), (300_000, 0.006)])
+out["coupon"] = [float(v).hex() for v in r.summary[["cost", "kept_balance", "net_value"]].to_numpy().ravel()]
+s = simulate_experiments(2016, 0.10, 0.28, n_sims=2000, seed=3)
+out["sim"] = [s["power"].hex(), s["false_confirm_rate"].hex(), hashlib.sha256(s["lift_draws"].tobytes()).hexdigest()]
+t = ab_test(100, 1000, 128, 1000)
+out["ab"] = [t["p_value"].hex(), t["ci_low"].hex(), t["ci_high"].hex(), sample_size(0.1, 0.28)]
+out["enabled"] = sorted(k for k, v in mu.__cpu_features__.items() if v)
+print(json.dumps(out))
+"""
+
+
+def test_lecture5_figures_are_the_same_on_every_cpu():
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from numpy._core import _multiarray_umath as mu
+
+    root = Path(__file__).resolve().parents[1]
+    have = {k for k, v in mu.__cpu_features__.items() if v} & set(mu.__cpu_dispatch__)
+    settings = {"all": [], "no AVX-512": ["AVX512_ICL", "AVX512_SKX", "X86_V4"],
+                "no AVX2": ["AVX512_ICL", "AVX512_SKX", "X86_V4", "X86_V3"]}
+    results = {}
+    for label, names in settings.items():
+        env = {k: v for k, v in os.environ.items() if k != "NPY_DISABLE_CPU_FEATURES"}
+        env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
+        off = [n for n in names if n in have]
+        if off:
+            env["NPY_DISABLE_CPU_FEATURES"] = " ".join(off)
+        p = subprocess.run([sys.executable, "-c", _CHILD], cwd=root, env=env, capture_output=True, text=True,
+                           timeout=300)
+        assert p.returncode == 0, p.stderr[-3000:]
+        results[label] = json.loads(p.stdout.strip().splitlines()[-1])
+        assert not set(off) & set(results[label].pop("enabled")), f"{label}: kernels not switched off"
+    first = results["all"]
+    for label, r in results.items():
+        assert r == first, f"{label} differs from all features on"
