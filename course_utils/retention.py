@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import config
+from . import config, domain
 from .datagen.retention import (CAMPAIGN_DATE, CONTACT_CAP, CONTACT_COST, GROUPS, MATCHING_OFFER, OFFER_COST,
                                 OFFER_LABELS_ZH, OFFERS, OUTCOME_MONTHS, REASON_LABELS_ZH, REASON_OF_CHURN, REASONS,
                                 TREATMENT_SHARE)
@@ -228,15 +228,16 @@ def campaign_context(bank, seed: int = config.DEFAULT_SEED, *, random_state: int
     bank's data were not generated with ``seed``.
     """
     customers = bank.customers
-    n = len(customers)
+    gen_table, truth = _campaign_for(int(seed), len(customers))
     table = getattr(bank, "retention_campaign", None)
-    gen_table, truth = _campaign_for(int(seed), n)
-    if table is None:
-        table = gen_table
-    table = table.reset_index(drop=True)
-    same = (len(table) == len(gen_table)
+    table = (gen_table if table is None else table).reset_index(drop=True)
+    on = customers.loc[domain.on_books_at_start(customers, CAMPAIGN_DATE)]
+    end = domain.as_date(CAMPAIGN_DATE) + pd.DateOffset(months=OUTCOME_MONTHS)
+    churned = domain.churned_during(on, CAMPAIGN_DATE, end).to_numpy().astype(np.int64)
+    same = (len(table) == len(gen_table) == len(on)
+            and (on["customer_id"].astype(str).to_numpy() == gen_table["customer_id"].to_numpy()).all()
+            and (churned == gen_table["churned_6m"].to_numpy()).all()
             and (table["customer_id"].astype(str).to_numpy() == gen_table["customer_id"].to_numpy()).all()
-            and (table["churned_6m"].to_numpy(dtype=np.int64) == gen_table["churned_6m"].to_numpy()).all()
             and (table["group"].astype(str).to_numpy() == gen_table["group"].to_numpy()).all())
     if not same:
         raise _arg_error(f"这份数据不是课程生成器用种子 {seed} 生成的，模拟器找不到它的“真相”：请用 get_bank(seed=...) "

@@ -256,6 +256,10 @@ def type_probabilities(full: pd.DataFrame, idx: np.ndarray, q: np.ndarray, reaso
                    np.where(happy, SLEEPING_DOG["happy"], SLEEPING_DOG["other"])) * noise
     room = (q - (1 - p) * pi_any - (1 - p / 3) * pi_match) / p
     pi_dog = np.where(certain, 0.0, np.minimum(dog, 0.8 * room))
+    # and for the stayers: P(churn if not contacted) = q + p (pi_any + pi_match / 3 - pi_dog) <= 1
+    extra = p * pi_any + p / 3 * pi_match + (1 - p) * pi_dog
+    shrink = np.where(extra > 1 - q, (1 - q) / np.where(extra > 0, extra, 1.0), 1.0)
+    pi_any, pi_match, pi_dog = pi_any * shrink, pi_match * shrink, pi_dog * shrink
     pi_lost = q - (1 - p) * pi_any - (1 - p / 3) * pi_match - p * pi_dog
     pi_lost = np.where(q >= 1.0, 1.0, np.maximum(pi_lost, 0.0))
     pi_sure = np.maximum(1.0 - pi_any - pi_match - pi_lost - pi_dog, 0.0)
