@@ -330,7 +330,7 @@ def simulate_plan(context: RetentionContext, ranking: str = "risk", budget: floa
     >>> ctx = RetentionContext(t, t, risk=np.array([0.2, 0.9]), uplift=np.array([0.4, 0.0]), truth=truth)
     >>> r = simulate_plan(ctx, "uplift", budget=200, offers_by_reason={"price": "pricing", "life": "care"})
     >>> r["contacts"], r["expected_saved"], r["total_cost"], r["net_value"]
-    (1, 0.5, 175.0, 1325.0)
+    (1, 0.5, 175.0, 2325.0)
     """
     if ranking not in RANKINGS:
         raise _arg_error(f"排序方式应是 {RANKINGS} 之一，收到 {ranking!r}",
