@@ -122,6 +122,11 @@ SCHEMA: dict[str, dict] = {
         "dates": ["survey_date"], "ids": ["customer_id"],
         "numeric": ["overall", "score_service", "score_waiting", "score_returns", "score_fees",
                     "score_app"]},
+    "retention_campaign": {
+        "columns": ["customer_id", "risk_reason", "consent", "do_not_call", "contacts_90d", "group", "offer",
+                    "contact_date", "contact_cost", "offer_cost", "churned_6m"],
+        "dates": ["contact_date"], "ids": ["customer_id"],
+        "numeric": ["consent", "do_not_call", "contacts_90d", "contact_cost", "offer_cost", "churned_6m"]},
 }
 #: Ordered categorical columns (everything else textual stays ``str``).
 ORDERED = {"risk_appetite": ["R1", "R2", "R3", "R4", "R5"],
@@ -144,7 +149,7 @@ _MAY_BE_EMPTY = frozenset(TABLES) - {"customers", "products"}
 @functools.lru_cache(maxsize=1)
 def _codes() -> dict[str, tuple[str, ...]]:
     """Valid codes per column, taken from the generator (one source of truth)."""
-    from .datagen import activity, customers, products, texts
+    from .datagen import activity, customers, products, retention, texts
     risk = tuple(ORDERED["risk_appetite"])
     return {"gender": ("男", "女"), "city": tuple(customers.CITIES), "occupation": tuple(customers.OCCUPATIONS),
             "risk_appetite": risk, "churn_reason": tuple(customers.CHURN_REASONS),
@@ -152,7 +157,9 @@ def _codes() -> dict[str, tuple[str, ...]]:
             "txn_channel": tuple(activity.CHANNELS), "category": tuple(products.CATEGORIES),
             "risk_level": risk, "msg_channel": tuple(texts.CHANNELS), "sentiment": tuple(texts.SENTIMENTS),
             "intent": tuple(texts.INTENTS), "emotion": tuple(texts.EMOTIONS),
-            "intent_grade": tuple(ORDERED["intent_grade"]), "page": tuple(activity.WEB_PAGES)}
+            "intent_grade": tuple(ORDERED["intent_grade"]), "page": tuple(activity.WEB_PAGES),
+            "risk_reason": tuple(retention.REASONS), "group": tuple(retention.GROUPS),
+            "offer": tuple(retention.OFFERS)}
 
 
 _SCORES = ("overall", "score_service", "score_waiting", "score_returns", "score_fees", "score_app")
@@ -215,6 +222,15 @@ RULES: dict[str, dict] = {
     "survey": {
         "notnull": ["customer_id", "survey_date"],
         "ranges": {c: (0, 100, True) for c in _SCORES},
+        "refs": {"customer_id": "customers"}},
+    "retention_campaign": {
+        "keys": [("customer_id",)],
+        "notnull": ["risk_reason", "consent", "do_not_call", "contacts_90d", "group", "contact_cost",
+                    "offer_cost", "churned_6m"],
+        "codes": {"risk_reason": "risk_reason", "group": "group", "offer": "offer"},
+        "ranges": {"consent": (0, 1, True), "do_not_call": (0, 1, True), "contacts_90d": (0, math.inf, True),
+                   "contact_cost": (0, math.inf, False), "offer_cost": (0, math.inf, False),
+                   "churned_6m": (0, 1, True)},
         "refs": {"customer_id": "customers"}},
 }
 
@@ -811,7 +827,7 @@ def load_bank(data_dir: str | os.PathLike | None = None, tables=None) -> Bank:
     Parameters
     ----------
     data_dir : folder with ``customers.csv`` etc.; default :func:`course_utils.config.datasets_dir`.
-    tables : iterable of table names to load (default: all eleven).
+    tables : iterable of table names to load (default: every table of ``TABLES``).
 
     Returns a :class:`Bank` with one attribute per table: dates are ``datetime64``
     (``NaT`` = none, e.g. ``churn_date`` of active customers), ids are ``str``,

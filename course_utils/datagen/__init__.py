@@ -9,7 +9,8 @@ Modules: ``customers`` (master table + KPIs by construction), ``activity``
 (accounts, balances, transactions, app usage, web visits), ``products`` and
 ``texts`` (catalogue, holdings, Chinese texts), ``bank`` (orchestration, CSV),
 ``output`` (argument checks, atomic folder swap), ``detmath`` (math that gives
-the same bits on every CPU).
+the same bits on every CPU), ``retention`` (the past retention campaign of Lecture 3
+and its hidden truth).
 """
 from .bank import GENERATOR_VERSION, TABLES, generate_bank, write_bank
 

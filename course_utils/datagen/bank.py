@@ -25,20 +25,22 @@ from . import customers as cust
 #: ``(n_customers, seed)`` change; it is recorded in every dataset's MANIFEST.json.
 #: 2: same bytes on every CPU (detmath, stable sorts); KPIs on customers on the books
 #: on WINDOW_END; departed customers loyal = 0 with a historical CLV.
-GENERATOR_VERSION = "2"
+#: 3: new table retention_campaign (Lecture 3); the other tables' bytes unchanged.
+GENERATOR_VERSION = "3"
 
 #: Customers per behaviour chunk (fixed: the output must not depend on the machine).
 CHUNK = 25_000
 #: Table names in writing order.
 TABLES = ("customers", "accounts", "balances", "transactions", "products", "holdings",
-          "messages", "outbound_calls", "app_usage", "web_visits", "survey")
+          "messages", "outbound_calls", "app_usage", "web_visits", "survey", "retention_campaign")
 CHUNKED = ("accounts", "balances", "transactions", "app_usage", "web_visits")
 #: CSV format of every file (UTF-8 with BOM so Excel on Chinese Windows opens it).
 CSV_OPTS = dict(index=False, float_format="%.2f", lineterminator="\n")
 
 
 def _streams(seed: int) -> dict:
-    names = ["customers", "products", "holdings", "messages", "outbound", "survey", "chunks"]
+    # new streams go at the END: a SeedSequence child depends only on its position
+    names = ["customers", "products", "holdings", "messages", "outbound", "survey", "chunks", "retention"]
     kids = np.random.SeedSequence(seed).spawn(len(names))
     return dict(zip(names, kids))
 
@@ -46,6 +48,12 @@ def _streams(seed: int) -> dict:
 def _h1b():
     from . import products, texts  # written by the products/texts engineer
     return products, texts
+
+
+def _campaign(full: pd.DataFrame, ss: dict) -> pd.DataFrame:
+    """The past retention campaign (Lecture 3), drawn from the customers' hidden columns."""
+    from . import retention
+    return retention.make_campaign(full, np.random.default_rng(ss["retention"]))[0]
 
 
 def _chunk_arrays(full: pd.DataFrame, lo: int, hi: int) -> dict:
@@ -65,6 +73,7 @@ def _iter_bank(n_customers: int, seed: int, progress: bool):
     bar = tqdm(total=5 + n_chunks, desc="生成数据 generating", disable=not progress, unit="step")
 
     full = cust.make_customers(n_customers, np.random.default_rng(ss["customers"]))
+    campaign = _campaign(full, ss)
     bar.update(1)
     # hidden columns the text/holding generators read
     hidden = cust.public(full)
@@ -94,6 +103,7 @@ def _iter_bank(n_customers: int, seed: int, progress: bool):
                                                           np.random.default_rng(ss["outbound"]))
     bar.update(1)
     yield "survey", texts_mod.make_survey(hidden, np.random.default_rng(ss["survey"]))
+    yield "retention_campaign", campaign
     bar.update(1)
     bar.close()
 
@@ -260,6 +270,7 @@ def _write_parallel(out: Path, n_customers: int, seed: int, progress: bool, work
     for k in ("_taste", "_risk"):
         hidden[k] = full[k].to_numpy()
     write_table(cust.public(full), paths["customers"])
+    campaign = _campaign(full, ss)
     bar.update(1)
     chunk_ss = ss["chunks"].spawn(n_chunks)
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as ex:
@@ -291,6 +302,7 @@ def _write_parallel(out: Path, n_customers: int, seed: int, progress: bool, work
     silent_ids = np.concatenate(silent)
     write_table(texts_mod.make_outbound_calls(hidden, silent_ids, np.random.default_rng(ss["outbound"])),
                 paths["outbound_calls"])
+    write_table(campaign, paths["retention_campaign"])
     bar.update(1)
     bar.close()
     return paths
