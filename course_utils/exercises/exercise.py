@@ -92,7 +92,7 @@ class Exercise:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         fn = cls.__dict__.get("diagnose")
-        if fn is not None and not getattr(cls, "_legacy", False):
+        if fn is not None:
             params = list(inspect.signature(fn).parameters)
             if len(params) != 2:
                 raise TypeError(f"{cls.__name__}.diagnose must take (self, answer), got {params}")

@@ -137,8 +137,7 @@ def assert_check_cases(exercise: Exercise, correct: Sequence[Any] = (),
     pairs = list(wrong.items()) if isinstance(wrong, Mapping) else list(wrong)
     assert correct, f"{exercise.id}: give at least one correct answer"
     assert len(pairs) >= 2, f"{exercise.id}: give at least two wrong answers"
-    # legacy (pre-port) exercises return raw data from expected(): not an answer
-    expected = None if getattr(exercise, "_legacy", False) else exercise.expected()
+    expected = exercise.expected()
     for ans in [*correct, *([expected] if expected is not None else [])]:
         r = _judge(exercise, ans)
         assert r.status == CORRECT, f"{exercise.id}: correct answer {ans!r} judged {r}\n{r.detail}"

@@ -27,7 +27,7 @@ DEMO_START_N = 3
 _DEMO_SETUP = f'''\
 import ipywidgets as W
 import matplotlib.pyplot as plt
-from course_utils.exercises.core import Exercise
+from course_utils.exercises import Exercise
 from course_utils.exercises.widgets import WidgetExercise
 try:
     from course_utils.plotting import setup
@@ -56,10 +56,11 @@ class DemoCount(Exercise):
     def expected(self):
         return {DEMO_CORRECT_N}
 
-    def check_answer(self, answer, expected):
+    def diagnose(self, answer):
         n = answer["n"]
-        yield n == expected, ("点数太少了，再往右拖一点。" if n < expected
-                              else "点数太多了，再往左拖一点。")
+        if n == {DEMO_CORRECT_N}:
+            return None
+        return "点数太少了，再往右拖一点。" if n < {DEMO_CORRECT_N} else "点数太多了，再往左拖一点。"
 
 
 def demo_app(name):

@@ -217,29 +217,3 @@ def test_base_exercise_without_diagnose_never_praises():
     assert r.status == INCORRECT and "不是你的错" in r.message
 
 
-def test_legacy_adapter_keeps_old_exercises_working():
-    from course_utils.exercises import core
-
-    q = core.Exercise(id="test.legacy", expected=lambda: 42,
-                      checks=[lambda a, e: (a == e, "不对。")])
-    assert q.check(42).correct and q.check(41).message == "不对。"
-
-    class OldStyle(core.Exercise):
-        id = "test.legacy2"
-
-        def expected(self):
-            return 2
-
-        def diagnose(self, answer, expected):
-            return None if answer == expected else "不是 2。"
-
-    assert OldStyle().check(2).correct and OldStyle().check(3).message == "不是 2。"
-
-    class Generator(core.Exercise):
-        id = "test.legacy3"
-
-        def check_answer(self, answer, expected):
-            yield answer > 0, "应该是正数。"
-
-    assert Generator().check(1).correct and not Generator().check(-1)
-    assert not core.Exercise(id="test.legacy4", checks=[lambda a, e: "ok"]).check(1)
