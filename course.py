@@ -293,9 +293,20 @@ def cmd_lab(args: list[str]) -> int:
     return run_foreground(lab)
 
 
+def ensure_airflow() -> None:
+    """Create ``.venv-airflow`` (Lecture 5's scheduler, never in the trainees' .venv).
+
+    The Airflow tests would install it too; doing it here announces the one-time
+    install (~2-4 min, ~450 MB) and fails loudly when it cannot be had.
+    """
+    say("preparing Apache Airflow in its own environment .venv-airflow (first run only) ...")
+    check([venv_python(), "-m", "tools.airflow_env"])
+
+
 def cmd_test(args: list[str]) -> int:
     ensure_env()
     ensure_browser()
+    ensure_airflow()
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
     return run([venv_python(), "-m", "pytest", *args], env=env)
 
