@@ -102,13 +102,14 @@ NEGATIVE_WORDS: tuple[str, ...] = (
     "太高", "太低",
 )
 #: Negators: a lexicon word within 4 characters after one of these, in the same clause, flips.
-NEGATORS: tuple[str, ...] = ("不", "没", "无", "未", "别", "非", "毫不")
+NEGATORS: tuple[str, ...] = ("不", "没", "无", "未", "别", "非", "毫不", "木有")
 #: Words that contain a negator character but negate nothing (removed before the negator test).
-NOT_NEGATORS: tuple[str, ...] = ("不过", "不错", "不少", "不仅", "不但", "不断", "非常", "无论", "没想到",
-                                 "不得不", "差不多", "并非不")
+NOT_NEGATORS: tuple[str, ...] = ("不过", "不错", "不少", "不仅", "不但", "不断", "不久", "非常", "无论", "没想到",
+                                 "不得不", "差不多", "并非不", "特别", "别家", "别人", "别的", "区别", "分别",
+                                 "未来")
 #: Phrases that contain a lexicon word but carry no sentiment ("你好" is a greeting, not praise).
 NEUTRAL_PHRASES: tuple[str, ...] = ("你好", "您好", "好的", "好几", "好像", "最好", "好吗", "尽快", "赶快",
-                                    "快点", "麻烦问", "麻烦您", "麻烦你", "麻烦帮")
+                                    "快点", "麻烦问", "麻烦您", "麻烦你", "麻烦帮", "麻烦了")
 #: Contrast words: the clause after one of them is the main clause (counted double).
 CONTRAST_WORDS: tuple[str, ...] = ("但是", "可是", "不过", "就是", "然而", "但")
 #: Banking phrases kept whole by the jieba tokenizer (``analyzer="word"``).
@@ -117,23 +118,29 @@ BANK_PHRASES: tuple[str, ...] = (
     "还款日", "最低还款额", "账单分期", "信用卡分期", "挂失", "补卡", "销户", "乱收费", "加息券",
     "备用金", "经营贷", "消费贷", "跨行转账", "转账限额", "手续费", "闪退", "到账", "没到账",
 )
-#: Emotion cues. A cue preceded by a negator in the same clause does not count
-#: ("不着急", "一点也不麻烦"); for complaint, a negated positive word counts ("不是很好").
-#: An exclamation mark adds 0.5 to anger when the message also complains.
+#: Emotion cues. An anxiety or complaint cue preceded by a negator in the same clause does not
+#: count ("不着急", "一点也不麻烦"); anger cues always count (anger is rarely negated, and the
+#: rhetorical "这不是欺负人吗" is still angry). For complaint, a negated positive word counts
+#: ("不是很好"). An exclamation mark adds 0.5 to anger when the message also complains. A cue
+#: before a contrast word (但是, 不过 ...) counts 0.5: the clause after it is the main one.
 EMOTION_CUES: dict[str, tuple[str, ...]] = {
     "anxiety": (
         "着急", "急", "怎么办", "担心", "害怕", "慌", "焦虑", "被偷", "被盗", "盗刷", "冻结", "没到账",
-        "未到账", "还没到", "扣了", "亏了", "亏损", "马上", "赶紧", "尽快", "逾期", "怎么回事",
-        "没有消费过", "不见了",
+        "未到账", "还没到", "没收到钱", "要不回来", "扣了", "亏了", "亏损", "马上", "赶紧", "尽快", "逾期",
+        "怎么回事", "没有消费过", "陌生消费", "不见了", "还不上", "周转不开", "失业", "求助", "救命",
     ),
     "complaint": (
-        "投诉", "不满", "失望", "太差", "差劲", "太慢", "太长", "太高", "太贵", "太低", "太卡",
-        "乱收费", "乱七八糟", "闪退", "难用", "敷衍", "冷淡", "麻烦", "受不了", "离谱", "我要销户",
-        "准备销户", "换银行", "没解决", "查不到", "看不懂", "不肯", "一直在降", "推销", "不想再用",
+        "投诉", "不满", "失望", "太差", "差劲", "太慢", "越来越慢", "太长", "太高", "太贵", "太低", "太卡",
+        "乱收费", "乱七八糟", "闪退", "难用", "敷衍", "冷淡", "麻烦", "太麻烦", "受不了", "离谱", "我要销户",
+        "准备销户", "换银行", "没解决", "查不到", "收不到", "对不上", "看不懂", "不肯", "一直在降", "推销",
+        "不想再用", "坑", "割韭菜", "套路", "无语", "醉了", "心累", "劝退", "糟心", "吐槽", "避雷", "唉",
+        "浪费时间", "没下文", "不回", "被拒", "莫名其妙", "不明不白", "这也叫服务", "难堪", "亏钱", "呵呵",
+        "答非所问", "打不通", "画大饼", "反人类", "达不到", "抢不到", "还不如", "越来越低", "一年不如一年",
     ),
     "anger": (
-        "太过分", "过分", "气死", "烦死", "受够", "骗子", "垃圾", "坑人", "凭什么", "曝光", "举报",
-        "再也不", "转走", "别再打", "不要再", "岂有此理", "欺负", "没人接", "我要投诉",
+        "太过分", "过分", "气死", "烦死", "受够", "骗子", "垃圾", "辣鸡", "坑人", "凭什么", "凭啥", "曝光",
+        "举报", "再也不", "在也不", "转走", "别再打", "不要再", "岂有此理", "欺负", "没人接", "我要投诉",
+        "必须投诉", "已经销户",
     ),
 }
 #: Chinese label of each emotion (the ``emotion`` column of ``messages``).
@@ -571,8 +578,9 @@ _EXCLAIM = re.compile(r"!")
 def _cue_hits(s: str, emotion: str, main: int) -> float:
     """Cues of ``emotion`` in ``s``: 1 each in the main clause, 0.5 before a contrast word."""
     n = 0.0
+    negatable = emotion != "anger"
     for m in _CUE_RE[emotion].finditer(s):
-        if m.group() in _CUE_SETS[emotion] and not _negated(s, m.start()):
+        if m.group() in _CUE_SETS[emotion] and not (negatable and _negated(s, m.start())):
             n += 1.0 if m.start() >= main else 0.5
     return n
 
@@ -590,9 +598,11 @@ def detect_emotions(texts, threshold: float = 1.0) -> pd.DataFrame:
 
     Returns one row per message (index of a Series input kept) with columns
 
-    - ``anxiety``, ``complaint``, ``anger``: scores = number of cues found. A cue preceded by a
-      negator in its clause is ignored ("不着急"); a negated positive word is a complaint cue
-      ("不是很好", "不满意"); an exclamation mark adds 0.5 to ``anger`` when the message complains;
+    - ``anxiety``, ``complaint``, ``anger``: scores = number of cues found (see
+      :data:`EMOTION_CUES` for the rules). An anxiety or complaint cue preceded by a negator in
+      its clause is ignored ("不着急"); a negated positive word is a complaint cue ("不是很好",
+      "不满意"); an exclamation mark adds 0.5 to ``anger`` when the message complains; a cue
+      before a contrast word counts 0.5;
     - ``emotion``: the Chinese label of the strongest flagged emotion (score >= ``threshold``),
       by priority 愤怒 > 焦虑 > 抱怨 when several are flagged, else 无;
     - ``negative_emotion``: True when any emotion is flagged.
