@@ -338,6 +338,12 @@ class NegativeClassifier(LogisticRegression):
     Same parameters as :class:`sklearn.linear_model.LogisticRegression`. ``fit`` refuses
     text labels (正面/负面), three classes or a single class with a bilingual message, so
     that ``predict_proba(X)[:, 1]`` always means "probability negative".
+
+    >>> NegativeClassifier().fit([[0.0], [1.0]], ["正面", "负面"])
+    Traceback (most recent call last):
+    ...
+    course_utils.errors.CourseArgumentError: 标签 y 第 0 个（从 0 数）是 '正面'：只能是 1（负面）或 0（非负面）；情感文字请先转换：negative_labels(messages['sentiment'])
+    label y at position 0 is '正面': use 1 (negative) or 0 (not negative); convert sentiment words first: negative_labels(messages['sentiment'])
     """
 
     def fit(self, X, y, sample_weight=None):
@@ -370,7 +376,11 @@ class ModelNotFittedError(NotFittedError, CourseArgumentError):
 class SentimentPipeline(Pipeline):
     """A scikit-learn :class:`~sklearn.pipeline.Pipeline` whose ``predict`` / ``predict_proba``
     on an unfitted model say so in Chinese and English (a :class:`ModelNotFittedError`), and
-    return empty results for an empty list of messages."""
+    return empty results for an empty list of messages.
+
+    >>> make_sentiment_model().fit(["好", "差"], [0, 1]).predict_proba([]).shape
+    (0, 2)
+    """
 
     def _require_fitted(self):
         try:
