@@ -4,35 +4,50 @@ Public functions, called by the orchestrator (``bank.py``):
 
 * :func:`make_messages` -- call-centre / online / chatbot messages with
   ``sentiment`` (正面/中性/负面), ``intent`` and ``emotion`` labels.
+* :func:`render_texts` -- the message texts for given labels (used by
+  :func:`make_messages`; handy for extra examples in a notebook).
 * :func:`make_outbound_calls` -- one AI outbound call per silent customer
   with the reply and its intent grade A/B/C.
 * :func:`make_survey` -- satisfaction survey: overall score, five dimension
   scores and a short comment.
 
-All texts are built from templates with slot filling (product names,
-amounts, days, card tails) and random polite prefixes/suffixes, fully
-vectorised per template.  About half of the non-neutral messages of the
-intents 投诉/其他/理财收益咨询 are instead *composed* from an aspect
-(服务态度, 等待时间, 手续费, APP, 理财收益) and an evaluation -- plain ("很好",
-"太高了") or negated ("并不差", "不是很好"), half of each -- either as one
-clause or as a mixed pair "A…，但是B…" whose two clauses disagree.  Every
-name and number is invented.
+How a message is written
+------------------------
+Labels come first (sentiment from the customer's satisfaction and churn risk,
+intent given the sentiment, emotion given both); the text is then expanded from
+the hand-written phrase grammar of :mod:`course_utils.datagen.phrases`: a
+*frame* (plain complaint, context + complaint + verdict, forum post
+"吐槽一下…"/"有没有人遇到过…"/"强烈推荐…", mixed "虽然A，但是B", rhetorical
+question, sarcasm, anxious plea, threat …) is filled with clauses about one of
+19 aspects (service attitude, waiting, fees, app, wealth returns, credit limit,
+card activation, loans, fraud, collection calls, sales pressure, points, branch,
+transfers, bills, lost cards, ETC, deposits, chatbot), with slot values
+(products, amounts, days, card tails). Mixed messages talk about two aspects
+(often two products). About 4 % of messages then get an online typo or
+homophone (的/得, 在/再, 账/帐, 登录/登陆, 怎么/咋, 没有/木有 …) and about 11 %
+another punctuation style (spaces or ASCII commas, ``!``/``?``). Every name and
+number is invented; no phrase is copied from a real review.
 
 Labelling rules (also in ``datasets/README.md``)
 ------------------------------------------------
-* ``sentiment`` is the customer's *overall* attitude.  In a mixed message
-  with a contrast word (但是/可是/不过/就是) the clause *after* the contrast
-  word is the main clause and decides the label:
-  "服务态度不错，但是手续费太高了" -> 负面;
-  "虽然等了一会儿，但是问题解决得很好" -> 正面.
-* Negation flips a sentiment word: "不满意", "不是很好" are 负面;
-  "没有问题", "并不差", "没有让我失望" are 正面.  A keyword rule that ignores
-  negation therefore misclassifies many messages (see tests/test_texts.py).
-* About 3 % of sentiment labels are deliberately moved to a neighbouring
-  class (正面<->中性, 负面<->中性) to mimic annotator disagreement, so no
-  model reaches 100 %.
-* ``emotion``: 焦虑 (anxious: lost card, missing money, urgent), 抱怨
-  (complaint), 愤怒 (angry: threats, "太过分了", exclamation), 无 (none).
+* ``sentiment`` is the customer's *overall* attitude. In a mixed message the
+  clause after the contrast word (但是/可是/不过/就是/但) decides:
+  "服务态度不错，但是手续费太高了" -> 负面; "虽然等了一会儿，但是问题解决得很好" -> 正面.
+  Without a contrast word all evaluative clauses of a message agree.
+* Negation flips a sentiment word: "不满意", "不是很好", "一点都不好用" are
+  负面; "没有乱收费", "并不差", "一点也不麻烦", "没有让我失望" are 正面. About a
+  third of the evaluative clauses are negated, so a keyword rule that ignores
+  negation gets many messages wrong (tests/test_texts.py).
+* About 3 % of sentiment labels are deliberately moved to a neighbouring class
+  (正面<->中性, 负面<->中性) to mimic annotator disagreement.
+* ``emotion`` (negative messages only; 无 otherwise): 焦虑 (anxious: money
+  missing, fraud, lost card, "急！怎么办"), 愤怒 (angry: a threat, an insult or
+  outrage: "我要投诉！", "太过分了", "再也不用你们家了"), else 抱怨 (complaint).
+  Some neutral rate-negotiation requests about overdue loans are 焦虑.
+* ``intent`` is what the message is about: bills 账单查询, wealth products
+  理财收益咨询, transfers 转账问题, lost / stolen cards 挂失补卡, closing 销户,
+  asking for a lower rate or fee 利率协商 (only these messages ask for
+  优惠/打折/减免/降利率), other complaints 投诉, other praise and questions 其他.
 * Some customers ask exactly the same question twice on the same day
   (identical text): the chatbot lesson hands such customers to a human.
 """
@@ -46,12 +61,14 @@ import pandas as pd
 from course_utils.config import WINDOW_END, WINDOW_START
 
 from . import detmath as dm
+from . import phrases as ph
 
 __all__ = [
     "SENTIMENTS",
     "INTENTS",
     "EMOTIONS",
     "OUTBOUND_SCRIPT",
+    "render_texts",
     "make_messages",
     "make_outbound_calls",
     "make_survey",
@@ -74,202 +91,285 @@ CHANNELS: tuple[str, ...] = ("电话客服", "在线客服", "APP智能客服")
 #: The outbound-call script of the long-tail activation lesson.
 OUTBOUND_SCRIPT = "为您专属预留了5万额度备用金，是否确认开通？"
 
-# Slot values.  Product names come from the synthetic catalogue (products.py).
-_WEALTH = np.array(
-    ["安享稳盈90天", "安享稳盈30天", "安享稳盈180天", "恒睿固收增强一年", "鑫益现金宝",
-     "稳健纯债A", "沪深300指数增强", "平衡配置混合", "周周享开放式", "天天利货币A"]
-)
-_LOANS = np.array(["房贷", "消费贷", "备用金", "车贷", "经营贷", "信用卡分期"])
+_SLOT = re.compile(r"\{(#?\w+)\}")
 
-# (intent, sentiment, emotion, kind, text).  kind: plain / negation / mixed.
-# Slots: {product} wealth product, {loan} loan type, {amount} CNY, {days},
-# {minutes}, {tail} 4 invented digits, {times} 2-5.
-_T = [
-    # 账单查询 bill query
-    ("账单查询", "中性", "无", "plain", "我想查一下这个月的信用卡账单是多少"),
-    ("账单查询", "中性", "无", "plain", "本月账单多少钱，还款日是哪天"),
-    ("账单查询", "中性", "无", "plain", "帮我查下尾号{tail}的卡本期应还多少"),
-    ("账单查询", "中性", "无", "plain", "信用卡账单一般几号出"),
-    ("账单查询", "中性", "无", "plain", "这个月最低还款额是多少"),
-    ("账单查询", "中性", "无", "plain", "我的账单分期还剩几期没还"),
-    ("账单查询", "中性", "无", "negation", "没有收到这个月的账单短信，帮我查一下"),
-    ("账单查询", "中性", "无", "negation", "我不记得还款日是哪天了"),
-    ("账单查询", "负面", "焦虑", "plain", "账单多了{amount}元，我没有消费过，这是怎么回事"),
-    ("账单查询", "负面", "抱怨", "negation", "账单明细看不懂，写得不是很清楚"),
-    ("账单查询", "负面", "抱怨", "negation", "查了{times}次账单都查不到，不满意"),
-    ("账单查询", "正面", "无", "plain", "账单查好了，很清楚，谢谢"),
-    ("账单查询", "正面", "无", "plain", "账单提醒很及时，挺方便的"),
-    ("账单查询", "正面", "无", "negation", "账单已经看到了，没有问题"),
-    # 理财收益咨询 product-yield query
-    ("理财收益咨询", "中性", "无", "plain", "{product}现在年化收益是多少"),
-    ("理财收益咨询", "中性", "无", "plain", "{product}到期了，收益什么时候到账"),
-    ("理财收益咨询", "中性", "无", "plain", "想了解一下{product}的收益和风险"),
-    ("理财收益咨询", "中性", "无", "plain", "{product}可以提前赎回吗"),
-    ("理财收益咨询", "中性", "无", "plain", "买{amount}元{product}一年大概能赚多少"),
-    ("理财收益咨询", "中性", "无", "negation", "{product}的收益是不是保本的，我不太懂"),
-    ("理财收益咨询", "负面", "抱怨", "plain", "{product}收益比宣传的低太多了，很失望"),
-    ("理财收益咨询", "负面", "焦虑", "plain", "买的{product}亏了{amount}元，这可怎么办"),
-    ("理财收益咨询", "负面", "抱怨", "negation", "收益一直在降，不满意"),
-    ("理财收益咨询", "负面", "抱怨", "negation", "{product}的收益一点都不好"),
-    ("理财收益咨询", "负面", "抱怨", "mixed", "{product}起投门槛挺低，但是收益太差了"),
-    ("理财收益咨询", "正面", "无", "plain", "{product}收益挺稳定的，比较满意"),
-    ("理财收益咨询", "正面", "无", "plain", "收益到账了，比预期的还好"),
-    ("理财收益咨询", "正面", "无", "negation", "理财经理推荐的{product}并不差，收益还可以"),
-    ("理财收益咨询", "正面", "无", "negation", "{product}没有让我失望"),
-    ("理财收益咨询", "正面", "无", "mixed", "{product}收益不算高，不过很稳，挺满意的"),
-    # 利率协商 rate negotiation
-    ("利率协商", "中性", "无", "plain", "我的{loan}利率能不能调低一点"),
-    ("利率协商", "中性", "无", "plain", "{loan}的手续费能不能打个折"),
-    ("利率协商", "中性", "无", "plain", "我是老客户了，{loan}利率可以再优惠吗"),
-    ("利率协商", "中性", "无", "plain", "想协商一下{loan}的利率"),
-    ("利率协商", "中性", "焦虑", "plain", "{loan}逾期了{days}天，能不能协商减免利息"),
-    ("利率协商", "负面", "愤怒", "plain", "别的银行利率都降了，你们不降我就把{loan}转走！"),
-    ("利率协商", "负面", "抱怨", "negation", "{loan}利率这么高，不是很合理，希望给我降一点"),
-    ("利率协商", "负面", "抱怨", "mixed", "客服说得挺客气，但是{loan}利率就是不肯降"),
-    # 投诉 complaint
-    ("投诉", "负面", "抱怨", "plain", "你们的服务态度太差了"),
-    ("投诉", "负面", "抱怨", "plain", "排队等了{minutes}分钟，非常不满意"),
-    ("投诉", "负面", "抱怨", "plain", "手续费太高了，乱收费"),
-    ("投诉", "负面", "愤怒", "plain", "客服一直推销，烦死了！"),
-    ("投诉", "负面", "愤怒", "plain", "电话打了{times}次都没人接，太过分了！"),
-    ("投诉", "负面", "抱怨", "plain", "APP老是闪退，转账都转不了"),
-    ("投诉", "负面", "抱怨", "negation", "营业厅工作人员态度不是很好"),
-    ("投诉", "负面", "愤怒", "plain", "我要投诉，问题拖了{days}天还没解决！"),
-    ("投诉", "负面", "抱怨", "negation", "办个业务一点都不方便，不满意"),
-    ("投诉", "负面", "抱怨", "mixed", "服务态度不错，但是手续费太高了"),
-    ("投诉", "负面", "抱怨", "mixed", "客服挺耐心的，不过问题一直没解决"),
-    ("投诉", "负面", "抱怨", "mixed", "APP界面好看，可是老是闪退"),
-    ("投诉", "负面", "抱怨", "mixed", "利率还行，但是办理流程太麻烦了"),
-    ("投诉", "负面", "抱怨", "mixed", "网点环境很好，就是等待时间太长了"),
-    # 挂失补卡 lost card
-    ("挂失补卡", "中性", "无", "plain", "我的卡丢了，怎么挂失"),
-    ("挂失补卡", "中性", "无", "plain", "补办一张借记卡需要带什么材料"),
-    ("挂失补卡", "中性", "无", "plain", "尾号{tail}的卡需要挂失"),
-    ("挂失补卡", "中性", "无", "negation", "卡找不到了，先帮我临时挂失"),
-    ("挂失补卡", "负面", "焦虑", "plain", "卡丢了，里面还有{amount}元，急！怎么办"),
-    ("挂失补卡", "负面", "焦虑", "plain", "钱包被偷了，尾号{tail}的卡要马上冻结"),
-    ("挂失补卡", "负面", "抱怨", "negation", "补卡要等{days}天，太慢了，不合理"),
-    ("挂失补卡", "正面", "无", "negation", "挂失办得很快，没有问题，谢谢"),
-    # 转账问题 transfers
-    ("转账问题", "中性", "无", "plain", "转账到他行多久能到账"),
-    ("转账问题", "中性", "无", "plain", "手机银行转账限额是多少"),
-    ("转账问题", "中性", "无", "plain", "怎么设置转账白名单"),
-    ("转账问题", "中性", "无", "negation", "转账时不小心填错了户名，能撤回吗"),
-    ("转账问题", "负面", "焦虑", "plain", "转账{amount}元到现在还没到账，很着急"),
-    ("转账问题", "负面", "焦虑", "plain", "转账失败了钱却扣了，怎么回事"),
-    ("转账问题", "负面", "抱怨", "negation", "跨行转账又收手续费，不满意"),
-    ("转账问题", "正面", "无", "plain", "转账很快就到了，挺方便的"),
-    ("转账问题", "正面", "无", "negation", "转账一点也不麻烦，好评"),
-    # 销户 account closing
-    ("销户", "负面", "抱怨", "plain", "我要销户，不想再用了"),
-    ("销户", "负面", "抱怨", "plain", "帮我把账户注销掉，你们的服务让人失望"),
-    ("销户", "负面", "愤怒", "plain", "收费这么多，我要销户！"),
-    ("销户", "负面", "抱怨", "mixed", "用了好几年了，但是现在不满意，准备销户"),
-    ("销户", "中性", "无", "plain", "销户需要什么手续"),
-    ("销户", "中性", "无", "plain", "不常用的那张卡想注销一下"),
-    ("销户", "中性", "无", "plain", "工作调动去外地了，账户怎么处理"),
-    # 其他 other
-    ("其他", "正面", "无", "plain", "客服很耐心，非常满意"),
-    ("其他", "正面", "无", "plain", "你们的服务越来越好了"),
-    ("其他", "正面", "无", "plain", "手机银行用起来很方便"),
-    ("其他", "正面", "无", "plain", "理财经理很专业，谢谢"),
-    ("其他", "正面", "无", "negation", "没有什么问题了，谢谢你"),
-    ("其他", "正面", "无", "negation", "服务一点也不差，点赞"),
-    ("其他", "正面", "无", "negation", "办得挺顺利，并不复杂"),
-    ("其他", "正面", "无", "mixed", "虽然等了一会儿，但是问题解决得很好"),
-    ("其他", "正面", "无", "mixed", "手续费有点高，不过服务确实很周到"),
-    ("其他", "中性", "无", "plain", "网点几点关门"),
-    ("其他", "中性", "无", "plain", "怎么修改预留手机号"),
-    ("其他", "中性", "无", "plain", "信用卡积分怎么兑换"),
-    ("其他", "中性", "无", "negation", "我不会用手机银行，能教一下吗"),
-]
-_TPL = pd.DataFrame(_T, columns=["intent", "sentiment", "emotion", "kind", "text"])
 
-# Compositional evaluations: aspect + evaluation, plain or negated, single or
-# mixed ("A…，但是B…").  family -> (aspect words, {(polarity, negated): evaluations}).
-_ASPECTS: dict[str, tuple[list[str], dict[tuple[str, bool], list[str]]]] = {
-    "service": (
-        ["服务态度", "客服", "工作人员", "理财经理的服务"],
-        {("正面", False): ["很好", "不错", "很耐心", "很专业", "让人满意"],
-         ("正面", True): ["并不差", "一点也不差", "没有让我失望", "没什么可挑剔的"],
-         ("负面", False): ["太差了", "很冷淡", "让人失望", "很敷衍"],
-         ("负面", True): ["不是很好", "不太专业", "一点都不耐心", "不够热情"]},
-    ),
-    "waiting": (
-        ["排队时间", "等待时间", "电话等待时间"],
-        {("正面", False): ["很短", "还可以", "挺短的"],
-         ("正面", True): ["并不长", "一点也不长", "不算长"],
-         ("负面", False): ["太长了", "长得离谱", "让人受不了"],
-         ("负面", True): ["一点都不短", "不太合理", "不是很理想"]},
-    ),
-    "fees": (
-        ["手续费", "年费", "各项收费"],
-        {("正面", False): ["很合理", "挺低的", "很透明"],
-         ("正面", True): ["并不高", "一点也不贵", "不算贵"],
-         ("负面", False): ["太高了", "太贵了", "乱七八糟"],
-         ("负面", True): ["不合理", "一点都不透明", "不便宜"]},
-    ),
-    "app": (
-        ["APP", "手机银行", "小程序"],
-        {("正面", False): ["很好用", "很方便", "很流畅"],
-         ("正面", True): ["一点也不卡", "并不难用", "没出过问题"],
-         ("负面", False): ["太卡了", "经常闪退", "很难用"],
-         ("负面", True): ["不好用", "一点都不方便", "不太稳定"]},
-    ),
-    "returns": (
-        ["理财收益", "{product}的收益", "基金收益"],
-        {("正面", False): ["挺稳定", "还不错", "比预期好"],
-         ("正面", True): ["并不差", "没有让我失望", "一点也不低"],
-         ("负面", False): ["太低了", "一直在降", "让人失望"],
-         ("负面", True): ["不理想", "一点都不好", "不太稳定"]},
-    ),
+# ----------------------------------------------------------------------------
+# Slot values
+# ----------------------------------------------------------------------------
+_SLOT_LISTS = {
+    "product": list(ph.WEALTH_PRODUCTS),
+    "loan": list(ph.LOANS),
+    "wan": ["1万", "2万", "3万", "5万", "8万", "10万", "两万", "三万", "5w", "2W", "一万五", "6万"],
+    "small_limit": ["2000", "3000", "5000", "两千", "三千", "五千", "3k", "4000块", "一千五"],
+    "hr": ["一", "两", "三", "1", "2", "半"],
+    "n_week": ["两", "三", "1", "2", "3", "四"],
+    "n_month": ["三", "六", "3", "6", "两"],
+    "n_year": ["两", "三", "五", "十", "2", "3", "5", "8", "七", "好几"],
+    "times": ["两", "三", "四", "五", "好几", "N", "十几"],
+    "n_win": ["一", "两", "1", "2"],
+    "pct": ["1.8", "2.1", "2.5", "2.8", "3.0", "3.2", "3.5", "3.8", "4.2", "4.5", "5"],
+    "fee_amt": ["5", "10", "20", "30", "50", "100", "200", "300", "600"],
+    "n_times": ["5", "6", "12", "六", "十二"],
+    "fast_day": ["当天", "第二天", "两天", "三天", "1天", "2天", "24小时内", "一天"],
+    "n_min": [str(5 * k) for k in range(4, 19)],          # 20-90 minutes of waiting
+    "n_min_small": ["5", "10", "15", "20"],               # a quick visit
+    "n_people": [str(k) for k in range(12, 81)],
 }
-_FAMILIES = list(_ASPECTS)
-_CONTRAST = np.array(["，但是", "，可是", "，不过", "，就是"])
+#: Slots drawn from a list: ``{#name}`` -> (values, weights); the grammar treats them as
+#: literal symbols. Days: 60 % digits 2-30, 40 % Chinese numerals.
+_LITERAL_SLOTS: dict[str, tuple[list[str], list[float]]] = {k: (v, [1.0] * len(v)) for k, v in _SLOT_LISTS.items()}
+_DAY_ZH = ["两", "三", "五", "七", "十", "十几"]
+_LITERAL_SLOTS["n_day"] = ([str(d) for d in range(2, 31)] + _DAY_ZH, [0.6 / 29] * 29 + [0.4 / len(_DAY_ZH)] * len(_DAY_ZH))
 
 
-def _clause(fam: np.ndarray, pol: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """'aspect + evaluation' clauses; half of the evaluations use negation."""
-    m = len(fam)
-    out = np.empty(m, dtype=object)
-    neg = rng.random(m) < 0.5
-    for f, name in enumerate(_FAMILIES):
-        words, evals = _ASPECTS[name]
-        for p in ("正面", "负面"):
-            for g in (False, True):
-                idx = np.flatnonzero((fam == f) & (pol == p) & (neg == g))
-                if len(idx) == 0:
-                    continue
-                a = np.array(words, dtype=object)[rng.integers(0, len(words), len(idx))]
-                e = np.array(evals[(p, g)], dtype=object)[rng.integers(0, len(evals[(p, g)]), len(idx))]
-                txt = a + e
-                has_slot = np.array(["{product}" in t for t in txt])
-                if has_slot.any():
-                    prod = _slot_values("product", int(has_slot.sum()), rng)
-                    txt[has_slot] = [t.replace("{product}", q) for t, q in zip(txt[has_slot], prod)]
-                out[idx] = txt
-    return out
+def _slot_values(name: str, m: int, rng: np.random.Generator) -> np.ndarray:
+    """``m`` random values (object array of str) for the computed slots ``{#amt}``, ``{#tail}``."""
+    if name == "amt":
+        v = np.round(dm.lognormal(rng, dm.log(5000.0), 1.0, m), -2).clip(100, 500000).astype(np.int64)
+        return v.astype(str).astype(object)
+    if name == "tail":
+        return np.char.zfill(rng.integers(0, 10000, m).astype(str), 4).astype(object)
+    raise KeyError(f"unknown slot {{#{name}}}")
 
 
-def _compose(sent: np.ndarray, intent: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Evaluative messages: single clause (60 %) or mixed (40 %, main clause last).
+# ----------------------------------------------------------------------------
+# The grammar engine (vectorised: one pass per production, not per message)
+# ----------------------------------------------------------------------------
+class _Grammar:
+    """Compiled :data:`phrases.GRAMMAR`: expands a symbol for many messages at once.
 
-    Returns (text, intent).  The main clause's aspect is 'returns' for
-    理财收益咨询, otherwise service/waiting/fees/app; the intent becomes
-    理财收益咨询 for returns, else 投诉 (negative) or 其他 (positive).
+    Choices are drawn with ``rng.integers`` (equal weights) or ``rng.random`` and a
+    cumulative-weight look-up, both bit-exact on every machine; messages that chose the
+    same production are rendered together (numpy object arrays: element-wise ``+``).
     """
-    m = len(sent)
-    fam = np.where(intent == "理财收益咨询", _FAMILIES.index("returns"), rng.integers(0, 4, m))
-    main = _clause(fam, sent, rng)
-    other_fam = (fam + rng.integers(1, len(_FAMILIES), m)) % len(_FAMILIES)
-    opp = np.where(sent == "正面", "负面", "正面")
-    first = _clause(other_fam, opp, rng)
+
+    #: A symbol whose productions only refer to literal symbols is pre-expanded into at most
+    #: this many literal texts (same distribution, far fewer calls); ``msg_*`` frames never are.
+    INLINE_LIMIT = 6000
+
+    def __init__(self, rules: dict):
+        parsed: dict[str, list[tuple[list[str], float]]] = {
+            "#" + k: [([t], w) for t, w in zip(*v)] for k, v in _LITERAL_SLOTS.items()}
+        for sym, prods in rules.items():
+            parsed[sym] = []
+            for p in prods:
+                t, w = (p, 1.0) if isinstance(p, str) else p
+                parsed[sym].append((_SLOT.split(t), float(w)))
+        missing = sorted({p[i] for prods in parsed.values() for p, _ in prods for i in range(1, len(p), 2)
+                          if p[i] not in parsed and p[i] not in ("#amt", "#tail")})
+        if missing:
+            raise KeyError(f"phrase grammar refers to undefined symbols {missing}")
+        # literal symbols: texts and probabilities
+        lit = {sym: ([p[0] for p, _ in prods], [w for _, w in prods]) for sym, prods in parsed.items()
+               if all(len(p) == 1 for p, _ in prods)}
+        changed = True
+        while changed:  # inline bottom-up: "{t_svc}态度{deg}好" becomes every target x adverb
+            changed = False
+            for sym, prods in parsed.items():
+                if sym in lit or sym.startswith("msg_"):
+                    continue
+                refs = [p[1::2] for p, _ in prods]
+                if any(r not in lit for rr in refs for r in rr) or \
+                        any(len(set(rr)) < len(rr) for rr in refs):
+                    continue
+                if sum(int(np.prod([len(lit[r][0]) for r in rr])) for rr in refs) > self.INLINE_LIMIT:
+                    continue
+                texts, weights = [], []
+                for pieces, w in prods:
+                    combos = [(pieces[0], w)]
+                    for i in range(1, len(pieces), 2):
+                        lt, lw = lit[pieces[i]]
+                        tot = sum(lw)
+                        combos = [(c + t + pieces[i + 1], cw * (x / tot)) for c, cw in combos for t, x in zip(lt, lw)]
+                    texts += [c for c, _ in combos]
+                    weights += [cw for _, cw in combos]
+                lit[sym] = (texts, weights)
+                changed = True
+        self.rules = {}
+        for sym, prods in parsed.items():
+            if sym in lit:
+                texts, weights = lit[sym]
+                parts = [[t] for t in texts]
+            else:
+                parts, weights = [p for p, _ in prods], [w for _, w in prods]
+                texts = ["".join(p) for p in parts]
+            w = np.array(weights)
+            self.rules[sym] = (parts, np.array(texts, dtype=object), bool((w == w[0]).all()), np.cumsum(w),
+                               sym in lit)
+
+    def choose(self, sym: str, m: int, rng: np.random.Generator) -> np.ndarray:
+        parts, _, uniform, cum, _ = self.rules[sym]
+        if uniform:
+            return rng.integers(0, len(parts), m)
+        return np.minimum(np.searchsorted(cum, rng.random(m) * cum[-1], side="right"), len(parts) - 1)
+
+    def expand(self, sym: str, m: int, rng: np.random.Generator,
+               avoid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(texts, production index) of ``m`` expansions of ``sym``.
+
+        ``avoid``: production indices not to repeat (a symbol used twice in one
+        production gets two different choices: no "太卡了，太卡了").
+        """
+        n_prod = len(self.rules[sym][0])
+        if avoid is not None and n_prod > 1:
+            choice = (avoid + 1 + rng.integers(0, n_prod - 1, m)) % n_prod
+        else:
+            choice = self.choose(sym, m, rng)
+        parts, lits, _, _, literal = self.rules[sym]
+        if literal:
+            return lits[choice], choice
+        out = np.empty(m, dtype=object)
+        order = np.argsort(choice, kind="stable")
+        start = 0
+        for j, c in enumerate(np.bincount(choice, minlength=len(parts))):
+            if c:
+                idx = order[start:start + c]
+                start += c
+                out[idx] = self._fill(parts[j], int(c), rng)
+        return out, choice
+
+    def _fill(self, pieces: list[str], k: int, rng: np.random.Generator) -> np.ndarray:
+        acc = np.full(k, pieces[0], dtype=object)
+        used: dict[str, np.ndarray] = {}
+        for i in range(1, len(pieces), 2):
+            name = pieces[i]
+            if name in self.rules:
+                vals, used[name] = self.expand(name, k, rng, used.get(name))
+            else:
+                vals = _slot_values(name[1:], k, rng)
+            acc = acc + vals
+            if pieces[i + 1]:
+                acc = acc + pieces[i + 1]
+        return acc
+
+
+_COMPILED: dict[int, tuple[dict, _Grammar]] = {}
+
+
+def _grammar(rules: dict | None = None) -> _Grammar:
+    """The compiled grammar of ``rules`` (default :data:`phrases.GRAMMAR`), compiled once."""
+    rules = ph.GRAMMAR if rules is None else rules
+    hit = _COMPILED.get(id(rules))
+    if hit is None or hit[0] is not rules:
+        hit = _COMPILED[id(rules)] = (rules, _Grammar(rules))
+    return hit[1]
+
+
+# online typos and homophones: (right, wrong) pairs
+_TYPOS: tuple[tuple[str, str], ...] = (
+    ("得", "的"), ("的很", "得很"), ("再", "在"), ("在", "再"), ("账", "帐"), ("登录", "登陆"), ("已经", "以经"),
+    ("怎么", "咋"), ("什么", "啥"), ("没有", "木有"), ("真的", "真滴"), ("哪", "那"), ("垃圾", "辣鸡"),
+    ("非常", "灰常"), ("这样", "酱紫"), ("不知道", "不造"), ("小时", "钟头"), ("一点", "一丢丢"),
+)
+#: Hints that steer a complaint (投诉) to an aspect: a churner's last message matches the churn reason.
+HINT_ASPECTS: tuple[str, ...] = ("", "fee", "svc", "wealth")
+# P(抱怨, 焦虑, 愤怒 | negative, intent)
+_EMO_NEG = {
+    "投诉": (0.72, 0.0, 0.28), "理财收益咨询": (0.62, 0.25, 0.13), "转账问题": (0.45, 0.45, 0.10),
+    "账单查询": (0.55, 0.35, 0.10), "挂失补卡": (0.25, 0.70, 0.05), "销户": (0.65, 0.0, 0.35),
+    "利率协商": (0.65, 0.0, 0.35), "其他": (0.72, 0.0, 0.28),
+}
+_P_ANX_NEGOTIATION = 0.2  # neutral rate requests about an overdue loan
+
+
+def _codes(values, domain: tuple[str, ...], name: str) -> np.ndarray:
+    codes = pd.Index(list(domain), dtype=object).get_indexer(np.asarray(values, dtype=object)).astype(np.int64)
+    if (codes < 0).any():
+        bad = np.asarray(values, dtype=object)[codes < 0][0]
+        raise ValueError(f"{name} {bad!r} is not one of {list(domain)}")
+    return codes
+
+
+def render_texts(sentiment, intent, emotion, rng: np.random.Generator, hint=None,
+                 noise: bool = True, return_frames: bool = False, grammar: dict | None = None):
+    """Chinese message texts for given labels (one text per label triple).
+
+    ``sentiment``, ``intent``, ``emotion``: equal-length sequences of
+    :data:`SENTIMENTS`, :data:`INTENTS`, :data:`EMOTIONS` values; every triple of
+    ``phrases.MSG_SYMBOLS`` is allowed (e.g. 中性 messages have emotion 无 except
+    anxious rate requests; 负面 messages have 焦虑/抱怨/愤怒). ``hint``: optional
+    aspect per message (:data:`HINT_ASPECTS`; "" = none) that steers a complaint
+    (负面 投诉) to fees, service or wealth. ``noise``: add online typos and
+    punctuation variants. With ``return_frames`` also the frame of each message
+    (``"msg_neg_fee#3"``: the top-level grammar symbol and its production), the
+    unit of the grouped train/test split in the tests. ``grammar``: another rule
+    dict shaped like ``phrases.GRAMMAR`` (default: that one), e.g. with half of
+    the phrases held out.
+
+    >>> t = render_texts(["负面", "中性"], ["投诉", "账单查询"], ["抱怨", "无"], np.random.default_rng(1))
+    >>> len(t), all(isinstance(s, str) and len(s) >= 5 for s in t)
+    (2, True)
+    """
+    s = _codes(sentiment, SENTIMENTS, "sentiment")
+    it = _codes(intent, INTENTS, "intent")
+    e = _codes(emotion, EMOTIONS, "emotion")
+    m = len(s)
+    if not (len(it) == len(e) == m):
+        raise ValueError("sentiment, intent and emotion must have the same length")
+    h = np.zeros(m, dtype=np.int64) if hint is None else _codes(hint, HINT_ASPECTS, "hint")
+    g = _grammar(grammar)
+    text = np.empty(m, dtype=object)
+    frame = np.empty(m, dtype=object)
+    key = ((s * len(INTENTS) + it) * len(EMOTIONS) + e) * len(HINT_ASPECTS) + h
+    order = np.argsort(key, kind="stable")
+    uniq, first, counts = np.unique(key[order], return_index=True, return_counts=True)
+    for k, f0, c in zip(uniq.tolist(), first.tolist(), counts.tolist()):
+        idx = order[f0:f0 + c]
+        rest, hk = divmod(k, len(HINT_ASPECTS))
+        rest, ek = divmod(rest, len(EMOTIONS))
+        sk, ik = divmod(rest, len(INTENTS))
+        label = (SENTIMENTS[sk], INTENTS[ik], EMOTIONS[ek])
+        if label not in ph.MSG_SYMBOLS:
+            raise ValueError(f"no messages are written for the labels {label}")
+        options = ph.MSG_SYMBOLS[label]
+        if hk and label[1] == "投诉":
+            prefix = "msg_ang_" if label[2] == "愤怒" else "msg_neg_"
+            sym = prefix + HINT_ASPECTS[hk]
+            options = [(sym, 1.0)] if sym in g.rules else options
+        syms = np.array([o[0] for o in options], dtype=object)
+        cum = np.cumsum([float(o[1]) for o in options])
+        pick = np.minimum(np.searchsorted(cum, rng.random(c) * cum[-1], side="right"), len(options) - 1)
+        for j in range(len(options)):
+            sub = idx[pick == j]
+            if len(sub):
+                t, ch = g.expand(syms[j], len(sub), rng)
+                text[sub] = t
+                if return_frames:
+                    frame[sub] = syms[j] + "#" + ch.astype(str).astype(object)
+    if noise:
+        text = _add_noise(text, rng)
+    # the shortest clauses ("叫号很快") get an end mark: every message has >= 5 characters
+    short = np.flatnonzero(np.array([len(t) < 5 for t in text], dtype=bool))
+    text[short] = text[short] + np.where(s[short] == 2, "！", "。").astype(object)
+    return (text, frame) if return_frames else text
+
+
+def _add_noise(text: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Online typos / homophones and punctuation styles.
+
+    7 % of the messages are drawn for a typo; those containing a word of :data:`_TYPOS`
+    (about 60 %) get one of the applicable ones, so about 4 % carry a typo. About 11 % get
+    another punctuation style (spaces or ASCII commas, ``!`` / ``?``).
+    """
+    m = len(text)
+    text = text.copy()
+    sel = np.flatnonzero(rng.random(m) < 0.07)
+    # each drawn message gets one typo among those that apply to it (random among them)
+    fits = np.array([[right in t for right, _ in _TYPOS] for t in text[sel]], dtype=bool).reshape(len(sel), len(_TYPOS))
+    score = rng.random((len(sel), len(_TYPOS))) * fits
+    kind = np.where(fits.any(axis=1), np.argmax(score, axis=1), -1)
+    for j, (right, wrong) in enumerate(_TYPOS):
+        idx = sel[kind == j]
+        if len(idx):
+            text[idx] = [t.replace(right, wrong) for t in text[idx]]
     u = rng.random(m)
-    contrast = _CONTRAST[rng.integers(0, len(_CONTRAST), m)].astype(object)
-    mixed = np.where(u < 0.25, "虽然" + first + "，但是" + main, first + contrast + main)
-    text = np.where(u < 0.4, mixed, main)
-    new_intent = np.where(fam == _FAMILIES.index("returns"), "理财收益咨询", np.where(sent == "负面", "投诉", "其他"))
-    return text.astype(object), new_intent
+    for lo, hi, pairs in ((0.00, 0.04, (("，", " "),)), (0.04, 0.08, (("，", ","),)),
+                          (0.08, 0.11, (("！", "!"), ("？", "?")))):
+        idx = np.flatnonzero((u >= lo) & (u < hi))
+        for a, b in pairs:
+            text[idx] = [t.replace(a, b) for t in text[idx]]
+    return text
 
 
 # P(intent | sentiment), rows follow SENTIMENTS, columns INTENTS.
@@ -280,15 +380,6 @@ _INTENT_GIVEN_SENT = np.array(
         [0.07, 0.14, 0.12, 0.40, 0.06, 0.09, 0.12, 0.00],  # 负面
     ]
 )
-_QUESTION = re.compile(r"吗|多少|哪|(?<!好)几|什么|怎么|多久|能不能|可以再|是不是|能撤回|教一下")
-_TPL_QUESTION = _TPL.text.str.contains(_QUESTION).to_numpy(dtype=bool)
-_TPL_ENDS = _TPL.text.str[-1].isin(["！", "？", "。"]).to_numpy(dtype=bool)
-_PREFIX_ANY = np.array(["", "", "", "你好，", "您好，", "喂，"])
-_PREFIX_Q = np.array(["", "", "你好，", "您好，", "请问", "麻烦问一下，"])
-_SUFFIX_Q = np.array(["", "", "？", "？", "，谢谢"])
-_SUFFIX_S = np.array(["", "", "。", "。", "，谢谢"])
-_SUFFIX_NEG = np.array(["", "", "。", "。", "！"])
-_SLOT = re.compile(r"\{(\w+)\}")
 
 
 def _day(s: str) -> int:
@@ -311,71 +402,6 @@ def _num(customers: pd.DataFrame, col: str, default: float) -> np.ndarray:
     return pd.to_numeric(customers[col], errors="coerce").fillna(default).to_numpy(float)
 
 
-def _slot_values(name: str, m: int, rng: np.random.Generator) -> np.ndarray:
-    if name == "product":
-        return _WEALTH[rng.integers(0, len(_WEALTH), m)]
-    if name == "loan":
-        return _LOANS[rng.integers(0, len(_LOANS), m)]
-    if name == "amount":
-        v = np.round(dm.lognormal(rng, dm.log(5000.0), 1.0, m), -2).clip(100, 500000).astype(np.int64)
-        return v.astype(str)
-    if name == "days":
-        return rng.integers(2, 31, m).astype(str)
-    if name == "minutes":
-        return (rng.integers(3, 19, m) * 5).astype(str)
-    if name == "tail":
-        return np.char.zfill(rng.integers(0, 10000, m).astype(str), 4)
-    if name == "times":
-        return np.array(["两", "三", "四", "五", "好几"])[rng.integers(0, 5, m)]
-    raise KeyError(name)
-
-
-def _render(template: str, m: int, rng: np.random.Generator) -> np.ndarray:
-    """Fill ``template``'s slots for ``m`` messages (object array of str)."""
-    pieces = _SLOT.split(template)  # text, slot, text, slot, text ...
-    out = np.full(m, pieces[0], dtype=object)
-    for i in range(1, len(pieces), 2):
-        out = out + _slot_values(pieces[i], m, rng).astype(object) + pieces[i + 1]
-    return out
-
-
-def _decorate(
-    text: np.ndarray, sent: np.ndarray, question: np.ndarray, ends: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
-    """Random polite prefix / end punctuation (no sentiment content).
-
-    Questions get question prefixes ("请问") and "？"; statements "。" or
-    "，谢谢"; negative statements may end with "！".  ``ends``: the text
-    already ends with punctuation (no suffix then).
-    """
-    m = len(text)
-    u1, u2 = rng.random(m), rng.random(m)
-    pick = lambda arr, u: arr[(u * len(arr)).astype(int)]  # noqa: E731
-    pre = np.where(question, pick(_PREFIX_Q, u1), pick(_PREFIX_ANY, u1)).astype(object)
-    suf = np.where(
-        question, pick(_SUFFIX_Q, u2), np.where(sent == "负面", pick(_SUFFIX_NEG, u2), pick(_SUFFIX_S, u2))
-    ).astype(object)
-    suf = np.where(ends, "", suf)
-    return pre + text + suf
-
-
-def _pick_templates(sent: np.ndarray, intent: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Row index into ``_TPL`` for each (sentiment, intent) pair."""
-    out = np.full(len(sent), -1, dtype=np.int64)
-    for (s, it), idx in pd.Series(np.arange(len(_TPL))).groupby([_TPL.sentiment, _TPL.intent]):
-        mask = (sent == s) & (intent == it)
-        k = int(mask.sum())
-        if k:
-            out[mask] = idx.to_numpy()[rng.integers(0, len(idx), k)]
-    if (out < 0).any():  # a combination without templates: fall back to 其他
-        bad = out < 0
-        for s in SENTIMENTS:
-            cand = np.flatnonzero((_TPL.sentiment == s) & (_TPL.intent == "其他"))
-            mask = bad & (sent == s)
-            out[mask] = cand[rng.integers(0, len(cand), int(mask.sum()))]
-    return out
-
-
 def _life(customers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     w0, w1 = _day(WINDOW_START), _day(WINDOW_END)
     lo = np.maximum(_to_days(customers["open_date"], w0), w0)
@@ -391,15 +417,16 @@ def make_messages(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
     (0..1 churn propensity); ``age`` is used for the channel when present.
     Unhappy / high-risk customers write more and more negative messages;
     churners write one extra message in the 90 days before leaving, mostly
-    negative and matching their churn reason.  ``msg_date`` lies within the
-    customer's life inside the window.
+    negative and matching their churn reason (a fee reason -> a complaint
+    about fees ...).  ``msg_date`` lies within the customer's life inside the
+    window.
 
-    Returns columns ``message_id`` (``<customer_id>-M01``..; unique also when
-    called chunk by chunk), ``customer_id``, ``msg_date`` (ISO), ``channel``
-    (电话客服/在线客服/APP智能客服), ``text``, ``sentiment`` (正面/中性/负面),
-    ``intent`` (see :data:`INTENTS`), ``emotion`` (无/焦虑/抱怨/愤怒).
-    About 1.5-2 messages per customer.  See the module docstring for the
-    labelling rules.
+    Returns columns ``message_id`` (``<customer_id>-M01``..), ``customer_id``,
+    ``msg_date`` (ISO), ``channel`` (电话客服/在线客服/APP智能客服), ``text``
+    (5 to about 150 characters, see :func:`render_texts`), ``sentiment``
+    (正面/中性/负面), ``intent`` (see :data:`INTENTS`), ``emotion``
+    (无/焦虑/抱怨/愤怒).  About 1.5-2 messages per customer.  See the module
+    docstring for the labelling rules.
 
     >>> c = pd.DataFrame({"customer_id": ["C1"], "open_date": ["2021-02-01"],
     ...     "churn_date": [""], "satisfaction": [80], "churn_reason": [""], "_risk": [0.2]})
@@ -443,35 +470,36 @@ def make_messages(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
     r_uniq = pd.Series(r_uniq, dtype=object).astype(str)
     r = r_codes[owner]
     follow = near & (rng.random(m) < 0.6)
-    for pat, it in (("费", 3), ("服务", 3), ("收益|利率", 1), ("竞争|优惠", 2), ("搬|迁|工作", 6)):
+    hint = np.zeros(m, dtype=np.int64)
+    for pat, it, hk in (("费", 3, 1), ("服务", 3, 2), ("收益|利率", 1, 3), ("竞争|优惠", 2, 0), ("搬|迁|工作", 6, 0)):
         match = np.append(r_uniq.str.contains(pat, regex=True).to_numpy(dtype=bool), False)
         hit = follow & match[r]  # code -1 (missing) -> the appended False
         intent_i = np.where(hit, it, intent_i)
+        hint = np.where(hit, hk, hint)
         follow &= ~hit
     intent_i = np.where(near & (sent_i == 2) & (rng.random(m) < 0.25), 6, intent_i)
-    sent = np.array(SENTIMENTS)[sent_i]
-    intent = np.array(INTENTS)[intent_i]
+    # label combinations no customer writes: praise cannot be a complaint, a rate request or
+    # a closing; a neutral message is no complaint; a negative one no "other"
+    other, complaint = INTENTS.index("其他"), INTENTS.index("投诉")
+    no_pos = np.isin(intent_i, [complaint, INTENTS.index("利率协商"), INTENTS.index("销户")])
+    intent_i = np.where((sent_i == 0) & no_pos, other, intent_i)
+    intent_i = np.where((sent_i == 1) & (intent_i == complaint), other, intent_i)
+    intent_i = np.where((sent_i == 2) & (intent_i == other), complaint, intent_i)
+    # emotion | sentiment, intent
+    ue = rng.random(m)
+    emo_i = np.zeros(m, dtype=np.int64)  # 无
+    for k, name in enumerate(INTENTS):
+        p_com, p_anx, _ = _EMO_NEG[name]
+        sel = (sent_i == 2) & (intent_i == k)
+        emo_i = np.where(sel, np.where(ue < p_com, 2, np.where(ue < p_com + p_anx, 1, 3)), emo_i)
+    nego = (sent_i == 1) & (intent_i == INTENTS.index("利率协商"))
+    emo_i = np.where(nego & (ue < _P_ANX_NEGOTIATION), 1, emo_i)
+    hint = np.where((sent_i == 2) & (intent_i == complaint), hint, 0)
 
-    tpl = _pick_templates(sent, intent, rng)
-    text = np.empty(m, dtype=object)
-    for t in np.unique(tpl):
-        idx = np.flatnonzero(tpl == t)
-        text[idx] = _render(_TPL.text.iat[t], len(idx), rng)
-    sent = _TPL.sentiment.to_numpy()[tpl]
-    intent = _TPL.intent.to_numpy()[tpl]
-    emotion = _TPL.emotion.to_numpy()[tpl].astype(object)
-    # about half of the evaluative (non-neutral) messages are composed from
-    # aspect + (negated) evaluation clauses, single or mixed
-    comp = np.isin(intent, ["投诉", "其他", "理财收益咨询"]) & (sent != "中性") & (rng.random(m) < 0.55)
-    if comp.any():
-        ctext, cint = _compose(sent[comp], intent[comp], rng)
-        text[comp] = ctext
-        intent = intent.copy()
-        intent[comp] = cint
-        emotion[comp] = np.where(sent[comp] == "负面", "抱怨", "无")
-    question = _TPL_QUESTION[tpl] & ~comp
-    ends = _TPL_ENDS[tpl] & ~comp
-    text = _decorate(text, sent, question, ends, rng)
+    sent = np.array(SENTIMENTS, dtype=object)[sent_i]
+    intent = np.array(INTENTS, dtype=object)[intent_i]
+    emotion = np.array(EMOTIONS, dtype=object)[emo_i]
+    text = render_texts(sent, intent, emotion, rng, hint=np.array(HINT_ASPECTS, dtype=object)[hint])
 
     # channel: older customers phone more
     p_phone = np.clip(0.15 + 0.01 * (age[owner] - 30), 0.1, 0.7)
@@ -484,7 +512,7 @@ def make_messages(customers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
 
     df = pd.DataFrame(
         {"_o": owner, "_d": date, "channel": channel, "text": text.astype(str),
-         "sentiment": sent, "intent": intent, "emotion": emotion.astype(str)}
+         "sentiment": sent.astype(str), "intent": intent.astype(str), "emotion": emotion.astype(str)}
     )
     # repeated identical questions: same text, same day, same channel
     askable = df["intent"].isin(["账单查询", "理财收益咨询"]).to_numpy() & (df["sentiment"].to_numpy() == "中性")
