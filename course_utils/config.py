@@ -49,3 +49,7 @@ L1_CHURN_CUT: float = 0.20
 L2_CUTOFF: str = "2024-04-01"
 #: Lecture 2: an earlier cut-off (one quarter before), to show how segments move.
 L2_PREVIOUS_CUTOFF: str = "2024-01-01"
+#: Lecture 3: out-of-time split of the churn model (观察截止日): train on the customers of
+#: L3_TRAIN_CUTOFF, test on those of L3_TEST_CUTOFF one year later (6-month outcome windows).
+L3_TRAIN_CUTOFF: str = "2022-07-01"
+L3_TEST_CUTOFF: str = "2023-07-01"

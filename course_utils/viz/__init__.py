@@ -31,6 +31,7 @@ from .lecture2 import (
     segment_transition_figure,
 )
 from .theme import BAD, GOOD, INK, NEUTRAL, CourseFigure
+from . import lecture3  # noqa: E402,F401  Lecture 3 figures: viz.lecture3.<name>_figure
 
 __all__ = [
     "BAD", "GOOD", "INK", "NEUTRAL", "CourseFigure",
