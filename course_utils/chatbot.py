@@ -183,9 +183,9 @@ class FaqBot:
     ----------
     faq : DataFrame with columns ``question``, ``answer``, ``intent`` (default :func:`default_faq`).
     threshold : minimum confidence (cosine similarity 0..1) to answer; below it -> human. The
-        default 0.45 keeps wrong answers to about 4 % of the answered messages on the course's
-        messages table (about 27 % of all messages answered; most others are complaints or
-        praise, not FAQ questions) - see :func:`threshold_table`.
+        default 0.45 keeps wrong answers below about 5 % of the answered messages on the course's
+        messages table while answering about a quarter of all messages (most others are
+        complaints or praise, not FAQ questions) - see :func:`threshold_table`.
     human_intents : intents always handed to a human (default :data:`HUMAN_INTENTS`).
     rate_rule : hand off messages that ask to negotiate a rate or fee (:func:`asks_rate_negotiation`).
 
