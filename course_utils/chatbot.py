@@ -406,7 +406,7 @@ def repeated_questions(messages: pd.DataFrame, n: int = 2, by=("customer_id", "m
 
 
 _RATE = r"(?:利率|利息|费率|手续费|年费|息费|罚息|违约金|分期费|房贷|车贷|消费贷|经营贷|备用金|信用卡分期)"
-_ASK = (r"(?:降(?:一点|一下|点|低|下来|些)|(?:给我|能不能|能否|可以|可不可以|肯|不)降|调低|低一点|优惠|打折|打个折"
+_ASK = (r"(?:降(?:一|点|低|下|些)|(?:给我|能不能|能否|可以|可不可以|肯|不)降|调低|低一点|低一丢丢|优惠|打折|打个折"
         r"|减免|免掉|免了|便宜(?:一?点|些)|协商|商量|少收|少算|减点|减一点)")
 # rate word first: same sentence, up to 20 characters (commas allowed); request first: same clause
 _RATE_RE = re.compile(rf"{_RATE}[^.!?。！？]{{0,20}}?{_ASK}|{_ASK}[^,.!?;，。！？；]{{0,6}}?{_RATE}")
@@ -416,8 +416,8 @@ def asks_rate_negotiation(text):
     """Does the customer ask to negotiate a rate or fee? (Lecture 3: such requests go to a human.)
 
     Rule: a rate / fee word (利率, 利息, 手续费, 年费, 罚息, a loan name ...) followed in the same
-    sentence, at most 20 characters later, by a request (降一点, 能不能降, 调低, 优惠, 打折, 减免,
-    协商, 便宜点 ...), or a request followed by a rate word in the same clause (at most 6
+    sentence, at most 20 characters later, by a request (降一点, 降一丢丢, 能不能降, 调低, 优惠, 打折,
+    减免, 协商, 便宜点 ...), or a request followed by a rate word in the same clause (at most 6
     characters apart: "想协商一下利息"). A complaint without a request ("手续费太高了",
     "年费不便宜") is not a negotiation. ``text``: one message -> bool; a list / Series -> a bool array / Series.
 
