@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from course_utils import charts
 from course_utils.config import L1_CHURN_YEARS
 from course_utils.exercises import Exercise, ____, answers
+from course_utils.viz.lecture1 import churn_trend_svg
 
 #: Slider position before the trainee touches anything (percent); with no event
 #: annotated this state is "not attempted".
@@ -66,26 +66,30 @@ def _as_answer(answer: Any) -> Any:
 
 
 def render_churn_trend(values: Mapping[str, Any]) -> Any:
-    """Redraw of the churn-trend widget: flat widget values -> matplotlib Figure.
+    """Redraw of the churn-trend widget: flat widget values -> SVG chart (HTML).
 
     Sliders are in percent (15.0 = 15%); events with no year or blank text are
-    not drawn (the trainee may be half-way through typing); junk values draw a gap.
+    not drawn (the trainee may be half-way through typing); junk values and rates
+    outside 0-100 % draw a gap. The chart is :func:`course_utils.viz.lecture1.churn_trend_svg` -- the lecture's
+    figure drawn as SVG, so a slider move redraws in about a millisecond (a
+    matplotlib PNG took ~100 ms of CPU per move); the y axis is fixed so a slider
+    visibly moves the line.
 
-    >>> fig = render_churn_trend({"y2021": 15, "y2022": 18, "y2023": 20,
+    >>> svg = render_churn_trend({"y2021": 15, "y2022": 18, "y2023": 20,
     ...                           "event1_year": 2022, "event1_text": "手续费上调"})
-    >>> "手续费上调" in [t.get_text() for t in fig.axes[0].texts]
+    >>> "手续费上调" in svg and "三年从 15.0% 升至 20.0%" in svg
     True
     """
     answer = widget_values_to_answer(values)
     rates = {}
     for year, v in answer["rates"].items():
         x = answers.to_number(v)
-        rates[year] = x / 100.0 if x is not None else float("nan")
+        rates[year] = x / 100.0 if x is not None and 0 <= x <= 100 else float("nan")
     finite = [v for v in rates.values() if math.isfinite(v)]
     ymax = max([0.45] + [v * 1.3 for v in finite])  # fixed scale: a slider moves the line
     events = [(y, t) for y, t in answer["events"]
               if isinstance(y, int) and y in rates and isinstance(t, str) and t.strip()]
-    return charts.churn_trend_figure(rates, events, ymax=ymax)
+    return churn_trend_svg(rates, events, ymax=ymax)
 
 
 def _parse_events(events: Any) -> tuple[list[tuple[Any, Any]] | None, str]:
