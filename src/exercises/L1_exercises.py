@@ -16,9 +16,12 @@
 # 配合[第一讲讲义](../notebooks/L1_overview.ipynb)使用。共 4 题：
 #
 # 1. 用折线图展示流失率 15%→20%（控件 (widget) 练习）；
-# 2. 计算三个价值层的平均客户生命周期价值 (CLV)；
-# 3. 满意度分档与忠诚客户占比；
-# 4. “流失率降低 20%”能留住多少客户。
+# 2. 各价值层的流失率：高价值客户流失得多还是少？
+# 3. 按价值算的忠诚度：每个满意度档里，忠诚客户手里握着多少客户生命周期价值
+#    (customer lifetime value, CLV)？
+# 4. “流失率降低 20%”能留住多少客户、多少价值。
+#
+# 第 2–4 题的答案讲义里都没有现成的数字：要用讲义教的口径和方法，自己算出来。
 #
 # **预计时间**：约 40 分钟（时间安排见开始页的课程地图）。
 #
@@ -81,11 +84,10 @@ answer1 = {
 q1.check(answer1)
 
 # %% tags=["solution-only"]
-# 参考答案画出来的图
-render_churn_trend(
-    {**{f"y{y}": r * 100 for y, r in answer1["rates"].items()},
-     **{f"event{i}_year": y for i, (y, _t) in enumerate(answer1["events"], 1)},
-     **{f"event{i}_text": t for i, (_y, t) in enumerate(answer1["events"], 1)}})
+# 参考答案画出来的图（和讲义用的是同一个画图函数）
+from course_utils import viz
+
+viz.churn_trend_figure(answer1["rates"], answer1["events"])
 
 # %%
 # 需要帮助？去掉下一行开头的 # 再运行
@@ -93,29 +95,38 @@ render_churn_trend(
 # q1.solution()
 
 # %% [markdown]
-# ## 练习 2：三个价值层的平均 CLV · CLV tiers
+# ## 练习 2：各价值层的流失率 · Churn rate by value tier
 #
-# 人群：`current`——截止 `AS_OF` 仍在网的客户（和讲义的 CLV 分层同一口径；已经流失的客户不算）。
-# 把他们按 `clv` **从高到低**排序：前 10% 是高价值层 (Top 10%)，接下来 60% 是中价值层
-# (Middle 60%)，最后 30% 是低价值层 (Bottom 30%)。分别算出每层的**平均** CLV（单位：元），
-# 放进字典 `answer2`。
+# 讲义分别算过**每年的流失率**（第一节）和**客户价值分层**（第三节），但没有把两者放在一起。
+# 高价值客户更容易流失，还是更不容易？
+#
+# 人群：**2023 年 1 月 1 日开始时在网的客户**（讲义第一节 2023 年流失率的分母）。
+#
+# 1. 在这群人里按 `clv` **从高到低**排序分层：前 10% 为 Top 10%，接下来 60% 为 Middle 60%，
+#    最后 30% 为 Bottom 30%；
+# 2. 算出每层在 2023 年内流失的比例：该层 2023 年内流失的人数 ÷ 该层的人数（0 到 1 之间的小数）；
+# 3. 放进字典 `answer2`，键为 `"Top 10%"`、`"Middle 60%"`、`"Bottom 30%"`。
 
 # %%
-n = len(current)
 # BEGIN PLACEHOLDER
-clv_sorted = ____          # 按 clv 从高到低排序后的一列
-top = ____                 # 前 10% 的客户
-middle = ____              # 接下来 60% 的客户
-bottom = ____              # 最后 30% 的客户
+base = ____                # 2023 年 1 月 1 日开始时在网的客户
+churned = ____             # base 里每位客户 2023 年内是否流失（True / False）
+ranked = ____              # base 的 clv 从高到低排序
 answer2 = {"Top 10%": ____, "Middle 60%": ____, "Bottom 30%": ____}
 # END PLACEHOLDER
 # BEGIN SOLUTION
-clv_sorted = current["clv"].sort_values(ascending=False)     # 从高到低
+jan1, next_jan1 = pd.Timestamp("2023-01-01"), pd.Timestamp("2024-01-01")
+base = customers[(customers["open_date"] < jan1) & (
+    customers["churn_date"].isna() | (customers["churn_date"] >= jan1))]   # 年初在网
+churned = base["churn_date"] < next_jan1            # 当年流失（churn_date 为空时是 False）
+ranked = base["clv"].sort_values(ascending=False)   # 在这群人里从高到低排
+n = len(ranked)
 n_top, n_bottom = round(0.1 * n), round(0.3 * n)
-top = clv_sorted.iloc[:n_top]
-middle = clv_sorted.iloc[n_top:n - n_bottom]
-bottom = clv_sorted.iloc[n - n_bottom:]
-answer2 = {"Top 10%": top.mean(), "Middle 60%": middle.mean(), "Bottom 30%": bottom.mean()}
+top = ranked.index[:n_top]                          # 每层客户的行号
+middle = ranked.index[n_top:n - n_bottom]
+bottom = ranked.index[n - n_bottom:]
+answer2 = {"Top 10%": churned[top].mean(), "Middle 60%": churned[middle].mean(),
+           "Bottom 30%": churned[bottom].mean()}
 # END SOLUTION
 q2.check(answer2)
 
@@ -124,23 +135,38 @@ q2.check(answer2)
 # q2.solution()
 
 # %% [markdown]
-# ## 练习 3：满意度与忠诚客户占比 · Satisfaction vs loyalty
+# **想一想**：哪一层的流失率最低？流失一位高价值客户和流失一位低价值客户，损失差多少？
+# 挽留资源应该怎么分？
+
+# %% [markdown]
+# ## 练习 3：按价值算的忠诚度 · Loyalty weighted by value
 #
-# 人群仍是 `current`（仍在网的客户）。按满意度 `satisfaction` 把客户分成三档：**≥90**、**70–89**、**<70**（满意度正好 90 的属于 ≥90 档，
-# 正好 70 的属于 70–89 档）。算出每档里忠诚客户（`loyal` = 1）的**占比**（0 到 1 之间的小数），
-# 得到以 `"≥90"`、`"70–89"`、`"<70"` 为索引的序列 (Series) 或字典 `answer3`。
+# 讲义里的图按**人数**算：每个满意度档里，忠诚客户占多少人。银行还关心**价值**：
+# 每个满意度档里，忠诚客户手里握着该档多少的客户生命周期价值 (CLV)？
+# 不在忠诚客户手里的价值，就是最容易流失的价值。
+#
+# 人群仍是 `current`（截止 `AS_OF` 仍在网的客户，和讲义同一口径）。按满意度 `satisfaction` 分成三档：
+# **≥90**、**70–89**、**<70**（满意度正好 90 的属于 ≥90 档，正好 70 的属于 70–89 档）。算出每档的
+#
+# > 忠诚客户（`loyal` = 1）的 CLV 之和 ÷ 该档全部客户的 CLV 之和
+#
+# （0 到 1 之间的小数），得到以 `"≥90"`、`"70–89"`、`"<70"` 为索引的序列 (Series) 或字典 `answer3`。
 #
 # 提示：`pd.cut(列, bins=[0, 70, 90, 101], labels=["<70", "70–89", "≥90"], right=...)` 可以分档。
 
 # %%
 # BEGIN PLACEHOLDER
 band = ____                # 每位客户所在的满意度档
-answer3 = ____             # 每档的忠诚客户占比
+loyal_clv = ____           # 每档忠诚客户的 CLV 之和
+all_clv = ____             # 每档全部客户的 CLV 之和
+answer3 = ____             # 每档忠诚客户的 CLV 占比
 # END PLACEHOLDER
 # BEGIN SOLUTION
 band = pd.cut(current["satisfaction"], bins=[0, 70, 90, 101],
               labels=["<70", "70–89", "≥90"], right=False)   # right=False：90 归入 ≥90
-answer3 = current.groupby(band, observed=True)["loyal"].mean()
+loyal_clv = (current["clv"] * current["loyal"]).groupby(band, observed=True).sum()
+all_clv = current["clv"].groupby(band, observed=True).sum()
+answer3 = loyal_clv / all_clv
 # END SOLUTION
 q3.check(answer3)
 
@@ -149,27 +175,38 @@ q3.check(answer3)
 # q3.solution()
 
 # %% [markdown]
-# ## 练习 4：“流失率降低 20%”能留住多少客户 · What a 20% cut means
+# **想一想**：和讲义里按人数算的忠诚客户占比比一比，按价值算是更高还是更低？
+# 满意度 <70 的那一档，有多少价值握在**不忠诚**的客户手里？
+
+# %% [markdown]
+# ## 练习 4：“流失率降低 20%”留住多少客户、多少价值 · What a 20% cut keeps
 #
 # 某银行说“利用 AI 让客户流失率降低了 20%”。讲义用 2023 年算过一遍；这里换一年：
-# 假设我们的银行在 **2022 年**就做到了（流失率**相对**降低 20%），2022 年会**少流失多少位客户**？
-# 把人数写进 `answer4`。
+# 假设我们的银行在 **2022 年**就做到了（流失率**相对**降低 20%）。
 #
-# 口径：2022 年 1 月 1 日在网（已开户、尚未流失）的客户里，在 2022 年内流失的人（讲义第一节流失率的分子）。
+# 1. 2022 年会**少流失多少位客户**？四舍五入到整数。
+# 2. 这些客户的客户生命周期价值 (CLV) **合计多少元**？沿用讲义的假设：被留住的是
+#    “平均水平”的 2022 年流失客户（用他们的平均 CLV）。
 #
-# 想一想：“降低 20%”和“降低 20 个百分点”有什么不同？2022 年的流失率是 18% 左右，
-# 降低 20 个百分点会是多少？
+# 口径：2022 年 1 月 1 日开始时在网的客户里，在 2022 年内流失的人（讲义第一节流失率的分子）。
+# 把结果写成字典 `answer4 = {"customers": 人数, "clv": 金额（元）}`。
+#
+# 想一想：“降低 20%”和“降低 20 个百分点”有什么不同？先算出 2022 年的流失率，
+# 再看看减去 20 个百分点还剩多少。
 
 # %%
 # BEGIN PLACEHOLDER
-answer4 = ____
+lost = ____                # 2022 年初在网、并在 2022 年内流失的客户
+kept = ____                # 少流失的客户数（整数）
+answer4 = {"customers": ____, "clv": ____}
 # END PLACEHOLDER
 # BEGIN SOLUTION
 start, end = pd.Timestamp("2022-01-01"), pd.Timestamp("2023-01-01")
-on_books = (customers["open_date"] < start) & (
-    customers["churn_date"].isna() | (customers["churn_date"] >= start))   # 年初在网
-churned_2022 = (on_books & (customers["churn_date"] < end)).sum()          # 当年流失
-answer4 = churned_2022 * 0.2                                              # 相对降低 20%
+base_2022 = customers[(customers["open_date"] < start) & (
+    customers["churn_date"].isna() | (customers["churn_date"] >= start))]   # 年初在网
+lost = base_2022[base_2022["churn_date"] < end]                          # 当年流失
+kept = round(len(lost) * 0.2)                                            # 相对降低 20%
+answer4 = {"customers": kept, "clv": kept * lost["clv"].mean()}          # 平均水平的流失客户
 # END SOLUTION
 q4.check(answer4)
 
@@ -181,7 +218,8 @@ q4.check(answer4)
 # ## 做完了？· Wrap-up
 #
 # - 练习 1 的图就是向领导汇报时的那张图：趋势 + 关键节点，一眼能看懂。
-# - 练习 2、3 的分层和分档，是后面客户画像（第二讲）和流失预警（第三讲）的起点。
+# - 练习 2、3 把流失、满意度和**客户价值**放在一起看：挽留和服务要按价值分层，
+#   这是后面客户画像（第二讲）和流失预警（第三讲）的起点。
 # - 练习 4 只是算术：它**不能**证明 AI 有效。要证明效果，需要对照组 (control group)——第五讲再见。
 #
 # **讨论**：如果 2024 年的流失率真的比 2023 年低 20%，你还需要哪些信息，才能相信这是 AI 的功劳？

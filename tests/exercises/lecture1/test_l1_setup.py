@@ -8,7 +8,8 @@ import pytest
 
 from course_utils.exercises import lecture1 as L1
 
-MODULES = ["", ".labelled", ".q1_churn_trend", ".q2_clv_tiers", ".q3_loyalty", ".q4_churn_cut"]
+MODULES = ["", ".labelled", ".q1_churn_trend", ".q2_churn_by_tier", ".q3_loyal_value",
+           ".q4_churn_cut"]
 
 
 def test_setup_accepts_a_bank_or_its_customers(customers):
