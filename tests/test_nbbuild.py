@@ -178,3 +178,111 @@ def test_execution_error_and_timeouts_fail_the_build(root):
         nbbuild.execute(nb, cwd=root, cell_timeout=2, total_timeout=120, label="slow.ipynb")
     with pytest.raises(BuildError, match="longer than 12 s"):
         nbbuild.execute(nb, cwd=root, cell_timeout=300, total_timeout=12, label="hang.ipynb")
+
+
+# --- wrong kernel ------------------------------------------------------------------------
+#: Runs the first code cell of a built notebook the way a kernel without the course would:
+#: an isolated Python (-I: no PYTHONPATH, no user site, no current folder) whose sys.path
+#: has the repository (added by the venv's .pth file) removed, executing the cell in an
+#: IPython shell (what ipykernel uses) and printing what the trainee would see.
+_RUN_FIRST_CELL = r"""
+import os, sys
+root = os.path.realpath(sys.argv[1])
+sys.path[:] = [p for p in sys.path if p and os.path.realpath(p) != root]
+try:
+    import course_utils  # noqa: F401
+    print("COURSE_UTILS_STILL_IMPORTABLE")
+except ImportError:
+    pass
+code = sys.stdin.read()
+if sys.argv[2] == "ipython":
+    from IPython.core.interactiveshell import InteractiveShell
+    shell = InteractiveShell.instance(colors="NoColor")
+    result = shell.run_cell(code)
+    print("ERROR_TYPE", type(result.error_in_exec).__name__)
+else:
+    try:
+        exec(compile(code, "<cell>", "exec"), {})
+    except Exception as exc:  # noqa: BLE001
+        print("ERROR_TYPE", type(exc).__name__)
+        print(exc)
+"""
+
+
+def _first_code_cell(target: Target) -> str:
+    return next(c.source for c in nbbuild.generate(target).cells if c.cell_type == "code")
+
+
+def test_every_notebook_starts_with_the_kernel_guard():
+    for t in nbbuild.targets():
+        first = next(c for c in nbbuild.generate(t).cells if c.cell_type == "code")
+        assert first.source.startswith(nbbuild.KERNEL_GUARD), t.rel()
+        assert "parameters" in first.metadata.get("tags", []), t.rel()
+        assert first.source.count(nbbuild.KERNEL_GUARD) == 1, t.rel()
+
+
+def test_kernel_guard_is_silent_in_the_course_kernel(capsys):
+    ns: dict = {}
+    exec(compile(nbbuild.KERNEL_GUARD, "<guard>", "exec"), ns)   # noqa: S102 - our own code
+    assert "CourseKernelError" not in ns and capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("shell", ["ipython", "python"])
+@pytest.mark.parametrize("stem", ["L1_overview", "L1_exercises", "00_start"])
+def test_wrong_kernel_gets_a_chinese_fix_not_a_traceback(stem, shell):
+    import subprocess
+    import sys
+
+    target = next(t for t in nbbuild.targets([stem]) if t.kind in ("lecture", "exercise"))
+    proc = subprocess.run([sys.executable, "-I", "-c", _RUN_FIRST_CELL, str(nbbuild.ROOT), shell],
+                          input=_first_code_cell(target), capture_output=True, text=True,
+                          timeout=120, cwd=target.path.parent)
+    out = proc.stdout + proc.stderr
+    assert "COURSE_UTILS_STILL_IMPORTABLE" not in out, out
+    assert "ERROR_TYPE CourseKernelError" in out, out       # the cell stops there
+    for words in ("选错了内核", "python3 course.py lab", "Python 3 (ipykernel)", "Wrong kernel",
+                  "course_utils"):
+        assert words in out, (words, out)
+    assert "ModuleNotFoundError" not in out and "Traceback" not in out, out
+    if shell == "ipython":   # what Jupyter shows: the message only, a few lines
+        shown = [ln for ln in out.splitlines() if ln.strip() and not ln.startswith("ERROR_TYPE")]
+        assert len(shown) <= 8, out
+
+
+@pytest.mark.notebooks
+def test_wrong_kernel_in_a_real_jupyter_kernel(tmp_path, monkeypatch):
+    """End to end: a built notebook run by a Jupyter kernel that cannot import course_utils.
+
+    The kernel is the venv's ipykernel started with ``-I`` and the repository removed from
+    ``sys.path`` (a kernelspec in a temporary JUPYTER_PATH). Run All stops at the first cell,
+    whose error output is the bilingual message, not a ModuleNotFoundError traceback.
+    """
+    import sys
+
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    launcher = ("import os, sys; root = os.path.realpath(sys.argv.pop(1)); "
+                "sys.path[:] = [p for p in sys.path if p and os.path.realpath(p) != root]; "
+                "from ipykernel import kernelapp; kernelapp.launch_new_instance()")
+    spec_dir = tmp_path / "jupyter" / "kernels" / "nocourse"
+    spec_dir.mkdir(parents=True)
+    (spec_dir / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-I", "-c", launcher, str(nbbuild.ROOT), "-f",
+                 "{connection_file}"],
+        "display_name": "Python without the course", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    nb = nbbuild.generate(next(t for t in nbbuild.targets(["L1_exercises"])
+                               if t.kind == "exercise"))
+    client = NotebookClient(nb, kernel_name="nocourse", timeout=120, startup_timeout=120,
+                            resources={"metadata": {"path": str(tmp_path)}})
+    with pytest.raises(CellExecutionError):
+        client.execute()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    errors = [o for o in code[0].outputs if o.output_type == "error"]
+    assert len(errors) == 1 and errors[0].ename == "CourseKernelError"
+    shown = "\n".join(errors[0].traceback)
+    assert "选错了内核" in shown and "python3 course.py lab" in shown and "Wrong kernel" in shown
+    assert "ModuleNotFoundError" not in shown and "Traceback" not in shown
+    assert all(c.outputs == [] for c in code[1:])        # Run All stopped at the first cell

@@ -23,6 +23,13 @@ never appear in generated notebooks; unbalanced or nested markers, a marker
 in a lecture source, or a missing ``parameters`` cell (with ``SEED`` and
 ``N_CUSTOMERS``) stop the build with an error naming the file and line.
 
+Wrong kernel: the build puts :data:`KERNEL_GUARD` at the top of every
+notebook's first code cell (the ``parameters`` cell). In a Python where
+``course_utils`` cannot be imported (a notebook opened with another kernel) it
+stops the run with a short Chinese + English message saying how to fix it
+(``python3 course.py lab``, or the kernel "Python 3 (ipykernel)") instead of a
+``ModuleNotFoundError`` traceback; in the course kernel it does nothing.
+
 Execution: nbclient, kernel ``python3``, working directory = the output
 notebook's folder (what a trainee gets in Jupyter; data loads through
 course_utils, never through ../ paths), a per-cell timeout and an overall
@@ -119,6 +126,29 @@ BACKUP_TIME_FORMAT = "%Y%m%d-%H%M%S"
 
 class BuildError(Exception):
     """A source problem; the message names the file and line."""
+
+
+#: Prepended to every notebook's first code cell: in a kernel without the course
+#: package it stops with a short bilingual message (IPython shows what
+#: ``_render_traceback_`` returns instead of a traceback; Run All stops there).
+KERNEL_GUARD = """\
+# 内核检查 (kernel check)：选错了内核时，这里会说明怎么办；选对了就什么都不显示
+try:
+    import course_utils, ipywidgets, pandas  # noqa: E401,F401
+except ImportError as _error:
+    class CourseKernelError(Exception):
+        def _render_traceback_(self):
+            return str(self).splitlines()
+    _what = _error.name or "course_utils"
+    raise CourseKernelError(
+        f"这个笔记本用的内核 (kernel) 里没有课程需要的 Python 包 {_what}：多半是选错了内核。\\n"
+        "怎么办：在课程文件夹里运行 python3 course.py lab 打开 Jupyter，再打开这个笔记本；\\n"
+        "或者用菜单 Kernel → Change Kernel… 选择课程的内核「Python 3 (ipykernel)」，然后从头运行。\\n"
+        f"Wrong kernel: the Python package {_what} needed by the course is not available here.\\n"
+        "Start Jupyter with `python3 course.py lab` in the course folder, or choose the kernel\\n"
+        "\\"Python 3 (ipykernel)\\" (Kernel → Change Kernel…), then run the notebook again."
+    ) from None
+"""
 
 
 def _rel(path: Path, root: Path = ROOT) -> str:
@@ -265,6 +295,21 @@ def _output_cell(cell, keep: str, lecture: bool, source: Path):
     return nbformat.v4.new_raw_cell(source=cell.source, metadata=meta)
 
 
+def add_kernel_guard(nb) -> None:
+    """Put :data:`KERNEL_GUARD` at the top of the first code cell of ``nb`` (in place).
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("SEED = 1")])
+    >>> add_kernel_guard(nb); nb.cells[0].source.endswith("SEED = 1"), "course.py lab" in nb.cells[0].source
+    (True, True)
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            if not cell.source.startswith(KERNEL_GUARD):
+                cell.source = KERNEL_GUARD + cell.source
+            return
+
+
 def generate(target: Target):
     """The notebook for ``target`` from its source, not executed (nbformat node)."""
     import jupytext
@@ -277,6 +322,7 @@ def generate(target: Target):
     cells = [_output_cell(c, keep, lecture, target.source)
              for c in jupytext.reads(text, fmt="py:percent").cells]
     out = nbformat.v4.new_notebook(cells=[c for c in cells if c is not None])
+    add_kernel_guard(out)
     for i, cell in enumerate(out.cells):
         cell.id = f"c{i:03d}"
     out.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": copy.deepcopy(LANGUAGE_INFO)}
