@@ -7,7 +7,7 @@
 # ---
 
 # %% [markdown]
-# # AI+银行客户忠诚度管理 · 课程开始页 (Start page)
+# # 课程开始页：AI+银行客户忠诚度管理 · Start page: AI + Bank Customer Loyalty Management
 #
 # 欢迎参加两天的「AI+银行客户忠诚度管理」实战课程！这一页是整门课的**课程地图 (course map)**：
 # 两天里每一讲的讲义笔记本 (notebook) 和练习笔记本、时间安排，以及每一部分学什么。
@@ -24,6 +24,8 @@
 #
 #    卡住了可以运行 `q1.hint()` 看提示（多次运行会一条条给出更具体的提示），最后还可以用 `q1.solution()` 看参考答案。
 # 4. 带滑块、下拉框的**交互控件 (widget)** 练习：拖动控件，图表会立刻重画；点「检查答案」得到反馈。
+# 5. 每个笔记本的第一个代码单元格会先检查**内核 (kernel)**：如果它提示“选错了内核”，请按提示在课程文件夹里
+#    运行 `python3 course.py lab` 重新打开 Jupyter，或在菜单「Kernel → Change Kernel」里选择「Python 3 (ipykernel)」。
 
 # %% tags=["parameters"]
 # 参数 (parameters)：讲师可以为整个班级换一个随机种子或数据规模重新运行所有笔记本

@@ -17,7 +17,7 @@
 # 这一讲我们用一家虚拟银行的数据（合成数据，客户信息已脱敏）看清问题有多大、钱在哪里、
 # AI 能从哪里入手。
 #
-# **学习目标 (learning objectives)**
+# **学习目标 (Learning objectives)**
 #
 # 1. 读懂并画出逐年客户流失率的趋势图，在图上标注关键节点（产品调整、市场变化）；
 # 2. 说出流失率高的两个根本原因：服务同质化、成本效率低，并能用数据支持讨论；
@@ -25,7 +25,7 @@
 # 4. 用数据说明客户满意度 (satisfaction) 与忠诚度 (loyalty) 的关系；
 # 5. 了解 AI 的四个解决方案方向，并能把“AI 让流失率降低 20%”换算成客户数和客户价值。
 #
-# **预计时间**：讲授约 90 分钟，配套练习约 75 分钟
+# **预计时间 (Estimated time)**：讲授约 50 分钟，配套练习约 40 分钟
 # （[第一讲练习](../exercises/L1_exercises.ipynb)）。
 #
 # **怎么用这个笔记本**：从上到下依次运行每个代码单元格（Shift + Enter）。
@@ -83,7 +83,7 @@ active = (customers["open_date"] < jan1) & (
     customers["churn_date"].isna() | (customers["churn_date"] >= jan1))  # 1 月 1 日开始时在网
 churned_2023 = active & (customers["churn_date"].dt.year == 2023)       # 当年流失
 print(f"2023 年初在网 {active.sum():,} 人，当年流失 {churned_2023.sum():,} 人，"
-      f"流失率 {churned_2023.sum() / active.sum():.1%}")
+      f"流失率 {viz.percent(churned_2023.sum() / active.sum())}")
 
 # %%
 # 用课程函数一次算出三年（与上面手算的口径相同）
@@ -173,10 +173,15 @@ pd.DataFrame({
 }).set_index("价值层")
 
 # %%
+by_tier = tiers.set_index("tier")          # 按层的英文键取数：top / middle / bottom
+ratio = by_tier.loc["top", "mean_clv"] / by_tier.loc["bottom", "mean_clv"]
+print(f"高价值客户的人均 CLV 是低价值客户的 {ratio:.0f} 倍；"
+      f"前 10% 的客户贡献了在网客户总 CLV 的 {viz.percent(by_tier.loc['top', 'share_of_clv'])}。")
 viz.clv_tier_figure(tiers)   # 图下的小字写明统计范围
 
 # %% [markdown]
-# **读图**：高价值客户人数只占一成，人均价值却是低价值客户的许多倍（倍数见图标题），贡献了在网客户总价值的很大一块。
+# **读图**：高价值客户人数只占一成，人均价值却是低价值客户的许多倍（上面算出的倍数，也写在图标题里），
+# 贡献了在网客户总价值的很大一块。
 # 流失一位高价值客户，相当于流失许多位低价值客户——挽留要**分层**：
 # 高价值客户值得专人维护，长尾客户则要靠自动化、低成本的方式经营。
 
@@ -218,13 +223,17 @@ coursemap.show_solution_areas()
 # ### 3. 案例：某银行利用 AI 让客户流失率降低 20% · Case: "AI cut churn by 20%"
 #
 # 这句话在我们的数据上意味着什么？“降低 20%”指**相对**降低：流失率变为原来的 80%，
-# 而不是降低 20 个百分点（那意味着流失率变成 0，显然不是这个意思）。
+# 而不是降低 20 个百分点（下面也算出了那样理解的结果，显然不是这个意思）。
 # 以最近一个完整年份 2023 年为例，假设被留住的是“平均水平”的流失客户：
 
 # %%
 case = impact.churn_cut_impact(customers, year=2023, relative_cut=0.20)
-print(f"2023 年流失率 {case.churn_rate:.1%} → {case.new_churn_rate:.1%}："
+print(f"2023 年流失率 {viz.percent(case.churn_rate)} → {viz.percent(case.new_churn_rate)}："
       f"少流失 {case.customers_kept:,} 位客户，约 {viz.money(case.clv_kept)} 的客户价值。")
+pp = case.churn_rate - case.relative_cut   # 误读成“降低 20 个百分点”
+points = f"{case.relative_cut * 100:g} 个百分点"
+print(f"若误读成“降低 {points}”：{viz.percent(case.churn_rate)} − {points} = "
+      f"{viz.percent(max(pp, 0.0))}" + ("（减到 0 以下只能算 0：等于一位客户都不流失）" if pp <= 0 else ""))
 case.table()
 
 # %% [markdown]
@@ -260,4 +269,5 @@ for lec in coursemap.LECTURES[1:]:
 # 3. 满意度高但仍然流失的客户可能是什么原因？数据里能找到他们吗？
 # 4. 供应商告诉你“我们的 AI 让某银行流失率降低了 20%”，你会追问哪三个问题？
 #
-# **下一步**：打开[第一讲练习](../exercises/L1_exercises.ipynb)，亲手画趋势图、算 CLV 分层和满意度分档。
+# **下一步**：打开[第一讲练习](../exercises/L1_exercises.ipynb)，亲手画趋势图，再算各价值层的流失率、
+# 按价值算的忠诚度，以及“流失率降低 20%”能留住多少客户和价值。
