@@ -127,6 +127,11 @@ SCHEMA: dict[str, dict] = {
                     "contact_date", "contact_cost", "offer_cost", "churned_6m"],
         "dates": ["contact_date"], "ids": ["customer_id"],
         "numeric": ["consent", "do_not_call", "contacts_90d", "contact_cost", "offer_cost", "churned_6m"]},
+    "journey_experiment": {
+        "columns": ["customer_id", "trigger_date", "dwell_seconds", "consent", "group", "push_date", "converted",
+                    "convert_date", "product", "satisfaction"],
+        "dates": ["trigger_date", "push_date", "convert_date"], "ids": ["customer_id"],
+        "numeric": ["dwell_seconds", "consent", "converted", "satisfaction"]},
 }
 #: Ordered categorical columns (everything else textual stays ``str``).
 ORDERED = {"risk_appetite": ["R1", "R2", "R3", "R4", "R5"],
@@ -150,6 +155,7 @@ _MAY_BE_EMPTY = frozenset(TABLES) - {"customers", "products"}
 def _codes() -> dict[str, tuple[str, ...]]:
     """Valid codes per column, taken from the generator (one source of truth)."""
     from .datagen import activity, customers, products, retention, texts
+    from .datagen import journey_experiment as journey
     risk = tuple(ORDERED["risk_appetite"])
     return {"gender": ("男", "女"), "city": tuple(customers.CITIES), "occupation": tuple(customers.OCCUPATIONS),
             "risk_appetite": risk, "churn_reason": tuple(customers.CHURN_REASONS),
@@ -159,7 +165,8 @@ def _codes() -> dict[str, tuple[str, ...]]:
             "intent": tuple(texts.INTENTS), "emotion": tuple(texts.EMOTIONS),
             "intent_grade": tuple(ORDERED["intent_grade"]), "page": tuple(activity.WEB_PAGES),
             "risk_reason": tuple(retention.REASONS), "group": tuple(retention.GROUPS),
-            "offer": tuple(retention.OFFERS)}
+            "offer": tuple(retention.OFFERS), "journey_group": tuple(journey.GROUPS),
+            "journey_product": tuple(journey.PRODUCTS)}
 
 
 _SCORES = ("overall", "score_service", "score_waiting", "score_returns", "score_fees", "score_app")
@@ -231,6 +238,14 @@ RULES: dict[str, dict] = {
         "ranges": {"consent": (0, 1, True), "do_not_call": (0, 1, True), "contacts_90d": (0, math.inf, True),
                    "contact_cost": (0, math.inf, False), "offer_cost": (0, math.inf, False),
                    "churned_6m": (0, 1, True)},
+        "refs": {"customer_id": "customers"}},
+    "journey_experiment": {
+        "keys": [("customer_id",)],
+        "notnull": ["trigger_date", "dwell_seconds", "consent", "group", "converted"],
+        "codes": {"group": "journey_group", "product": "journey_product"},
+        "ranges": {"dwell_seconds": (0, math.inf, True), "consent": (0, 1, True), "converted": (0, 1, True),
+                   "satisfaction": (1, 5, True)},
+        "order": [("trigger_date", "push_date"), ("trigger_date", "convert_date")],
         "refs": {"customer_id": "customers"}},
 }
 

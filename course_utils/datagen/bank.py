@@ -26,13 +26,15 @@ from . import customers as cust
 #: 2: same bytes on every CPU (detmath, stable sorts); KPIs on customers on the books
 #: on WINDOW_END; departed customers loyal = 0 with a historical CLV.
 #: 3: new table retention_campaign (Lecture 3); the other tables' bytes unchanged.
-GENERATOR_VERSION = "3"
+#: 4: new table journey_experiment (Lecture 5); the other tables' bytes unchanged.
+GENERATOR_VERSION = "4"
 
 #: Customers per behaviour chunk (fixed: the output must not depend on the machine).
 CHUNK = 25_000
 #: Table names in writing order.
 TABLES = ("customers", "accounts", "balances", "transactions", "products", "holdings",
-          "messages", "outbound_calls", "app_usage", "web_visits", "survey", "retention_campaign")
+          "messages", "outbound_calls", "app_usage", "web_visits", "survey", "retention_campaign",
+          "journey_experiment")
 CHUNKED = ("accounts", "balances", "transactions", "app_usage", "web_visits")
 #: CSV format of every file (UTF-8 with BOM so Excel on Chinese Windows opens it).
 CSV_OPTS = dict(index=False, float_format="%.2f", lineterminator="\n")
@@ -40,7 +42,8 @@ CSV_OPTS = dict(index=False, float_format="%.2f", lineterminator="\n")
 
 def _streams(seed: int) -> dict:
     # new streams go at the END: a SeedSequence child depends only on its position
-    names = ["customers", "products", "holdings", "messages", "outbound", "survey", "chunks", "retention"]
+    names = ["customers", "products", "holdings", "messages", "outbound", "survey", "chunks", "retention",
+             "journey"]
     kids = np.random.SeedSequence(seed).spawn(len(names))
     return dict(zip(names, kids))
 
@@ -54,6 +57,19 @@ def _campaign(full: pd.DataFrame, ss: dict) -> pd.DataFrame:
     """The past retention campaign (Lecture 3), drawn from the customers' hidden columns."""
     from . import retention
     return retention.make_campaign(full, np.random.default_rng(ss["retention"]))[0]
+
+
+def _journey(customers: pd.DataFrame, triggers: list, ss: dict) -> pd.DataFrame:
+    """The 留学金融 journey experiment (Lecture 5), from the customers' qualifying web visits."""
+    from . import journey_experiment as jx
+    trig = (pd.concat(triggers, ignore_index=True) if triggers
+            else pd.DataFrame({"customer_id": [], "trigger_date": [], "dwell_seconds": []}))
+    return jx.make_experiment(customers, trig, np.random.default_rng(ss["journey"]))[0]
+
+
+def _triggers(web_visits: pd.DataFrame) -> pd.DataFrame:
+    from . import journey_experiment as jx
+    return jx.study_triggers(web_visits)
 
 
 def _chunk_arrays(full: pd.DataFrame, lo: int, hi: int) -> dict:
@@ -79,14 +95,16 @@ def _iter_bank(n_customers: int, seed: int, progress: bool):
     hidden = cust.public(full)
     for k in ("_taste", "_risk"):
         hidden[k] = full[k].to_numpy()
-    yield "customers", cust.public(full)
+    public = cust.public(full)
+    yield "customers", public
 
     chunk_ss = ss["chunks"].spawn(n_chunks)
-    silent = []
+    silent, triggers = [], []
     for i in range(n_chunks):
         lo, hi = i * CHUNK, min(n_customers, (i + 1) * CHUNK)
         out = activity.make_activity(_chunk_arrays(full, lo, hi), lo, np.random.default_rng(chunk_ss[i]))
         silent.append(out.pop("_silent_ids"))
+        triggers.append(_triggers(out["web_visits"]))
         for t in CHUNKED:
             yield t, out[t]
         bar.update(1)
@@ -104,6 +122,7 @@ def _iter_bank(n_customers: int, seed: int, progress: bool):
     bar.update(1)
     yield "survey", texts_mod.make_survey(hidden, np.random.default_rng(ss["survey"]))
     yield "retention_campaign", campaign
+    yield "journey_experiment", _journey(public, triggers, ss)
     bar.update(1)
     bar.close()
 
@@ -243,7 +262,8 @@ def _chunk_job(arrays: dict, lo: int, seq: np.random.SeedSequence):
     """Worker: behaviour tables of one chunk as CSV bytes ({table: (header, body)}, silent ids)."""
     out = activity.make_activity(arrays, lo, np.random.default_rng(seq))
     silent = out.pop("_silent_ids")
-    return {t: (csv_bytes(out[t].iloc[:0]), csv_bytes(out[t], header=False)) for t in CHUNKED}, silent
+    return ({t: (csv_bytes(out[t].iloc[:0]), csv_bytes(out[t], header=False)) for t in CHUNKED}, silent,
+            _triggers(out["web_visits"]))
 
 
 def _default_workers() -> int:
@@ -288,10 +308,11 @@ def _write_parallel(out: Path, n_customers: int, seed: int, progress: bool, work
         bar.update(1)
         write_table(texts_mod.make_survey(hidden, np.random.default_rng(ss["survey"])), paths["survey"])
         bar.update(1)
-        silent = []
+        silent, triggers = [], []
         for i, f in enumerate(futs):
-            parts, sil = f.result()
+            parts, sil, trig = f.result()
             silent.append(sil)
+            triggers.append(trig)
             for t, (head, body) in parts.items():
                 with open(paths[t], "wb" if i == 0 else "ab") as fh:
                     if i == 0:
@@ -303,6 +324,7 @@ def _write_parallel(out: Path, n_customers: int, seed: int, progress: bool, work
     write_table(texts_mod.make_outbound_calls(hidden, silent_ids, np.random.default_rng(ss["outbound"])),
                 paths["outbound_calls"])
     write_table(campaign, paths["retention_campaign"])
+    write_table(_journey(hidden, triggers, ss), paths["journey_experiment"])
     bar.update(1)
     bar.close()
     return paths
