@@ -10,7 +10,8 @@ Modules: ``customers`` (master table + KPIs by construction), ``activity``
 ``texts`` (catalogue, holdings, Chinese texts), ``bank`` (orchestration, CSV),
 ``output`` (argument checks, atomic folder swap), ``detmath`` (math that gives
 the same bits on every CPU), ``retention`` (the past retention campaign of Lecture 3
-and its hidden truth).
+and its hidden truth), ``journey_experiment`` (the 留学金融 journey trigger run with a holdout,
+Lecture 5, and its hidden truth).
 """
 from .bank import GENERATOR_VERSION, TABLES, generate_bank, write_bank
 
