@@ -28,7 +28,8 @@ from .q2_experiment import START as Q2_START
 from .q3_coupons import CouponTiers, coupon_app, coupon_population, render_coupons
 from .q4_app_time import EDGE_USAGE, AppTimeTrigger
 
-__all__ = ["____", "setup", "experiment_app", "coupon_app", "render_experiment", "render_coupons"]
+__all__ = ["____", "setup", "experiment_app", "coupon_app", "render_experiment", "render_coupons", "HAND_VISITS",
+           "EDGE_USAGE"]
 
 #: The question classes in order (q1..q4).
 EXERCISES = (StudyAbroadTrigger, ExperimentDesign, CouponTiers, AppTimeTrigger)

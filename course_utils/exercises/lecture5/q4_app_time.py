@@ -13,7 +13,6 @@ import html as _html
 from collections import Counter
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from course_utils import journeys
