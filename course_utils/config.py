@@ -49,6 +49,15 @@ L1_CHURN_CUT: float = 0.20
 L2_CUTOFF: str = "2024-04-01"
 #: Lecture 2: an earlier cut-off (one quarter before), to show how segments move.
 L2_PREVIOUS_CUTOFF: str = "2024-01-01"
+#: Lecture 2, exercise 2: dedicated relationship managers can serve at most this share of
+#: the customers (so 重要价值客户 may be at most this share) ...
+L2_MANAGER_CAPACITY: float = 0.20
+#: ... and every segment needs at least this share of the customers to be worth its own
+#: campaign (and to measure its response).
+L2_MIN_SEGMENT_SHARE: float = 0.03
+#: Lecture 2, section 六: the two plans are compared at this spend per customer (CNY);
+#: exercise 3's cap is campaign.campaign_targets' 20 CNY per customer.
+L2_COMPARE_BUDGET_PER_CUSTOMER: float = 10.0
 #: Lecture 3: out-of-time split of the churn model (观察截止日): train on the customers of
 #: L3_TRAIN_CUTOFF, test on those of L3_TEST_CUTOFF one year later (6-month outcome windows).
 L3_TRAIN_CUTOFF: str = "2022-07-01"

@@ -74,6 +74,7 @@ __all__ = [
     "is_high",
     "profile_table",
     "segment_strategy",
+    "STRATEGY_LABELS_ZH",
     "html_bars",
 ]
 
@@ -468,8 +469,9 @@ def segment_strategy(scored_view: pd.DataFrame, segment_col: str = "segment") ->
       otherwise 基金;
     - campaign: from the segment's meaning (:data:`SEGMENT_STRATEGY`).
 
-    Returns one row per segment: 客户数, the key indicators (means) and
-    建议产品 / 建议渠道 / 活动思路 / 依据.
+    Returns one row per segment (index ``segment``) with English columns ``n``, ``product``,
+    ``channel``, ``campaign``, ``reason`` (the values are Chinese text); show it with
+    ``.rename(columns=STRATEGY_LABELS_ZH)``.
     """
     cols = [c for c in ("recency_days", "frequency", "monetary", "mobile_share", "wealth_share",
                         "n_categories", "study_abroad_visits") if c in scored_view.columns]
@@ -502,11 +504,16 @@ def segment_strategy(scored_view: pd.DataFrame, segment_col: str = "segment") ->
             product = "基金"
             reasons.append("交易活跃，适合基金定投")
         rows.append({
-            "客群": seg, "客户数": int(r["n"]),
-            "建议产品": product, "建议渠道": channel,
-            "活动思路": SEGMENT_STRATEGY.get(seg, ""), "依据": "；".join(reasons),
+            "segment": seg, "n": int(r["n"]),
+            "product": product, "channel": channel,
+            "campaign": SEGMENT_STRATEGY.get(seg, ""), "reason": "；".join(reasons),
         })
-    return pd.DataFrame(rows).set_index("客群")
+    return pd.DataFrame(rows).set_index("segment")
+
+
+#: Chinese headers of :func:`segment_strategy` (display only).
+STRATEGY_LABELS_ZH: dict[str, str] = {"segment": "客群", "n": "客户数", "product": "建议产品",
+                                      "channel": "建议渠道", "campaign": "活动思路", "reason": "依据"}
 
 
 

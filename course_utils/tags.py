@@ -16,7 +16,8 @@ import pandas as pd
 
 from . import domain
 
-__all__ = ["TagRule", "DEFAULT_TAG_RULES", "add_tags", "tag_summary", "top_share_mask"]
+__all__ = ["TagRule", "DEFAULT_TAG_RULES", "add_tags", "tag_summary", "top_share_mask",
+           "TAG_SUMMARY_LABELS_ZH"]
 
 
 def _require_view(view) -> None:
@@ -114,13 +115,24 @@ def add_tags(view: pd.DataFrame, rules: Iterable[TagRule] | None = None) -> pd.D
     return out
 
 
+#: Chinese headers of :func:`tag_summary` (display only).
+TAG_SUMMARY_LABELS_ZH = {"tag": "标签", "rule": "规则", "n": "客户数", "share": "占比"}
+
+
 def tag_summary(tagged: pd.DataFrame, rules: Iterable[TagRule] | None = None) -> pd.DataFrame:
-    """Number and share of customers carrying each tag, with the rule in words."""
+    """Number and share of customers carrying each tag, with the rule in words.
+
+    English columns ``tag`` (the tag's name), ``rule``, ``n``, ``share`` (0-1); show it with
+    ``.rename(columns=TAG_SUMMARY_LABELS_ZH)``.
+
+    >>> int(tag_summary(add_tags(pd.DataFrame({"recency_days": [10, 400]}))).set_index("tag").loc["沉睡", "n"])
+    1
+    """
     rules = tuple(DEFAULT_TAG_RULES if rules is None else rules)
     rows = []
     n = max(len(tagged), 1)
     for r in rules:
         if r.tag in tagged.columns:
             k = int(tagged[r.tag].sum())
-            rows.append({"标签": r.tag, "规则": r.description, "客户数": k, "占比": k / n})
-    return pd.DataFrame(rows)
+            rows.append({"tag": r.tag, "rule": r.description, "n": k, "share": k / n})
+    return pd.DataFrame(rows, columns=["tag", "rule", "n", "share"])

@@ -202,7 +202,7 @@ def test_customer_view_and_tags(bank):
     assert "标签" in tagged and tagged.loc["A", "年轻客群"] and not tagged.loc["B", "年轻客群"]
     assert "留学意向" in tagged.loc["B", "标签"]
     summary = tag_summary(tagged)
-    assert {"标签", "规则", "客户数", "占比"} <= set(summary.columns)
+    assert {"tag", "rule", "n", "share"} <= set(summary.columns)        # English keys, Chinese display
 
 
 def test_add_tags_rules_and_missing_columns():

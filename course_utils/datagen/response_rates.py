@@ -5,15 +5,25 @@ numbers; trainees only see the simulated outcomes and must discover what works b
 experimenting and by reading their segment profiles. The rationale of every number
 is in docs/INSTRUCTOR_NOTES_L2.md.
 
-Model, for a segment ``s``, product category ``p``, channel ``c`` and offer ``o``::
+Model, for a segment ``s``, product category ``p``, channel ``c``, offer ``o`` and
+``t`` touches (contacts per customer in the month)::
 
-    rate = min(BASE_RATE[s][p] * CHANNEL_EFFECT[s][c] * OFFER_EFFECT[o][p], MAX_RATE)
+    rate = min(BASE_RATE[s][p] * CHANNEL_EFFECT[s][c] * OFFER_EFFECT[o][p] * TOUCH_EFFECT[t - 1],
+               MAX_RATE)
 
 ``rate`` is the *incremental* response (customers who take the product because of
-the campaign). Each responder brings ``REVENUE_PER_RESPONSE[p] * SEGMENT_VALUE[s]``
-CNY of first-year margin and costs ``OFFER_COST[o]`` CNY (the coupon, the waived fee).
-Each contact costs ``CHANNEL_COST[c]`` CNY and every segment campaign has a fixed
-set-up cost ``CHANNEL_SETUP_COST[c]`` (content, scripts, scheduling).
+the campaign; a real bank measures it against a control group). Each responder brings
+``REVENUE_PER_RESPONSE[p] * SEGMENT_VALUE[s]`` CNY of first-year margin, minus the
+expected credit loss of a credit product (:data:`CREDIT_RISK`: PD x LGD x exposure),
+and costs ``OFFER_COST[o]`` CNY (the coupon, the waived fee). Each touch costs
+``CHANNEL_COST[c]`` CNY and every segment campaign has a fixed set-up cost
+``CHANNEL_SETUP_COST[c]`` (content, scripts, scheduling).
+
+Who may be contacted at all is decided before any rate applies (``course_utils.campaign``):
+suitability (:data:`PRODUCT_RISK`), a credit pre-screen for credit products, and the
+customer's marketing consent per channel. The consent flags are synthetic
+(:func:`consent_flags`: a documented share of customers, drawn from a hash of the
+customer id) because the dataset has no CRM consent table.
 
 Numbers are loosely inspired by public industry ranges (SMS response well under 1%,
 relationship-manager visits an order of magnitude higher) and chosen so that the
@@ -22,6 +32,10 @@ dormant segments barely read APP pushes, tiny budgets on tiny segments do not co
 set-up costs, and targeting 一般挽留客户 with calls or visits loses money.
 """
 from __future__ import annotations
+
+import zlib
+
+import numpy as np
 
 from course_utils.domain import SEGMENTS  # noqa: F401  (re-exported: the RFM scheme's eight names)
 
@@ -32,7 +46,7 @@ OFFERS = ("无优惠", "积分礼品", "手续费减免", "加息券")
 #: Cost per contact, CNY.
 CHANNEL_COST = {"APP推送": 0.02, "短信": 0.10, "电话外呼": 6.0, "客户经理面访": 150.0}
 #: Fixed cost of running one segment campaign on a channel, CNY.
-CHANNEL_SETUP_COST = {"APP推送": 500.0, "短信": 500.0, "电话外呼": 3000.0, "客户经理面访": 5000.0}
+CHANNEL_SETUP_COST = {"APP推送": 500.0, "短信": 500.0, "电话外呼": 1000.0, "客户经理面访": 2000.0}
 
 #: Incremental response rate of a plain APP push without offer, per segment x product.
 BASE_RATE = {
@@ -70,8 +84,25 @@ OFFER_EFFECT = {
 #: Cost of the offer per responder, CNY.
 OFFER_COST = {"无优惠": 0.0, "积分礼品": 30.0, "手续费减免": 60.0, "加息券": 120.0}
 
-#: First-year margin per responder for an average customer, CNY.
-REVENUE_PER_RESPONSE = {"理财": 600.0, "基金": 500.0, "保险": 800.0, "贷款": 1500.0, "存款": 250.0, "信用卡": 300.0}
+#: Gross first-year margin per responder for an average customer, CNY (before credit losses).
+REVENUE_PER_RESPONSE = {"理财": 600.0, "基金": 500.0, "保险": 800.0, "贷款": 1800.0, "存款": 250.0, "信用卡": 400.0}
+
+#: Credit products: (probability of default in the first year, loss given default, exposure CNY).
+#: Their expected credit loss PD x LGD x exposure is charged against each responder's margin.
+CREDIT_RISK = {"贷款": (0.02, 0.45, 50_000.0), "信用卡": (0.03, 0.60, 8_000.0)}
+
+#: Product risk level (1 = R1 lowest ... 5 = R5) of the product a campaign promotes; a
+#: customer may be offered it only when their risk appetite is at least this level
+#: (适当性管理 suitability). Credit products are judged by the credit pre-screen instead.
+PRODUCT_RISK = {"存款": 1, "理财": 2, "保险": 2, "基金": 3}
+
+#: Response multiplier of the t-th touch in a month (1, 2, 3, 4 touches per customer):
+#: reminders help, with quickly diminishing returns.
+TOUCH_EFFECT = (1.0, 1.4, 1.6, 1.7)
+
+#: Share of customers who consented to marketing on each channel (synthetic). A visit is
+#: booked by phone, so 客户经理面访 uses the call consent; APP pushes also need the APP.
+CONSENT_RATE = {"短信": 0.85, "电话外呼": 0.70, "APP推送": 0.90}
 #: Value multiplier of a responder by segment (money they bring relative to average).
 SEGMENT_VALUE = {
     "重要价值客户": 3.0,
@@ -99,16 +130,71 @@ WRONG_TARGETS = frozenset(
 )
 
 
-def true_rate(segment: str, product: str, channel: str, offer: str) -> float:
+def true_rate(segment: str, product: str, channel: str, offer: str, touches: int = 1) -> float:
     """The hidden incremental response rate (0-1) of one campaign cell.
+
+    ``touches``: contacts per customer in the month (1-4).
 
     >>> round(true_rate("重要价值客户", "理财", "APP推送", "无优惠"), 3)
     0.04
+    >>> round(true_rate("重要价值客户", "理财", "APP推送", "无优惠", touches=2), 3)
+    0.056
     """
-    r = BASE_RATE[segment][product] * CHANNEL_EFFECT[segment][channel] * OFFER_EFFECT[offer][product]
+    t = min(max(int(touches), 1), len(TOUCH_EFFECT))
+    r = (BASE_RATE[segment][product] * CHANNEL_EFFECT[segment][channel] * OFFER_EFFECT[offer][product]
+         * TOUCH_EFFECT[t - 1])
     return min(r, MAX_RATE)
 
 
-def value_per_response(segment: str, product: str) -> float:
-    """First-year margin (CNY) of one responder of ``segment`` taking ``product``."""
+def margin_per_response(segment: str, product: str) -> float:
+    """Gross first-year margin (CNY) of one responder of ``segment`` taking ``product``.
+
+    >>> margin_per_response("重要价值客户", "理财")
+    1800.0
+    """
     return REVENUE_PER_RESPONSE[product] * SEGMENT_VALUE[segment]
+
+
+def credit_loss_per_response(product: str) -> float:
+    """Expected first-year credit loss (CNY) of one new credit customer: PD x LGD x exposure.
+
+    0 for products that are not credit.
+
+    >>> credit_loss_per_response("贷款"), credit_loss_per_response("理财")
+    (450.0, 0.0)
+    """
+    if product not in CREDIT_RISK:
+        return 0.0
+    pd_, lgd, exposure = CREDIT_RISK[product]
+    return round(pd_ * lgd * exposure, 2)
+
+
+def value_per_response(segment: str, product: str) -> float:
+    """Net first-year value (CNY) of one responder: margin minus expected credit loss.
+
+    >>> value_per_response("重要价值客户", "贷款")
+    4950.0
+    """
+    return margin_per_response(segment, product) - credit_loss_per_response(product)
+
+
+def _unit_hash(ids, salt: str) -> np.ndarray:
+    """A number in [0, 1) per id from CRC-32 of ``salt|id`` (same on every machine)."""
+    return np.array([zlib.crc32(f"{salt}|{i}".encode("utf-8")) / 2**32 for i in ids], dtype=float)
+
+
+def consent_flags(customer_ids) -> dict[str, np.ndarray]:
+    """Synthetic marketing consent per channel: ``{channel: bool array}`` (order of ``customer_ids``).
+
+    A customer consents to channel ``c`` when a hash of (channel, id) is below
+    :data:`CONSENT_RATE` ``[c]``; 客户经理面访 uses the call consent. Deterministic, and
+    independent of the dataset's seed so that the same customer keeps the same flags.
+
+    >>> flags = consent_flags(["C000001", "C000002"])
+    >>> sorted(flags), flags["短信"].dtype
+    (['APP推送', '客户经理面访', '电话外呼', '短信'], dtype('bool'))
+    """
+    ids = [str(i) for i in customer_ids]
+    out = {c: _unit_hash(ids, f"consent:{c}") < CONSENT_RATE[c] for c in CONSENT_RATE}
+    out["客户经理面访"] = out["电话外呼"].copy()
+    return {c: out[c] for c in CHANNELS}

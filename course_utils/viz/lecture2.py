@@ -14,7 +14,7 @@ import pandas as pd
 from course_utils import domain
 
 from .fmt import money, percent
-from .theme import (DIVERGING, GOOD, INK, NEUTRAL, NOTE, SEQUENTIAL, TEXT_PT, TITLE_PT, new_figure,
+from .theme import (BAD, DIVERGING, GOOD, INK, NEUTRAL, NOTE, SEQUENTIAL, TEXT_PT, TITLE_PT, new_figure,
                     style_axes, title_and_note)
 
 #: Profile columns shown as numbers only (no colour): counts and shares are sizes, age is
@@ -277,46 +277,131 @@ def segment_sizes_figure(sizes: pd.DataFrame, *, bins: int = 5, weights=(1.0, 1.
     return fig
 
 
-def campaign_figure(result: pd.DataFrame, *, total_label: str = "合计",
-                    note: str | None = "模拟结果：响应率是课程设定的假设值；真实的增量效果要用对照组来测"):
-    """Cost (grey) vs incremental revenue (blue) per segment of a simulated campaign.
+#: The campaign simulator's assumptions in one line (the note of its charts).
+CAMPAIGN_NOTE = "模拟结果：响应率是课程设定的隐藏假设；总成本 = 启动 + 触达 + 优惠；真实效果要用对照组测"
+
+
+def _body_and_total(result: pd.DataFrame, total_label):
+    labels = (total_label,) if isinstance(total_label, str) else tuple(total_label)
+    present = [t for t in labels if t in result.index]
+    body = result.drop(index=present)
+    return body, (result.loc[present[0]] if present else None)
+
+
+def _campaign_notes(fig, ax, title: str, note: str | None, population: str | None) -> None:
+    """Title + population under it; the simulator's assumption as a caption at the bottom."""
+    if population:
+        title_and_note(ax, title, population)
+        if note:
+            fig.supxlabel(note, x=0.01, ha="left", fontsize=TEXT_PT, color=NOTE)
+    else:
+        title_and_note(ax, title, note)
+
+
+def campaign_figure(result: pd.DataFrame, *, total_label=("total", "合计"),
+                    note: str | None = CAMPAIGN_NOTE, population: str | None = None):
+    """Total cost (orange) vs incremental revenue (blue) per segment of a simulated campaign.
 
     ``result``: :func:`course_utils.campaign.simulate_campaign` output (index = segment plus
-    a ``total_label`` row; columns ``cost``, ``revenue``, ``profit``, ``roi`` in CNY /
-    fraction). The title states the plan's net result; the note states the assumption.
+    a total row named ``"total"``; columns ``cost``, ``revenue``, ``profit``, ``roi`` in CNY /
+    fraction). The title states the plan's net result; the note names the population
+    (``population``, e.g. the customer view's ``attrs["population"]``) and the assumptions.
 
     >>> r = pd.DataFrame({"cost": [100.0, 50.0, 150.0], "revenue": [300.0, 0.0, 300.0],
     ...                   "profit": [200.0, -50.0, 150.0], "roi": [2.0, -1.0, 1.0]},
-    ...                  index=["重要价值客户", "一般挽留客户", "合计"])
+    ...                  index=["重要价值客户", "一般挽留客户", "total"])
     >>> campaign_figure(r).axes[0].get_title(loc="left")
-    '净收益 150元，投资回报率 (ROI) 100.0%；亏钱的客群：一般挽留客户'
+    '总成本 150元，净收益 150元，投资回报率 (ROI) 100.0%；亏钱的客群：一般挽留客户'
     """
-    body = result.drop(index=[total_label], errors="ignore")
-    fig = new_figure((9.0, 4.2))
+    body, tot = _body_and_total(result, total_label)
+    fig = new_figure((10.0, 4.6))
     ax = fig.add_subplot()
     x = np.arange(len(body))
-    ax.bar(x - 0.2, body["cost"].to_numpy(dtype=float), width=0.4, label="总成本", color=NEUTRAL)
-    ax.bar(x + 0.2, body["revenue"].to_numpy(dtype=float), width=0.4, label="增量收入", color=GOOD)
+    ax.bar(x - 0.2, body["cost"].to_numpy(dtype=float), width=0.4, label="总成本", color=BAD)
+    ax.bar(x + 0.2, body["revenue"].to_numpy(dtype=float), width=0.4, label="增量收益", color=GOOD)
     ax.set_xticks(x, [str(i) for i in body.index], rotation=20, ha="right", fontsize=TEXT_PT)
-    top = float(np.nanmax(body[["cost", "revenue"]].to_numpy(dtype=float))) if len(body) else 0.0
+    _money_axis(ax, body[["cost", "revenue"]])
+    style_axes(ax, "y")
+    ax.legend(fontsize=TEXT_PT, frameon=False)
+    title = "各客群的活动成本与增量收益"
+    if tot is not None:
+        losing = [str(i) for i in body.index[body["profit"].to_numpy(dtype=float) < 0]]
+        title = (f"总成本 {money(tot['cost'])}，净收益 {money(tot['profit'])}，"
+                 f"投资回报率 (ROI) {percent(tot['roi'])}")
+        if losing:
+            title += "；亏钱的客群：" + "、".join(losing[:3]) + ("等" if len(losing) > 3 else "")
+    _campaign_notes(fig, ax, title, note, population)
+    return fig
+
+
+def _money_axis(ax, values: pd.DataFrame) -> None:
+    top = float(np.nanmax(np.abs(values.to_numpy(dtype=float)))) if values.size else 0.0
     if top >= 1e4:
         from .fmt import wan_axis
 
         wan_axis(ax.yaxis)
         ax.set_ylabel("金额（万元）", fontsize=TEXT_PT)
     else:
+        from matplotlib.ticker import FuncFormatter
+
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
         ax.set_ylabel("金额（元）", fontsize=TEXT_PT)
+
+
+def plan_comparison_figure(totals: pd.DataFrame, *, note: str | None = CAMPAIGN_NOTE,
+                           population: str | None = None):
+    """Plans side by side at (about) the same spend: total cost (orange), incremental revenue
+    (blue) and net profit written on top.
+
+    ``totals``: :func:`course_utils.campaign.compare_plans` output (index = plan name,
+    columns ``cost``, ``revenue``, ``profit``, ``roi``).
+
+    >>> t = pd.DataFrame({"cost": [6e4, 6e4], "revenue": [3e4, 2e5], "profit": [-3e4, 1.4e5],
+    ...                   "roi": [-0.5, 2.33]}, index=["A", "B"])
+    >>> plan_comparison_figure(t).axes[0].get_title(loc="left")
+    '花同样的钱（约 6.0万元），净收益最高的是 B：14.0万元'
+    """
+    fig = new_figure((9.0, 4.6))
+    ax = fig.add_subplot()
+    x = np.arange(len(totals))
+    cost = totals["cost"].to_numpy(dtype=float)
+    revenue = totals["revenue"].to_numpy(dtype=float)
+    ax.bar(x - 0.2, cost, width=0.4, label="总成本", color=BAD)
+    ax.bar(x + 0.2, revenue, width=0.4, label="增量收益", color=GOOD)
+    for xi, (c, r, p, roi) in enumerate(zip(cost, revenue, totals["profit"], totals["roi"])):
+        ax.text(xi, max(c, r), f"净收益 {money(p)}\nROI {percent(roi)}", ha="center", va="bottom",
+                fontsize=TEXT_PT, color=INK)
+    ax.set_xticks(x, [str(i) for i in totals.index], fontsize=TEXT_PT)
+    _money_axis(ax, totals[["cost", "revenue"]])
+    ax.set_ylim(0, max(float(np.nanmax(np.r_[cost, revenue, 1.0])) * 1.3, 1.0))
     style_axes(ax, "y")
-    ax.legend(fontsize=TEXT_PT, frameon=False)
-    title = "各客群的活动成本与增量收入"
-    if total_label in result.index:
-        tot = result.loc[total_label]
-        losing = [str(i) for i in body.index[body["profit"].to_numpy(dtype=float) < 0]]
-        title = f"净收益 {money(tot['profit'])}，投资回报率 (ROI) {percent(tot['roi'])}"
-        if losing:
-            title += "；亏钱的客群：" + "、".join(losing[:3]) + ("等" if len(losing) > 3 else "")
-    title_and_note(ax, title, note)
+    ax.legend(fontsize=TEXT_PT, frameon=False, loc="upper left")
+    best = totals["profit"].astype(float).idxmax() if len(totals) else ""
+    title = (f"花同样的钱（约 {money(float(np.mean(cost)))}），净收益最高的是 {best}："
+             f"{money(totals.loc[best, 'profit'])}") if len(totals) else "方案比较"
+    _campaign_notes(fig, ax, title, note, population)
     return fig
+
+
+def campaign_bars_html(result: pd.DataFrame, *, total_label=("total", "合计")) -> str:
+    """The widget's fast version of :func:`campaign_figure`: HTML bars (cost orange, revenue
+    blue, amounts in 元) with the same title.
+
+    >>> r = pd.DataFrame({"cost": [100.0, 100.0], "revenue": [300.0, 300.0], "profit": [200.0, 200.0],
+    ...                   "roi": [2.0, 2.0]}, index=["重要价值客户", "total"])
+    >>> "投资回报率" in campaign_bars_html(r)
+    True
+    """
+    from .html import html_bars
+
+    body, tot = _body_and_total(result, total_label)
+    title = "各客群的活动成本与增量收益"
+    if tot is not None:
+        title = (f"总成本 {money(tot['cost'])}，净收益 {money(tot['profit'])}，"
+                 f"投资回报率 (ROI) {percent(tot['roi'])}")
+    return html_bars([str(i) for i in body.index],
+                     {"总成本": body["cost"].tolist(), "增量收益": body["revenue"].tolist()},
+                     {"总成本": BAD, "增量收益": GOOD}, title=title, unit=" 元")
 
 
 def money_table(values: pd.Series) -> pd.Series:

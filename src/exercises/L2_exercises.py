@@ -16,9 +16,9 @@
 # 配合[第二讲讲义](../notebooks/L2_profiling.ipynb)使用。共 4 题：
 #
 # 1. 计算截止日的 RFM（最近一次交易、交易频率、交易金额）；
-# 2. 调整客群划分：评分档数和权重（控件 (widget) 练习）；
-# 3. 为各客群设计营销方案：产品、渠道、优惠、预算（控件练习）；
-# 4. 搭建数据预处理流水线 (Pipeline)。
+# 2. 选评分档数：让分群满足两条业务约束（客户经理的人手、客群的最小规模）；
+# 3. 为各客群设计合规的营销方案：产品、渠道、优惠、每月次数、预算和文案（控件 (widget) 练习）；
+# 4. 为一份新数据设计预处理流水线 (Pipeline)：哪些列怎么处理，由你从数据里判断。
 #
 # **预计时间**：约 60 分钟（时间安排见开始页的课程地图）。
 #
@@ -37,10 +37,10 @@ N_CUSTOMERS = DEFAULT_CUSTOMERS
 # %%
 import pandas as pd
 
-from course_utils import campaign, features, plotting, segments
+from course_utils import campaign, cleaning, features, plotting, segments, viz
 from course_utils.config import L2_CUTOFF
 from course_utils.data import get_bank
-from course_utils.exercises.lecture2 import *   # 练习工具：占位符、setup 和两个控件
+from course_utils.exercises.lecture2 import *   # 练习工具：占位符、setup 和营销方案控件
 
 plotting.setup()                          # 图表风格和中文字体
 bank = get_bank(seed=SEED, n_customers=N_CUSTOMERS)
@@ -89,125 +89,127 @@ q1.check(answer1)
 (features.rfm(tx, CUTOFF) == answer1).all()
 
 # %% [markdown]
-# ## 练习 2：调整客群划分 · Tune the segmentation
+# ## 练习 2：选评分档数，让分群满足业务约束 · Choose the segmentation under business constraints
 #
-# 下面的控件用 RFM 评分给客户分群。**评分档数 (bins)** 决定每个维度打几档分；
-# **权重 (weights)** 决定“RFM 综合分”里 R、F、M 各占多少——综合分最高的 20% 客户就是“RFM前20%”名单
-# （第五讲的高价值客户挽留就从这份名单开始）。
+# 讲义用五分位（`bins=5`）给 R、F、M 打分。档数其实是一个**业务选择**：档数变了，“高”的门槛就变了，
+# 各客群的人数也跟着变。营销部门提出两条约束：
 #
-# 任务：业务部门希望名单更看重交易金额。请把评分档数设为**五分位**，权重设为 **R:F:M = 1:1:2**，
-# 读出**重要保持客户**中进入“RFM前20%”名单的人数，填进控件最下面的输入框，点“检查答案”。
+# 1. 每位重要价值客户都要配专属客户经理，而客户经理最多能服务 `q2.capacity` 这个比例的客户：
+#    **重要价值客户的占比不能超过它**；
+# 2. 每个客群至少要占客户的 `q2.min_share`，否则不值得单独做活动、效果也测不准：**最小客群的占比不能低于它**。
 #
-# 也可以顺便试试：档数从 3 调到 7，各客群的人数怎么变？哪些客群会变得很小？
-
-# %% tags=["widget-exercise", "nbval-ignore-output"]
-app2 = segmentation_app(q2)
-app2
+# 任务：对 `bins` = 3、4、5、6、7 分别用 `segments.rfm_scores(q2.table, bins=...)` 分群，做一张表
+# （索引是 bins，两列：`important_value_share` 重要价值客户占比、`smallest_share` 8 个客群中最小的占比，都用小数），
+# 再在满足两条约束的档数里，选**重要价值客户占比最大**的那个（客户经理的名额要尽量用足）。
+# 如果没有满足约束的档数，`bins` 写 `None`。
 
 # %%
-# 调好控件后，把 ____ 换成 app2（控件本身），再运行本单元格
+print(f"客户经理最多服务 {q2.capacity:.0%} 的客户；每个客群至少占 {q2.min_share:.0%}；"
+      f"要分群的客户：{len(q2.table):,} 位")
 # BEGIN PLACEHOLDER
-answer2 = ____
+table2 = ____              # 以 bins 为索引的 DataFrame：important_value_share、smallest_share
+best = ____                # 你选的 bins（整数），没有满足约束的就写 None
 # END PLACEHOLDER
 # BEGIN SOLUTION
-sizes2, _, _ = segments.render_segmentation(q2.table, bins=5, w_r=1, w_f=1, w_m=2, draw=False)
-app2.set_values(bins=5, w_r=1.0, w_f=1.0, w_m=2.0,
-                count=int(sizes2.loc["重要保持客户", "n_top"]))   # n_top：进入 RFM前20% 的人数
-answer2 = app2
+rows = {}
+for b in range(3, 8):
+    share = segments.rfm_scores(q2.table, bins=b)["segment"].value_counts(normalize=True)
+    rows[b] = {"important_value_share": share["重要价值客户"],   # 重要价值客户占比
+               "smallest_share": share.min()}                    # 最小客群占比
+table2 = pd.DataFrame.from_dict(rows, orient="index")
+ok = table2[(table2["important_value_share"] <= q2.capacity)
+            & (table2["smallest_share"] >= q2.min_share)]         # 两条约束都满足的档数
+best = int(ok["important_value_share"].idxmax()) if len(ok) else None
 # END SOLUTION
+answer2 = {"table": table2, "bins": best}
 q2.check(answer2)
 
 # %% tags=["exercise-only"]
 # q2.hint()
 # q2.solution()
 
+# %% tags=["solution-only"]
+table2.map(viz.percent)                   # 两个占比，一位小数的百分数
+
 # %% [markdown]
-# ## 练习 3：为各客群设计营销方案 · Design segment campaigns
+# ## 练习 3：为各客群设计合规的营销方案 · Design compliant segment campaigns
 #
-# 在控件里为每个客群选择**产品**、**渠道**、**优惠**和**预算**（0 = 不做活动）。
-# 模拟器会给出每个客群的触达人数、响应人数、成本、增量收入和投资回报率
-# (ROI = 净收益 ÷ 总成本)，以及合计。
+# 在控件里为每个客群选择**产品**、**渠道**、**优惠**、**每月触达次数**和**预算上限**（0 = 不做活动），
+# 并在最下面写一条**营销文案**（短信/推送内容或外呼话术共用）。模拟器会给出每个客群的可触达人数
+# （已排除不适当、未通过授信预审、没有授权该渠道的客户）、触达和响应人数、总成本、增量收益和投资回报率
+# (ROI = 净收益 ÷ 总成本)，以及合规检查。
 #
-# 目标（控件里写着具体数字）：总预算不超过上限，总 ROI 至少 100%，净收益达到目标，
-# 并且**不把高成本的人工渠道（电话外呼、客户经理面访）用在单客价值低的“一般”客群上**
-# （哪些组合不划算，检查时会逐条告诉你）。
+# 目标（控件里写着具体数字）：
 #
-# 提示：先想清楚每个客群值多少钱、平时用什么渠道（讲义第五、六节的热力图和策略表），再动手；
-# 每个渠道都有启动成本，预算低于启动成本时一个客户也触达不到。
+# - **总成本**（启动 + 触达 + 优惠，全部算进预算）不超过上限；
+# - 总投资回报率至少 100%，净收益达到目标；
+# - **合规**：每月触达次数不超过该渠道的上限；文案里写明退订方式；
+# - 做了活动的客群都不亏钱，不把高成本的人工渠道（电话外呼、客户经理面访）用在单客价值低的“一般”客群上。
+#
+# 提示：先想清楚每个客群值多少钱、平时用什么渠道、能推什么产品（讲义第五、六节），再动手。
 
 # %% tags=["widget-exercise", "nbval-ignore-output"]
 app3 = campaign_app(q3)
 app3
 
 # %%
-# 调好控件后，把 ____ 换成 app3（控件本身）；也可以直接写方案字典 {客群: (产品, 渠道, 优惠, 预算)}
-sizes = q3.sizes                 # 各客群人数
-targets = q3.targets             # 本题目标：预算上限、最低 ROI、最低净收益
+# 调好控件后，把 ____ 换成 app3（控件本身）；
+# 也可以直接写 {'plan': {客群: (产品, 渠道, 优惠, 预算, 每月次数)}, 'message': 营销文案}
+targets = q3.targets             # 本题目标：总成本上限、最低投资回报率、最低净收益
 # BEGIN PLACEHOLDER
 answer3 = ____
 # END PLACEHOLDER
 # BEGIN SOLUTION
-answer3 = campaign.suggested_plan(sizes, seed=SEED, max_budget=targets["max_budget"])
+plan3 = campaign.suggested_plan(q3.audience, seed=SEED, max_budget=targets["max_budget"])
+answer3 = {"plan": plan3, "message": "【示例银行】您的专属优惠已到账，详询您的客户经理。拒收请回复R"}
 # END SOLUTION
 q3.check(answer3)
 
 # %% tags=["solution-only"]
-# 参考方案的模拟结果：钱集中花在“重要”客群，人工渠道只给它们
-result3 = campaign.simulate_campaign(answer3, sizes, seed=SEED)
-table3 = campaign.to_chinese(result3)[["产品", "渠道", "优惠", "预算(元)", "触达人数", "响应人数", "净收益(元)", "ROI"]]
-table3.assign(**{"预算(元)": table3["预算(元)"].map("{:,.0f}".format),
-                 "净收益(元)": table3["净收益(元)"].map("{:,.0f}".format),
-                 "ROI": table3["ROI"].map(lambda v: f"{v:.0%}" if pd.notna(v) else "—")})
+# 参考方案的模拟结果：钱集中花在“重要”客群，人工渠道只给它们；总成本包括启动、触达和优惠
+result3 = campaign.simulate_campaign(plan3, q3.audience, seed=SEED)
+table3 = campaign.to_chinese(result3)[["产品", "渠道", "优惠", "每月触达次数", "可触达人数", "触达人数",
+                                        "响应人数", "总成本(元)", "净收益(元)", "投资回报率 ROI"]]
+table3.assign(**{c: table3[c].map(viz.money) for c in ("总成本(元)", "净收益(元)")},
+              **{"投资回报率 ROI": table3["投资回报率 ROI"].map(viz.percent)})
 
 # %% tags=["exercise-only"]
 # q3.hint()
 # q3.solution()
 
 # %% [markdown]
-# ## 练习 4：搭建数据预处理流水线 · Build the cleaning pipeline
+# ## 练习 4：为一份新数据设计预处理流水线 · Design the cleaning pipeline
 #
-# `data` 是截止日的客户数据：数值列 `NUMERIC`、分类列 `CATEGORICAL`，以及标签 `loyal`（是否忠诚客户，
-# 以后要预测它，所以**不能**放进特征里）。数据里有缺失的月收入，也有 -1 岁、999 岁这样不可能的年龄。
+# `data` 是截止日的一份客户数据，准备以后用来预测客户是否忠诚（标签列 `loyal`）。这一次**不告诉你**
+# 哪些列是数值、哪些是分类、哪些列有不可能的值、哪些列是重尾——请你自己从数据里看出来
+# （`data.dtypes`、`data.describe()`、`data.skew(numeric_only=True)`），
+# 再用讲义第三节的 `cleaning.build_preprocessor`（或你自己写的 `ColumnTransformer`）搭一条流水线，要求：
 #
-# 用 scikit-learn 搭一个 `ColumnTransformer`：
-#
-# - 数值列：不可能的年龄（18–100 岁以外）设为缺失 → 中位数填补 → `StandardScaler` 标准化；
-# - 分类列：众数填补 → `OneHotEncoder` 独热编码；
-# - 输出保留列名：`verbose_feature_names_out=False`，并 `.set_output(transform="pandas")`。
+# - 每位客户一行，不能删行，结果里没有缺失值；
+# - 不可能的年龄当作缺失再填补；重尾的列处理后不能再有极端值；数值列**标准化**；
+# - 所有文字列都做独热编码；标签 `loyal` 不能进特征。
 #
 # 然后 `X = pre.fit_transform(data)`，检查 `X`。
 
 # %%
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-from course_utils.cleaning import RangeToNaN   # 把超出范围的值设为缺失
-
 data = q4.data                            # 截止日的客户数据（含标签 loyal）
-NUMERIC = list(q4.numeric)                # 数值列
-CATEGORICAL = list(q4.categorical)        # 分类列
-data = data.assign(**{c: data[c].astype(object) for c in CATEGORICAL})   # 分类列用普通文本
+data.dtypes.to_frame("类型").T
+
+# %%
 # BEGIN PLACEHOLDER
-num_pipe = ____            # 数值列的 Pipeline
-cat_pipe = ____            # 分类列的 Pipeline
-pre = ____                 # ColumnTransformer
+numeric = ____             # 数值特征列（列表）
+categorical = ____         # 分类（文字）列（列表）
+pre = ____                 # cleaning.build_preprocessor(...)
 X = ____                   # pre.fit_transform(data)
 # END PLACEHOLDER
 # BEGIN SOLUTION
-num_pipe = Pipeline([
-    ("impossible", RangeToNaN({"age": (18, 100)})),   # -1 岁、999 岁 → 缺失
-    ("impute", SimpleImputer(strategy="median")),     # 中位数填补
-    ("scale", StandardScaler()),                      # 标准化：均值 0、标准差 1
-])
-cat_pipe = Pipeline([
-    ("impute", SimpleImputer(strategy="most_frequent")),
-    ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
-])
-pre = ColumnTransformer([("num", num_pipe, NUMERIC), ("cat", cat_pipe, CATEGORICAL)],
-                        verbose_feature_names_out=False).set_output(transform="pandas")
-X = pre.fit_transform(data)                           # 标签 loyal 不在列表里，自动丢弃
+numeric = data.select_dtypes("number").columns.drop("loyal").tolist()   # 数值特征（标签除外）
+categorical = data.columns.difference(numeric + ["loyal"]).tolist()     # 文字列 = 分类变量
+skew = data[numeric].skew()
+heavy = skew[skew > 2].index.drop("age", errors="ignore").tolist()     # 重尾列（年龄偏是因为 999 岁）
+pre = cleaning.build_preprocessor(numeric, categorical, scaler="standard", log_cols=heavy,
+                                  ranges={"age": (18, 100)}, clip=(0.01, 0.99))
+X = pre.fit_transform(data)
 # END SOLUTION
 q4.check(X)
 
@@ -216,14 +218,14 @@ q4.check(X)
 # q4.solution()
 
 # %% tags=["solution-only"]
-X.describe().loc[["mean", "std", "min", "max"], NUMERIC].round(2)
+X[numeric].describe().loc[["mean", "std", "min", "max"]].round(2)
 
 # %% [markdown]
 # ## 做完了？· Wrap-up
 #
 # - 练习 1：截止日是画像的“时间戳”。用了截止日之后的数据，所有结论都会虚高（数据泄漏）。
-# - 练习 2：档数和权重是**业务选择**，不是数学真理；改变它们，名单就会变。要把规则写下来、讲清楚。
-# - 练习 3：ROI 高不等于赚得多；人工渠道贵，只在单客价值高的客群上才收得回成本。
-# - 练习 4：同一条流水线在新数据上 `transform`，口径就不会变；标签永远不进特征。
+# - 练习 2：评分档数是**业务选择**，不是数学真理：它决定“重要价值客户”有多少人，要和人手、客群规模一起定。
+# - 练习 3：预算管的是总成本（启动 + 触达 + 优惠）；先合规再营销；ROI 高不等于赚得多；人工渠道只给单客价值高的客群。
+# - 练习 4：先看数据再定流水线：哪些列是分类、哪些重尾、哪些值不可能；同一条流水线在新数据上 `transform`，口径不变；标签永远不进特征。
 #
 # **讨论**：如果你的银行只有短信和客户经理两个渠道，你的营销方案会怎么改？

@@ -24,7 +24,8 @@
 # 2. 用 scikit-learn 的流水线 (Pipeline) 处理缺失值和异常值、给分类变量编码、做标准化或归一化；
 # 3. 按截止日计算 RFM（最近一次交易、交易频率、交易金额）和行为指标，并用规则生成中文标签（标签体系）；
 # 4. 用 RFM 评分把客户分成 8 个客群，与 k-means 聚类的结果比较，读懂客群画像热力图；
-# 5. 为每个客群选择产品、活动和渠道，并识别数据泄漏、偏态、分群不稳定、小客群这四个常见问题。
+# 5. 为每个客群选择产品、活动和渠道：先做合规筛选（适当性、授信预审、营销授权），再在同样的花费下比较方案的投资回报率；
+# 6. 识别数据泄漏、偏态、分群不稳定、小客群这四个常见问题。
 #
 # **预计时间**：讲授约 75 分钟，配套练习约 60 分钟
 # （[第二讲练习](../exercises/L2_exercises.ipynb)）。
@@ -44,9 +45,9 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from course_utils import campaign, cleaning, features, segments, viz
+from course_utils import campaign, cleaning, features, segments, tags, viz
+from course_utils.config import L2_COMPARE_BUDGET_PER_CUSTOMER, L2_CUTOFF, L2_PREVIOUS_CUTOFF
 from course_utils.data import get_bank
-from course_utils.config import L2_CUTOFF, L2_PREVIOUS_CUTOFF
 from course_utils.plotting import setup
 
 setup()  # 统一图表风格，并启用中文字体
@@ -64,7 +65,7 @@ print(f"客户数：{len(bank.customers):,}；观察截止日：{CUTOFF}")
 # 1. **数据收集**：把散在各个系统里的数据按客户号汇总；
 # 2. **数据清洗 (data cleaning)**：处理缺失值、异常值，把文字类别变成数字，统一量纲；
 # 3. **特征工程 (feature engineering)**：从原始记录里算出有业务含义的指标，例如 RFM；
-# 4. **标签体系 (tag system)**：用规则把指标变成业务人员一看就懂的标签，例如“高价值”“沉睡”“理财偏好”。
+# 4. **标签体系 (tag system)**：用规则把指标变成业务人员一看就懂的标签，例如“高交易额”“沉睡”“理财偏好”。
 #
 # 画像做好之后，才谈得上分群和精准营销。
 #
@@ -225,7 +226,7 @@ viz.before_after_figure(raw["monetary"], X["monetary"], population=view.attrs["p
 #
 # ## 四、特征工程 · Feature engineering
 #
-# ### 1. RFM：最近一次交易、交易频率、交易金额
+# ### 1. RFM：最近一次交易、交易频率、交易金额 · Recency, frequency, monetary
 #
 # - **R (Recency)**：最近一次交易距截止日多少天——越小越好；
 # - **F (Frequency)**：一定时间内（这里是截止日前一年）的交易笔数——越大越好；
@@ -268,8 +269,9 @@ view[list(BEHAVIOUR)].rename(columns=BEHAVIOUR).describe().loc[["mean", "25%", "
 
 # %%
 tagged = features.add_tags(view)
-summary = features.tag_summary(tagged).set_index("标签")
-summary.assign(占比=summary["占比"].map(viz.percent))
+summary = features.tag_summary(tagged)                 # 英文列名计算：tag, rule, n, share
+summary.assign(share=summary["share"].map(viz.percent)).set_index("tag").rename_axis("标签").rename(
+    columns=tags.TAG_SUMMARY_LABELS_ZH)                 # 显示时换成中文表头
 
 # %%
 # 三位客户的标签：一行文字就是一张“客户名片”
@@ -341,14 +343,17 @@ overlap.rename(index=segments.HIGH_VALUE_LISTS, columns=segments.HIGH_VALUE_LIST
 # %%
 clusters = segments.kmeans_segments(view[["recency_days", "frequency", "monetary"]], k=4, seed=SEED)
 table, ari = segments.compare_segmentations(scored["segment"], clusters)
-print(f"调整兰德指数 ARI = {ari:.2f}")
+agreement = ("几乎没有对应关系，和随机分组差不多" if ari < 0.1 else
+             "只有小部分一致：很多客户在两种分法里的归属对不上" if ari < 0.5 else
+             "大体一致，但仍有不少客户归属不同" if ari < 0.8 else "高度一致")
+print(f"调整兰德指数 ARI = {ari:.2f}：两种分法{agreement}")
 display(table)
 segments.segment_profile(view.assign(cluster=clusters), "cluster",
                          ["recency_days", "frequency", "monetary"]).round(1)
 
 # %% [markdown]
-# 看交叉表：每个簇主要由哪几个 RFM 客群组成？ARI 离 1 越远，两种分法的边界差得越多——
-# 它们只是部分吻合。规则分群**好解释、好执行**，
+# 看交叉表：每个簇主要由哪几个 RFM 客群组成？ARI 离 1 越远，两种分法的边界差得越多；
+# 上面这个值说明两种分法**不能互相替代**：它们看客户的角度不同，谈不上“吻合”。规则分群**好解释、好执行**，
 # 聚类**更贴合数据本身的结构**。实践中常用规则分群做日常运营，用聚类检查规则是否漏掉了某类客户。
 #
 # ## 六、基于客户画像的精准营销策略 · Precision marketing
@@ -359,45 +364,134 @@ segments.segment_profile(view.assign(cluster=clusters), "cluster",
 # （见 `segments.segment_strategy` 的说明），“依据”一列就是数据给出的理由。
 
 # %%
-strategy = segments.segment_strategy(scored)
-strategy[["客户数", "建议产品", "建议渠道", "依据"]]
+strategy = segments.segment_strategy(scored)            # 英文列名计算，显示时换成中文
+strategy[["n", "product", "channel", "reason"]].rename(columns=segments.STRATEGY_LABELS_ZH).rename_axis("客群")
 
 # %% [markdown]
-# ### 2. 算一笔账：投对人，才有回报
+# ### 2. 先合规，再营销 · Compliance before marketing
 #
-# 渠道的成本差别很大：APP 推送几分钱一条，电话外呼几元一通，客户经理面访上百元一次。
-# 用营销活动模拟器 (campaign simulator) 比较两个同样预算级别的方案：
-# 方案 A 对所有客群都派客户经理面访；方案 B 按上表分层，人工渠道只用在“重要”客群。
+# 名单里的客户，并不是谁都能推、都能联系。银行做营销，先过三道关：
+#
+# 1. **适当性管理 (suitability)**：基金、理财、保险只能推给风险承受能力不低于产品风险等级的客户
+#    （例如 R3 的基金不能推给 R1、R2 的客户）；
+# 2. **授信预审 (credit pre-screen)**：贷款、信用卡先看客户能不能借——本课程用一条教学规则代替真实的征信审查，
+#    规则见下面的输出；沉睡客户一律不推贷款；
+# 3. **营销授权与频次 (consent & contact frequency)**：按《个人信息保护法》(PIPL)，只联系同意接收该渠道营销的客户；
+#    每位客户每月的触达次数有上限；每条营销信息都要写明退订方式。
+#
+# 模拟器 (campaign simulator) 按这三道关自动筛掉不能联系的客户。下表是两个例子：
+# 用电话外呼推基金、用短信推贷款，各客群还剩多少人可以联系。
 
 # %%
-seg_sizes = sizes.to_dict()
-plan_a = {s: ("理财", "客户经理面访", "加息券", 20_000) for s in segments.SEGMENTS}
-plan_b = {
-    "重要价值客户": ("理财", "电话外呼", "加息券", 3000 + 6 * seg_sizes["重要价值客户"]),
-    "重要保持客户": ("理财", "电话外呼", "加息券", 3000 + 6 * seg_sizes["重要保持客户"]),
-    "重要挽留客户": ("存款", "电话外呼", "加息券", 3000 + 6 * seg_sizes["重要挽留客户"]),
-    "一般发展客户": ("信用卡", "APP推送", "积分礼品", 600),
-}
-for name, plan in (("方案A：全员面访", plan_a), ("方案B：分层触达", plan_b)):
-    res = campaign.simulate_campaign(plan, seg_sizes, seed=SEED)
-    tot = res.loc["合计"]
-    print(f"{name}：预算 {tot['budget']:,.0f} 元，净收益 {tot['profit']:,.0f} 元，ROI {tot['roi']:.0%}")
-res_a = campaign.simulate_campaign(plan_a, seg_sizes, seed=SEED)
-table_a = campaign.to_chinese(res_a)[["渠道", "触达人数", "响应人数", "总成本(元)", "增量收入(元)", "ROI"]]
-table_a.assign(**{"总成本(元)": table_a["总成本(元)"].map("{:,.0f}".format),
-                  "增量收入(元)": table_a["增量收入(元)"].map("{:,.0f}".format),
-                  "ROI": table_a["ROI"].map(lambda v: f"{v:.0%}" if pd.notna(v) else "—")})
+aud = campaign.audience(scored)            # 每位客户：客群、风险承受能力、授信预审、各渠道授权
+print("授信预审规则：" + campaign.CREDIT_RULE_ZH)
+fund = campaign.exclusions(aud, "基金", "电话外呼")
+loan = campaign.exclusions(aud, "贷款", "短信")
+pd.DataFrame({                             # 英文列名计算（size, excluded_rule ...），这里换成中文显示
+    "客群人数": fund["size"],
+    "基金：风险承受能力不够": fund["excluded_rule"], "基金：未授权电话": fund["excluded_consent"],
+    "基金：可电话联系": fund["eligible"],
+    "贷款：未通过授信预审": loan["excluded_rule"], "贷款：未授权短信": loan["excluded_consent"],
+    "贷款：可短信联系": loan["eligible"],
+}).rename_axis("客群")
+
+# %%
+print(f"推 R3 基金：{fund['excluded_rule'].sum():,} 位客户的风险承受能力不够，被排除；"
+      f"另有 {fund['excluded_consent'].sum():,} 位没有授权电话营销。")
+print(f"推贷款：{loan['excluded_rule'].sum():,} 位客户没通过授信预审（含全部沉睡客户），被排除。")
+print("频次上限（每位客户每月）：" + "，".join(f"{c} {n} 次" for c, n in campaign.CONTACT_CAP_PER_MONTH.items()))
+too_often = {"一般保持客户": ("存款", "短信", "加息券", 2_000, 4)}        # 一个月发 4 条短信
+for problem in campaign.compliance_problems(too_often, "存款加息券已到账，详询网点。"):
+    print("合规检查：" + problem)
 
 # %% [markdown]
-# 方案 A 在一般客群上全部亏钱：对久未交易、价值低的客户派客户经理上门，成本收不回来。
-# 方案 B 花得更少、赚得更多——**精准**的意思就是把贵的资源留给值得的人。
+# ### 3. 算一笔账：花同样的钱 · Equal spend, different targeting
+#
+# 渠道的成本差别很大：APP 推送几分钱一次，电话外呼几元一通，客户经理面访上百元一次。
+# 比较两个方案，先把账算全：
+#
+# - **总成本 (total cost)** = 渠道启动成本 + 每次触达的成本 + 送出去的优惠（加息券、手续费减免）。
+#   方案的**预算**管的就是这个总数，模拟器花到预算为止；
+# - **增量收益 (incremental revenue)** = 因为这次活动才买的客户 × 每位客户的首年收益；贷款和信用卡还要扣掉**预期信用损失**
+#   （违约概率 × 违约损失率 × 额度）；
+# - **净收益 (net gain)** = 增量收益 − 总成本；**投资回报率 (return on investment, ROI)** = 净收益 ÷ 总成本。
+#
+# 模拟器的假设如下。各客群对各产品、渠道、优惠的**响应率是课程设定的隐藏数字**（模拟的“真实情况”），表里不列出——
+# 就像真实的银行在做活动之前也不知道。
+
+# %%
+campaign.assumptions()
+
+# %% [markdown]
+# 两个方案花**同样多的钱**（按在网客户每人的预算算出总额，见下面的输出），产品和优惠都一样（理财 + 加息券），
+# 只是钱投给谁、走什么渠道不同：
+#
+# - 方案 A“全员面访”：8 个客群平分预算，都派客户经理上门；
+# - 方案 B“分层触达”：重要保持、重要挽留、重要发展客户打电话，剩下的钱给重要价值客户安排面访，一般客群不花钱。
+
+# %%
+BUDGET = round(L2_COMPARE_BUDGET_PER_CUSTOMER * len(aud), -3)      # 两个方案的总预算（元）
+plan_a = campaign.spread({s: ("理财", "客户经理面访", "加息券") for s in segments.SEGMENTS}, aud, BUDGET, seed=SEED)
+plan_b = campaign.allocate({                                        # 按顺序拨款，前面的客群先拿到够用的钱
+    "重要保持客户": ("理财", "电话外呼", "加息券"),
+    "重要挽留客户": ("理财", "电话外呼", "加息券"),
+    "重要发展客户": ("理财", "电话外呼", "加息券"),
+    "重要价值客户": ("理财", "客户经理面访", "加息券"),
+}, aud, BUDGET, seed=SEED)
+compare = campaign.compare_plans({"方案A 全员面访": plan_a, "方案B 分层触达": plan_b}, aud, seed=SEED)
+print(f"总预算 {viz.money(BUDGET)}（每位在网客户 {L2_COMPARE_BUDGET_PER_CUSTOMER:g} 元）；实际总成本："
+      + "，".join(f"{name} {viz.money(row['cost'])}" for name, row in compare.iterrows()))
+viz.lecture2.plan_comparison_figure(compare, population=view.attrs["population"])
+
+# %%
+res_a = campaign.simulate_campaign(plan_a, aud, seed=SEED)
+setup_a = sum(campaign.CHANNEL_SETUP_COST[cell[1]] for cell in plan_a.values())
+print(f"方案 A：{len(plan_a)} 个客群各分到约 {viz.money(BUDGET / len(plan_a))}，其中启动成本共 {viz.money(setup_a)}"
+      f"（占总成本 {viz.percent(setup_a / res_a.loc[campaign.TOTAL, 'cost'])}），"
+      f"一共只上门 {res_a.loc[campaign.TOTAL, 'contacts']:,} 位客户")
+viz.campaign_figure(res_a, population=view.attrs["population"])   # 方案 A 按客群拆开：哪些客群在亏钱
+
+# %% [markdown]
+# 方案 A 把钱撒在 8 个客群上：每个客群都要付一次启动成本（培训、资料、排班），剩下的钱只够上门寥寥几位客户；
+# 对交易少、金额低的一般客群派客户经理上门，更是收不回成本。
+# 方案 B 花同样多的钱，把贵的资源留给值得的人，便宜的电话用在重要客群——这就是**精准**。
+# 注意 ROI 和净收益是两回事：只发 APP 推送的方案 ROI 可以很高，但赚到的钱很少；汇报时两个数都要给。
+#
+# ### 4. 模拟的数字是假设，真实效果要用对照组 · Measuring the real effect with a control group
+#
+# 模拟器里的响应率是**增量**响应：因为这次活动才买的客户。真实世界里，有些客户不联系也会买，
+# 所以不能把“响应人数”直接当成活动效果。办法是**对照组 (control group)**：从可联系的客户里**随机**留出一部分
+# （留出组 holdout）不联系，活动结束后比较两组的购买率，差值才是活动带来的增量。
+# 留出多少人，要看想测出多小的提升：
+
+# %%
+BASE_RATE = 0.02          # 假设：不联系也会买理财的客户比例（对照组的自然购买率）
+rows = {}
+for seg, product, ch in (("重要价值客户", "理财", "客户经理面访"), ("重要保持客户", "理财", "电话外呼"),
+                         ("一般发展客户", "信用卡", "短信")):
+    n = aud.eligible(seg, product, ch)
+    h = campaign.holdout_plan(n, share=0.10, base_rate=BASE_RATE)      # 随机留出 10% 不联系
+    sim = campaign.simulate_campaign({seg: (product, ch, "无优惠", 1e9)}, aud, seed=SEED).loc[seg]
+    rows[f"{seg} · {ch}推{product}"] = {
+        "可联系人数": n, "对照组人数": h["n_control"],
+        "模拟中的活动效果（增量响应率）": viz.percent(sim["response_rate"]),
+        "能测出的最小提升": viz.percent(h["mde"]),
+        "测得出来吗": "能" if sim["response_rate"] > h["mde"] else "不能：要大得多的样本",
+    }
+pd.DataFrame(rows).T
+
+# %% [markdown]
+# 表中“能测出的最小提升”按 95% 置信度、80% 把握计算（双样本比例检验的近似公式）：比它小的效果，这样的实验测不出来。
+# 效果大的面访，几十人的对照组就测得出来；效果小的电话和短信，同样留出 10% 就测不出来——
+# 要么把更多客户放进实验，要么接受“不知道有没有用”。第五讲会用对照组检验案例里“挽留率提升”这类数字。
 #
 # > **实战演练 · 小组讨论**：针对不同客户群体设计个性化营销方案。在[第二讲练习](../exercises/L2_exercises.ipynb)
-# > 第 3 题里，你会用控件为 8 个客群逐个选择产品、渠道、优惠和预算，模拟器会给出响应、成本和 ROI。
+# > 第 3 题里，你会用控件为 8 个客群逐个选择产品、渠道、优惠、每月次数和预算，并写一条营销文案；
+# > 模拟器会给出可触达人数、响应、总成本、增量收益和投资回报率，并做合规检查。
 #
 # ## 七、常见问题与解决方案 · Common problems and fixes
 #
-# ### 1. 数据泄漏 (leakage)：用了截止日之后的数据
+# ### 1. 数据泄漏 (leakage)：用了截止日之后的数据 · Data leakage
 #
 # 如果 RFM 用了**全部**交易（包括截止日之后的），画像就“偷看了未来”：拿它去预测或评估活动，效果会虚高。
 
@@ -412,7 +506,7 @@ print(f"{viz.percent(changed)} 的客户交易笔数被截止日之后的交易�
 # %% [markdown]
 # **解决**：所有特征都按同一个截止日计算，只用 `txn_date < 截止日` 的数据；活动效果用截止日之后的数据评估。
 #
-# ### 2. 偏态 (skew)：金额的长尾巴
+# ### 2. 偏态 (skew)：金额的长尾巴 · Skew
 #
 # **偏度 (skewness)** 衡量分布有多“歪”：0 是对称，越大尾巴越长。
 
@@ -423,9 +517,9 @@ print(f"交易金额偏度：原值 {m.skew():.1f} → 取对数后 {round(np.lo
 # %% [markdown]
 # **解决**：取对数或按分位数截尾（见第三节）；RFM 评分用**排名分位**，本身就不怕极端值。
 #
-# ### 3. 分群不稳定 (unstable segments)
+# ### 3. 分群不稳定 · Unstable segments
 #
-# 同一位客户，这个季度是“重要价值”，下个季度变成“重要保持”，营销名单就会来回跳。
+# **分群不稳定 (unstable segments)**：同一位客户，这个季度是“重要价值”，下个季度变成“重要保持”，营销名单就会来回跳。
 # 比较两个截止日（相隔一个季度）的客群：
 
 # %%
@@ -441,9 +535,9 @@ viz.segment_transition_figure(
 # 对角线越深越稳定。**解决**：用更长的观察窗口（例如一年而不是一个月）算 F 和 M；
 # 客群变化连续两期才调整营销名单；关注“迁移”本身——从重要价值掉到重要保持，正是挽留的信号。
 #
-# ### 4. 小客群 (tiny segments)
+# ### 4. 小客群 · Tiny segments
 #
-# 人数太少的客群，活动效果测不准，单独做一套方案也不划算（每个渠道都有启动成本）。
+# **小客群 (tiny segments)**：人数太少的客群，活动效果测不准，单独做一套方案也不划算（每个渠道都有启动成本）。
 
 # %%
 share = scored["segment"].value_counts(normalize=True)
@@ -454,28 +548,40 @@ merged.value_counts().to_frame("合并后客户数")
 
 # %% [markdown]
 # **解决**：把过小的客群并入“其他”或相近的客群；或减少评分档数（例如用三分位），让每个客群更大。
-# 第二讲练习第 2 题可以亲手调评分档数和权重，看客群大小怎么变。
+# 第二讲练习第 2 题要你按业务约束（客户经理的人手、客群的最小规模）选评分档数：档数变，客群大小就变。
 #
 # ## 小结 · Summary
-#
-# - 客户画像 = 四类数据（交易、账户、客户信息、互动）按截止日合成一客一行，再清洗、做特征、贴标签。
-# - 预处理用一条 scikit-learn 流水线：不可能的值当缺失、中位数填补、截尾与对数、独热编码、标准化。
-# - RFM 五分位评分把客户分成 8 个客群；热力图让客户经理一眼读懂各客群；k-means 是检验规则的另一种视角。
-# - 精准营销 = 按客群选产品、活动和渠道：贵的人工渠道只给高价值客群，模拟器算出的 ROI 说明了原因。
-# - 四个常见问题：数据泄漏（只用截止日前的数据）、偏态（对数/截尾）、分群不稳定（长窗口、看迁移）、小客群（合并）。
-#
-# ## 讨论题 · Discussion questions
-#
-# 1. 你的银行有哪些数据可以用来做客户画像？哪些数据散在不同系统里、很难按客户号合起来？
-# 2. 标签“沉睡 = 180 天无交易”对你的客户合适吗？信用卡客户和定期存款客户是否应该用不同的规则？
-# 3. 重要挽留客户金额高但很久没来：你会先打电话、先发加息券，还是先查他在别家银行的情况？为什么？
-# 4. 如果营销活动的 ROI 很高但净收益很小，你会怎样向领导汇报？
-#
-# **下一步**：打开[第二讲练习](../exercises/L2_exercises.ipynb)，亲手算 RFM、调整分群、设计营销方案、搭建预处理流水线。
 
 # %%
 from IPython.display import Markdown
 
 from course_utils import coursemap
 
+a_row, b_row = compare.iloc[0], compare.iloc[1]
+Markdown("\n".join([
+    "- 客户画像 = 四类数据（交易、账户、客户信息、互动）按截止日合成一客一行，再清洗、做特征、贴标签。",
+    "- 预处理用一条 scikit-learn 流水线：不可能的值当缺失、中位数填补、截尾与对数、独热编码、标准化。",
+    f"- RFM 五分位评分把 {len(scored):,} 位在网客户分成 8 个客群；热力图让客户经理一眼读懂各客群；"
+    f"k-means 与规则分群的 ARI 只有 {ari:.2f}，它是检验规则的另一种视角，不是替代。",
+    f"- 先合规：推 R3 基金要排除 {fund['excluded_rule'].sum():,} 位风险承受能力不够的客户，"
+    f"推贷款要排除 {loan['excluded_rule'].sum():,} 位没通过授信预审的客户，只联系授权过的客户，文案带退订方式。",
+    f"- 同样花约 {viz.money(compare['cost'].mean())}：全员面访净收益 {viz.money(a_row['profit'])}"
+    f"（ROI {viz.percent(a_row['roi'])}），分层触达 {viz.money(b_row['profit'])}（ROI {viz.percent(b_row['roi'])}）。"
+    "总成本包括启动、触达和优惠；模拟的响应率是假设，真实效果要用对照组测。",
+    "- 四个常见问题：数据泄漏（只用截止日前的数据）、偏态（对数/截尾）、分群不稳定（长窗口、看迁移）、小客群（合并）。",
+]))
+
+# %% [markdown]
+# ## 讨论题 · Discussion questions
+#
+# 1. 你的银行有哪些数据可以用来做客户画像？哪些数据散在不同系统里、很难按客户号合起来？
+# 2. 标签“沉睡”对你的客户合适吗？信用卡客户和定期存款客户是否应该用不同的规则？
+# 3. 重要挽留客户金额高但很久没来：你会先打电话、先发加息券，还是先查他在别家银行的情况？为什么？
+# 4. 如果营销活动的投资回报率很高但净收益很小，你会怎样向领导汇报？
+# 5. 你的银行怎样记录客户的营销授权和退订？一位客户一个月最多收到几条营销短信，谁在统计？
+#
+# **下一步**：打开[第二讲练习](../exercises/L2_exercises.ipynb)，亲手算 RFM、按业务约束选分群、设计合规的营销方案、
+# 为一份新数据搭建预处理流水线。
+
+# %%
 Markdown("下一讲：" + coursemap.md_link("第三讲 基于AI的客户流失预警与挽留", "notebooks/L3_churn.ipynb"))
