@@ -45,7 +45,7 @@ from . import domain
 from .errors import CourseArgumentError
 
 __all__ = ["AS_OF", "RISK_TRAIN_CUTOFF", "EMOTION_WINDOW_DAYS", "TOP_SHARE", "RISK_SHARE",
-           "RetentionAssumptions", "RecoveryAssumptions", "customer_scores", "rfmp_score", "top_mask",
+           "RetentionAssumptions", "RecoveryAssumptions", "risk_model", "customer_scores", "rfmp_score", "top_mask",
            "emotion_flags", "high_value_retention", "recovery_plan", "manual_workload",
            "campaign_outcomes", "ASSUMPTIONS_ZH"]
 
@@ -148,26 +148,35 @@ def top_mask(score, tie_break, share: float = TOP_SHARE) -> np.ndarray:
     return out
 
 
+def risk_model(bank, train_cutoff: str = RISK_TRAIN_CUTOFF, random_state: int = 0):
+    """Lecture 3's churn random forest, fitted on the churn table at ``train_cutoff`` (6-month outcome)."""
+    from .churn import FEATURES, build_churn_table
+    from .churn_models import make_churn_model
+
+    train = build_churn_table(bank, train_cutoff)
+    model = make_churn_model("forest", FEATURES, [], random_state=random_state, n_estimators=RISK_TREES)
+    return model.fit(train[FEATURES], train["churned"])
+
+
 def customer_scores(bank, as_of: str = AS_OF, train_cutoff: str = RISK_TRAIN_CUTOFF,
-                    random_state: int = 0) -> pd.DataFrame:
+                    random_state: int = 0, model=None) -> pd.DataFrame:
     """One row per customer on the books when ``as_of`` begins: RFM/RFMP scores, balance and churn risk.
 
     Columns: ``customer_id``, ``recency_days``, ``frequency``, ``monetary`` (CNY, 12 months),
     ``product_count``, ``balance`` (latest month-end balance, CNY), ``R_score`` .. ``P_score``
     (1..5), ``rfm_score``, ``rfmp_score``, ``rfm_top`` / ``rfmp_top`` (the top :data:`TOP_SHARE`),
     ``risk`` (churn probability in the 6 months after ``as_of`` from a random forest trained at
-    ``train_cutoff``: Lecture 3's model, out of time), ``high_risk`` (top :data:`RISK_SHARE` by
-    risk), ``churned`` (the churn table's label: churned within 6 months; for checking only).
+    ``train_cutoff``: Lecture 3's model, out of time; or ``model``, fitted by :func:`risk_model`),
+    ``high_risk`` (top :data:`RISK_SHARE` by risk), ``churned`` (the churn table's label: churned
+    within 6 months; for checking only), and the churn-table features (:data:`churn.FEATURES`).
     ``attrs["population"]`` names the population.
     """
     from .churn import FEATURES, build_churn_table
-    from .churn_models import make_churn_model
     from .segments import rfm_scores, score_column
 
     table = build_churn_table(bank, as_of)
-    train = build_churn_table(bank, train_cutoff)
-    model = make_churn_model("forest", FEATURES, [], random_state=random_state, n_estimators=RISK_TREES)
-    model.fit(train[FEATURES], train["churned"])
+    if model is None:
+        model = risk_model(bank, train_cutoff, random_state)
     risk = model.predict_proba(table[FEATURES])[:, 1]
 
     out = rfm_scores(table[["customer_id", "recency_days", "frequency", "monetary"]].copy())
@@ -181,6 +190,9 @@ def customer_scores(bank, as_of: str = AS_OF, train_cutoff: str = RISK_TRAIN_CUT
     out["risk"] = risk
     out["high_risk"] = top_mask(risk, mon, RISK_SHARE)
     out["churned"] = table["churned"].to_numpy()
+    for c in FEATURES:
+        if c not in out.columns:
+            out[c] = table[c].to_numpy()
     out = out.drop(columns=[c for c in ("segment", "segment_key") if c in out.columns])
     day_before = domain.as_date(as_of) - pd.Timedelta(days=1)
     out.attrs["population"] = domain.population_note(day_before, len(out))

@@ -32,6 +32,7 @@ from .lecture2 import (
 )
 from .theme import BAD, GOOD, INK, NEUTRAL, CourseFigure
 from . import lecture3  # noqa: E402,F401  Lecture 3 figures: viz.lecture3.<name>_figure
+from . import lecture5  # noqa: E402,F401  Lecture 5 figures: viz.lecture5.<name>_figure
 
 __all__ = [
     "BAD", "GOOD", "INK", "NEUTRAL", "CourseFigure",
