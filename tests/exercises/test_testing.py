@@ -11,7 +11,7 @@ from course_utils.exercises import Exercise, answers
 from course_utils.exercises.testing import assert_check_cases, junk_answers
 
 ENGINE = ["placeholder", "answers", "feedback", "progress", "exercise", "widgets", "testing",
-          "core", "__main__"]
+          "__main__"]
 
 
 class Double(Exercise):
