@@ -315,3 +315,19 @@ def test_targets_and_reference_plan_are_compliant(aud):
                                         message=OPT_OUT)
     assert ok, reasons
     assert all(cell[4] <= cp.CONTACT_CAP_PER_MONTH[cell[1]] for cell in plan.values())
+
+
+@pytest.mark.parametrize("module", ["course_utils.campaign", "course_utils.campaign_plans",
+                                    "course_utils.datagen.response_rates"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(module)).failed == 0
+
+
+def test_planning_helpers_are_importable_from_campaign():
+    from course_utils import campaign_plans
+
+    for name in campaign_plans.__all__:
+        assert getattr(cp, name) is getattr(campaign_plans, name)
