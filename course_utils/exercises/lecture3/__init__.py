@@ -22,7 +22,8 @@ campaign and the plan simulator), :mod:`course_utils.automation` (labels of the 
 from __future__ import annotations
 
 from course_utils import config
-from course_utils.churn import FEATURES, build_churn_table
+from course_utils.churn import FEATURES
+from course_utils.retention import churn_table
 from course_utils.exercises import ____
 
 from .models import ReferenceModels
@@ -55,8 +56,8 @@ def setup(bank, seed: int = config.DEFAULT_SEED) -> tuple[ChurnTable, ModelCompa
     models (questions 2-3) and the campaign simulator (question 4) are computed on first use.
     Example: ``q1, q2, q3, q4, q5 = setup(get_bank(), seed=2024)``.
     """
-    train = build_churn_table(bank, Q2_TRAIN_CUTOFF)
-    test = build_churn_table(bank, Q2_TEST_CUTOFF)
+    train = churn_table(bank, Q2_TRAIN_CUTOFF)
+    test = churn_table(bank, Q2_TEST_CUTOFF)      # also the risk model's training table of question 4
     models = ReferenceModels(train, test, FEATURES)
     budget = Q2_BUDGET if len(test) >= 10 * Q2_BUDGET // 2 else max(10, round(len(test) / 10))
     population = f"测试集：{Q2_TEST_CUTOFF} 开始时在网的 {len(test):,} 位客户，标签 = 之后 6 个月内是否流失"

@@ -12,6 +12,8 @@ import pandas as pd
 from course_utils.evaluation import budget_metrics, lift_table, profit_curve
 
 KINDS = ("logistic", "tree", "forest")
+#: Trees of the reference forest (half the default: the same AUC within 0.01, half the time).
+FOREST_TREES = 100
 
 #: The contact-budget widget's economics (CNY; shares): a call, the retention offer, the value
 #: of a customer kept, and the share of the contacted churners the call keeps (an assumption:
@@ -47,7 +49,8 @@ class ReferenceModels:
 
             out = {}
             for kind in KINDS:
-                model = make_churn_model(kind, self.features, [], random_state=self.random_state)
+                extra = {"n_estimators": FOREST_TREES} if kind == "forest" else {}
+                model = make_churn_model(kind, self.features, [], random_state=self.random_state, **extra)
                 model.fit(self.train[self.features], self.train["churned"])
                 out[kind] = model.predict_proba(self.test[self.features])[:, 1]
             self._scores = out

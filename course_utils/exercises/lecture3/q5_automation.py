@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from course_utils import automation
-from course_utils.exercises import Exercise, answers
+from course_utils.exercises import Exercise, answers, contains_placeholder
 
 #: Held-out replies the data never contains: (reply, grade).
 HIDDEN_REPLIES = (
@@ -153,8 +153,27 @@ class Automation(Exercise):
             self.__dict__["_cache_labels"] = automation.handoff_labels(self.context["messages"])
         return self.__dict__["_cache_labels"]
 
+    untouched_message = "两个函数还在返回占位符 ____：先写好 handoff 和 grade 的规则，再检查。"
+
     def expected(self) -> dict:
         return {"handoff": solution_handoff, "grade": solution_grade}
+
+    def is_untouched(self, answer: Any) -> bool:
+        """Also "not attempted" while the functions still return ``____`` (the notebook's skeleton)."""
+        if super().is_untouched(answer):
+            return True
+        if not isinstance(answer, Mapping):
+            return False
+        samples = {"handoff": ["本月账单多少？"], "grade": "好的，开通吧"}
+        for key, sample in samples.items():
+            fn = answer.get(key)
+            if callable(fn) and not isinstance(fn, type):
+                try:
+                    if contains_placeholder(fn(sample)):
+                        return True
+                except Exception:  # noqa: BLE001 - judged by diagnose
+                    pass
+        return False
 
     # ----------------------------------------------------------------- running the trainee's code
     @staticmethod

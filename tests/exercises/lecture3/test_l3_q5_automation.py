@@ -44,7 +44,8 @@ def test_checks(qs):
                ({**good, "handoff": automation.handoff_rule}, "handoff_rule"),
                ({**good, "grade": "A"}, "函数"),
                ({"handoff": Q5.solution_handoff}, "缺少")],
-        half_done=[{"handoff": ____, "grade": ____}, {**good, "grade": ____}],
+        half_done=[{"handoff": ____, "grade": ____}, {**good, "grade": ____},
+                   {"handoff": lambda h: ____, "grade": lambda r: ____}, {**good, "grade": lambda r: ____}],
     )
 
 
