@@ -214,8 +214,43 @@ def _svg_text(x: float, y: float, text: str, size_px: float, color: str, anchor:
               extra: str = "") -> str:
     from html import escape
 
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size_px:.1f}" fill="{color}" '
+    return (f'<text x="{x:.1f}" y="{y:.1f}" style="font-size:{size_px:.1f}px" fill="{color}" '
             f'text-anchor="{anchor}"{extra}>{escape(text, quote=False)}</text>')
+
+
+def _free_spot(bx: float, by: float, w: float, h: float, x_anchor: float, y_point: float,
+               placed: list[tuple[float, float, float, float]], width: float, top: float,
+               bottom: float) -> tuple[float, float, float]:
+    """Top-left corner for an event box that covers no earlier box, and the area it covers.
+
+    Tries where the figure puts it first, then: just above the point, above an earlier
+    box, beside one (the box still spans its leader line), below the point under its
+    value label -- always inside the plot area (the title and note stay clear). When
+    nothing is free, the spot that covers the least of the earlier boxes.
+    """
+    def overlap(x: float, y: float) -> float:
+        return sum(max(0.0, min(x + w, b[2]) + 4 - max(x, b[0])) *
+                   max(0.0, min(y + h, b[3]) + 4 - max(y, b[1])) for b in placed)
+
+    def allowed(x: float, y: float) -> bool:
+        inside = 2 <= x <= width - w - 2 and top + 2 <= y and y + h <= bottom - 2
+        return inside and x - 1 <= x_anchor <= x + w + 1
+
+    below = y_point + 44                          # under the point's value label
+    xs = [bx] + [b[2] + 6 for b in placed] + [b[0] - w - 6 for b in placed]
+    ys_above = [by, y_point - h - 12] + [b[1] - h - 6 for b in placed]
+    ys_below = [below] + sorted(b[3] + 6 for b in placed if b[3] + 6 > below)
+    spots = [(x, y) for y in ys_above if y + h <= y_point - 4 for x in xs]
+    spots += [(x, y) for y in ys_below for x in xs]
+    spots = [xy for xy in spots if allowed(*xy)]
+    for x, y in spots:
+        if overlap(x, y) == 0:
+            return x, y, 0.0
+    if spots:
+        x, y = min(spots, key=lambda xy: overlap(*xy))
+        return x, y, overlap(x, y)
+    y = min(max(by, top + 2), bottom - h - 2)
+    return bx, y, overlap(bx, y)
 
 
 def churn_trend_svg(
@@ -299,7 +334,9 @@ def churn_trend_svg(
                                    BAD, "middle"))
     # event boxes: alternate heights, first left-aligned, last right-aligned (as the figure)
     line_h = text_px * 1.25
-    pad = 0.3 * text_px
+    pad = 0.4 * text_px
+    multi = len(years) > 1
+    items = []
     shown = [e for e in normalize_events(events) if e[0] in years]
     for i, (year, text) in enumerate(shown):
         value = series.get(year)
@@ -310,24 +347,42 @@ def churn_trend_svg(
             lines = lines[:SVG_MAX_EVENT_LINES - 1] + [lines[SVG_MAX_EVENT_LINES - 1][:10] + "…"]
         lift = 0.22 if i % 2 == 0 else 0.12
         text_y = py(min(value + y_top * lift, y_top * 0.8))       # bottom of the box
-        box_w = max(_text_px(ln, text_px) for ln in lines) + 2 * pad
+        box_w = min(max(_text_px(ln, text_px) for ln in lines) + 2 * pad, right - left)
         box_h = len(lines) * line_h + 2 * pad
-        box_w = min(box_w, right - left)
-        multi = len(years) > 1
         ha = "left" if multi and year == years[0] else ("right" if multi and year == years[-1]
                                                         else "center")
         xa = px(year + {"left": -0.15, "right": 0.15, "center": 0.0}[ha])
-        bx = {"left": xa, "right": xa - box_w, "center": xa - box_w / 2}[ha]
-        bx = min(max(bx, 2.0), width - box_w - 2.0)
-        by = max(text_y - box_h, 2.0)
-        parts.append(f'<line x1="{px(year):.1f}" y1="{py(value + y_top * 0.02):.1f}" '
-                     f'x2="{px(year):.1f}" y2="{by + box_h:.1f}" stroke="{INK}" '
-                     f'stroke-width="{1.2 * _PX:.1f}"/>')
-        parts.append(f'<rect x="{bx:.1f}" y="{by:.1f}" width="{box_w:.1f}" height="{box_h:.1f}" '
+        bx = min(max({"left": xa, "right": xa - box_w, "center": xa - box_w / 2}[ha], 2.0),
+                 width - box_w - 2.0)
+        items.append((year, float(value), lines, bx, text_y - box_h, box_w, box_h))
+    # the figure's spots first; when boxes collide, again with every box packed close to
+    # its point; keep the layout that covers the least
+    best: tuple[float, list] | None = None
+    for tight in (False, True):
+        placed: list[tuple[float, float, float, float]] = []
+        cost = 0.0
+        for year, value, _lines, bx, by, w, h in items:
+            first = py(value) - h - 12 if tight else by
+            x, y, c = _free_spot(bx, first, w, h, px(year), py(value), placed, width, top, bottom)
+            placed.append((x, y, x + w, y + h))
+            cost += c
+        if best is None or cost < best[0]:
+            best = (cost, placed)
+        if cost == 0:
+            break
+    leaders, boxes = [], []
+    for (year, value, lines, _bx, _by, w, h), (bx, by, _x1, _y1) in zip(items, best[1] if best else []):
+        above = by + h <= py(value)
+        y_from = py(value + y_top * 0.02) if above else py(value) + 36
+        leaders.append(f'<line x1="{px(year):.1f}" y1="{y_from:.1f}" x2="{px(year):.1f}" '
+                       f'y2="{by + h if above else by:.1f}" stroke="{INK}" '
+                       f'stroke-width="{1.2 * _PX:.1f}"/>')
+        boxes.append(f'<rect x="{bx:.1f}" y="{by:.1f}" width="{w:.1f}" height="{h:.1f}" '
                      f'rx="{pad:.1f}" fill="white" stroke="{INK}" stroke-width="{_PX:.1f}"/>')
         for k, ln in enumerate(lines):
-            parts.append(_svg_text(bx + box_w / 2, by + pad + (k + 0.82) * line_h, ln, text_px,
+            boxes.append(_svg_text(bx + w / 2, by + pad + (k + 0.82) * line_h, ln, text_px,
                                    INK, "middle"))
+    parts += leaders + boxes      # leader lines under every box
     # title (the message) and the population note
     title_y = top - (24 * _PX if note else 8 * _PX) - 0.25 * title_px
     parts.append(_svg_text(left, title_y, title, title_px, INK))
@@ -336,8 +391,9 @@ def churn_trend_svg(
     from html import escape
 
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" style="max-width:100%;height:auto" '
-            f'font-family="{SVG_FONTS}" role="img" aria-label="{escape(title)}">'
+            f'width="{width}" height="{height}" '
+            f'style="max-width:100%;height:auto;font-family:{SVG_FONTS}" '
+            f'role="img" aria-label="{escape(title)}">'
             f'<title>{escape(title, quote=False)}</title>')
     return SvgChart(f'<div class="course-svg-chart">{head}{"".join(parts)}</svg></div>')
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pytest
 
 from course_utils.exercises import ____, assert_check_cases
 from course_utils.exercises.lecture1 import q1_churn_trend as Q1
@@ -139,3 +140,27 @@ def test_checks_on_committed_data(bank):
     rates = yearly_churn_rates(bank.customers)
     assert q1.check({"rates": rates, "events": EVENTS}).status == "correct"
     assert q1.check(q1.expected()).status == "correct"
+
+
+CROWDED = [
+    {"y2021": 30, "y2022": 30, "y2023": 30, "event1_year": 2021, "event1_text": "产品调整：部分免费服务改为收费",
+     "event2_year": 2022, "event2_text": "市场变化：竞品推出高收益理财、存款降息", "event3_year": 2022,
+     "event3_text": "测试"},
+    {"y2021": 15, "y2022": 18, "y2023": 20, "event1_year": 2023, "event1_text": "产品调整：部分免费服务改为收费",
+     "event2_year": 2023, "event2_text": "市场变化：竞品推出高收益理财、存款降息", "event3_year": 2023,
+     "event3_text": "第三个事件：很长很长很长很长很长很长很长很长很长很长的说明"},
+    {"y2021": 40, "y2022": 0, "y2023": 40, "event1_year": 2021, "event1_text": "一", "event2_year": 2022,
+     "event2_text": "二", "event3_year": 2023, "event3_text": "三"},
+]
+
+
+@pytest.mark.parametrize("values", CROWDED)
+def test_event_boxes_never_cover_each_other_or_the_title(values):
+    svg = Q1.render_churn_trend(values)
+    boxes = [tuple(float(v) for v in m) for m in re.findall(
+        r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" rx', svg)]
+    assert len(boxes) == 3
+    for i, (x, y, w, h) in enumerate(boxes):
+        assert 0 <= x and x + w <= 750 and 75 <= y and y + h <= 440 * 0.9   # inside the plot
+        for x2, y2, w2, h2 in boxes[i + 1:]:
+            assert x + w <= x2 or x2 + w2 <= x or y + h <= y2 or y2 + h2 <= y, (boxes, values)
