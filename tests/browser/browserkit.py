@@ -697,7 +697,7 @@ _SIGNATURE_JS = """(root) => {
   root.querySelectorAll('.widget-output, .widget-html, .widget-htmlmath').forEach(el => {
     parts.push(el.innerText);
     el.querySelectorAll('img').forEach(i => parts.push(i.getAttribute('src') || ''));
-    el.querySelectorAll('svg').forEach(s => parts.push(s.outerHTML.length + ''));
+    el.querySelectorAll('svg').forEach(s => parts.push(s.outerHTML));   // every redraw, also a box that moved
   });
   const s = parts.join('\\u0001');
   let h = 5381;
