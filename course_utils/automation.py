@@ -33,6 +33,7 @@ import pandas as pd
 
 from course_utils import domain
 from course_utils.chatbot import asks_rate_negotiation, repeated_questions, same_question_repeated
+from course_utils.datagen.texts import OUTBOUND_SCRIPT
 from course_utils.errors import CourseArgumentError
 
 __all__ = [
@@ -40,7 +41,7 @@ __all__ = [
     "fill_template", "credit_card_bill", "bill_answer", "find_product", "find_products", "yield_percentile", "yield_answer",
     "handoff_rule", "handoff_reason", "conversation_histories", "handoff_labels",
     "route_messages", "ServiceCosts", "service_savings",
-    "OUTBOUND_AS_OF", "silent_customers", "contact_flags", "credit_eligibility", "outbound_funnel",
+    "OUTBOUND_AS_OF", "OUTBOUND_SCRIPT", "silent_customers", "contact_flags", "credit_eligibility", "outbound_funnel",
     "REFUSAL_WORDS", "HESITATION_WORDS", "ACCEPT_WORDS", "NOT_REFUSAL_PHRASES", "GRADES",
     "grade_intent", "naive_grade_intent", "grade_replies", "grade_report", "OutboundCosts", "outbound_costs",
 ]
@@ -527,6 +528,8 @@ def service_savings(routed: pd.DataFrame, costs: ServiceCosts | None = None) -> 
 # ---------------------------------------------------------------------------
 # AI outbound: the silent list and the checks before offering credit
 # ---------------------------------------------------------------------------
+#: The AI call's script (seed: "为您专属预留了5万额度备用金，是否确认开通？"), as in ``outbound_calls.script``.
+OUTBOUND_SCRIPT = OUTBOUND_SCRIPT
 #: Day the outbound campaign starts (the calls of ``outbound_calls`` are in July 2024).
 OUTBOUND_AS_OF = "2024-07-01"
 #: Credit eligibility for the 5万 备用金 offer (documented, simplified): age range (years),

@@ -219,7 +219,7 @@ Markdown(f"泄漏版的 AUC 从 {leak.iloc[0, 0]:.3f} 升到 {leak.iloc[2, 0]:.3
 # ### 4. 类别不平衡：加权还是采样 · Class imbalance: weights vs sampling
 #
 # 流失客户只占一成左右。模型如果只追求“总体猜对率”，把所有人都猜成“不流失”就能对九成——却一个流失客户也找不到。
-# 三种常见处理：**类别权重 (class weights)**、**欠采样 (undersampling)** 少数保留多数里的一部分、
+# 三种常见处理：**类别权重 (class weights)**、**欠采样 (undersampling)** 只保留多数类（留存客户）的一部分、
 # **过采样 (oversampling)** 把少数类复制多份。采样**只能用在训练表上**：测试表必须保持真实比例，否则评估会失真。
 
 # %%
@@ -243,7 +243,8 @@ for name, (data, weight) in samples.items():
                  "AUC": roc_auc_score(test["churned"], p),
                  f"打{BUDGET}个电话的精确率": evaluation.budget_metrics(test["churned"], p, BUDGET)["precision"]})
 imbalance = pd.DataFrame(rows).set_index("做法")
-imbalance.style.format({"精确率": percent, "召回率": percent, "AUC": "{:.3f}", f"打{BUDGET}个电话的精确率": percent})
+imbalance.assign(**{c: imbalance[c].map(percent) for c in ["精确率", "召回率", f"打{BUDGET}个电话的精确率"]},
+                 AUC=imbalance["AUC"].round(3))
 
 # %% [markdown]
 # **读表**：按 0.5 的门槛判断时，权重和采样让模型“敢说流失”了：召回率 (recall) 大涨、精确率 (precision) 下降。
@@ -330,8 +331,8 @@ print(churn_models.tree_rules(tree))     # 同一棵树的文字版：每一行�
 # %% [markdown]
 # ### 3. 随机森林：案例演示 · The worked random-forest model
 #
-# **随机森林 (random forest)** 训练几百棵不同的树（每棵树只看一部分客户和一部分特征），让它们投票。
-# 单棵树容易“记住”训练数据的偶然规律，几百棵树的平均就稳得多。我们在第二节已经训练了它：
+# **随机森林 (random forest)** 训练很多棵不同的树（每棵树只看一部分客户和一部分特征），让它们投票。
+# 单棵树容易“记住”训练数据的偶然规律，很多棵树的平均就稳得多。我们在第二节已经训练了它：
 
 # %%
 params = forest.named_steps["model"].get_params()
@@ -369,8 +370,9 @@ budget_rows["随机挑选（期望）"] = {"contacted": BUDGET, "churners_reache
 bt = pd.DataFrame(budget_rows).T[["contacted", "churners_reached", "precision", "recall", "lift"]]
 bt.columns = ["打电话人数", "找到的流失客户", "精确率", "召回率", "提升度"]
 bm = budget_rows["随机森林"]
-display(bt.style.format({"打电话人数": "{:,.0f}", "找到的流失客户": "{:,.0f}", "精确率": percent, "召回率": percent,
-                         "提升度": "{:.1f}"}))
+display(bt.assign(**{c: bt[c].map(percent) for c in ["精确率", "召回率"]},
+                  **{c: bt[c].map("{:,.0f}".format) for c in ["打电话人数", "找到的流失客户"]},
+                  提升度=bt["提升度"].map("{:.1f}".format)))
 Markdown(f"打 {BUDGET} 个电话：按随机森林的排序能找到 {bm['churners_reached']} 位流失客户（每 10 个电话约 "
          f"{bm['precision'] * 10:.1f} 个打对人），覆盖全部流失客户的 {percent(bm['recall'])}；随机打只能找到约 "
          f"{BUDGET * test['churned'].mean():.0f} 位。这个倍数就是**提升度 (lift)**：{bm['lift']:.1f}。")
@@ -436,7 +438,7 @@ Markdown(f"按这些假设，联系风险最高的 {int(best['contacted']):,} �
 # 它对任何模型都适用，而且是在模型没见过的数据上算的。
 
 # %%
-probe = test.sample(min(1500, len(test)), random_state=0)          # 抽一部分测试客户，算得快一些
+probe = test.sample(min(1000, len(test)), random_state=0)          # 抽一部分测试客户，算得快一些
 importance = churn_models.permutation_importance_table(forest, probe[F], probe["churned"], n_repeats=2, random_state=0)
 charts.importance_figure(importance, population=POP_TEST + f"；随机森林，抽 {len(probe):,} 位客户，每列打乱 2 次取平均")
 
@@ -448,10 +450,10 @@ charts.importance_figure(importance, population=POP_TEST + f"；随机森林，�
 # %%
 from sklearn.inspection import partial_dependence
 
-sample = test[F].astype(float).sample(min(400, len(test)), random_state=0)
+sample = test[F].astype(float).sample(min(300, len(test)), random_state=0)
 pd_curves = []
 for col in importance["column"].head(2):
-    r = partial_dependence(forest, sample, [col], grid_resolution=15, percentiles=(0.05, 0.95))
+    r = partial_dependence(forest, sample, [col], grid_resolution=12, percentiles=(0.05, 0.95))
     pd_curves.append((col, r["grid_values"][0], r["average"][0]))
 charts.partial_dependence_figure(pd_curves, population=POP_TEST + f"；随机森林，随机抽 {len(sample)} 位客户")
 
@@ -612,8 +614,9 @@ Markdown("在这次活动里，各类原因降得最多的优惠是："
 
 # %%
 routed = automation.route_messages(bank)
-asked = routed["text"].str.contains("账单多少|账单是多少|应还多少") & ~routed["answer"].str.contains("为0.00元")
-example = routed[(routed["intent"] == "账单查询") & (routed["route"] == "bot") & asked].iloc[0]
+answered = routed[(routed["intent"] == "账单查询") & (routed["route"] == "bot")]
+asked = answered["text"].str.contains("账单多少|账单是多少|应还多少") & ~answered["answer"].str.contains("为0.00元")
+example = answered[asked].iloc[0] if asked.any() else answered.iloc[0]     # 一条典型的账单提问
 b = automation.credit_card_bill(bank, example["customer_id"], example["msg_date"])
 print("模板：", automation.BILL_TEMPLATE)
 print(f"客户 {example['customer_id']} 在 {example['msg_date']:%Y-%m-%d} 问：{example['text']}")
@@ -622,19 +625,21 @@ print("机器人答：", example["answer"])
 
 # %% [markdown]
 # 理财收益的话术里，“高于同类 XX%”也必须**算出来**。课程大纲的例句是“年化收益 3.8%，高于同类 95%”。
-# 我们的产品表里正好有一只 3.8% 的产品，和同类（同一类别的其他产品）比一比：
+# 取产品表里年化收益最接近 3.8% 的理财产品，和同类（同一类别的其他产品）比一比：
 
 # %%
 products = bank.products
-p38 = products.loc[(products["annual_yield"] - 3.8).abs() < 1e-9].iloc[0]
+wealth = products[products["category"] == "理财"]
+p38 = wealth.loc[(wealth["annual_yield"] - 3.8).abs().idxmin()]
 peers = products[(products["category"] == p38["category"]) & (products["product_id"] != p38["product_id"])]
 pct = automation.yield_percentile(products, p38["product_id"])
 display(peers[["name", "risk_level", "annual_yield"]].sort_values("annual_yield", kind="stable")
         .rename(columns={"name": "同类产品", "risk_level": "风险等级", "annual_yield": "年化收益(%)"}).set_index("同类产品"))
 print(automation.yield_answer(products, p38["product_id"]))
-Markdown(f"在 {len(peers)} 只同类产品里，{p38['name']} 高于其中 {percent(pct)}——不是 95%。话术只说算得出的数字；"
-         f"低于同类一半的产品，话术干脆不做比较。每条收益话术都带上“业绩比较基准，不代表实际收益”的风险提示；"
-         f"若产品风险等级高于客户的风险承受能力，机器人不推荐（适当性管理）。")
+Markdown(f"在 {len(peers)} 只同类产品里，{p38['name']}（{p38['annual_yield']:.2f}%）高于其中 {percent(pct)}"
+         + ("，和大纲例句里的 95% 不同" if abs(pct - 0.95) > 0.005 else "") + "。话术只说算得出的数字；"
+         "低于同类一半的产品，话术干脆不做比较。每条收益话术都带上“业绩比较基准，不代表实际收益”的风险提示；"
+         "若产品风险等级高于客户的风险承受能力，机器人不推荐（适当性管理）。")
 
 # %% [markdown]
 # **转人工规则 (hand-off rules)**：同一个问题问了第二遍（说明机器人没答到点上）→ 转人工；客户要求协商利率或费用 → 转人工
@@ -680,7 +685,7 @@ charts.funnel_figure(funnel, population=f"统计范围：{automation.OUTBOUND_AS
 
 # %%
 called = bank.outbound_calls[bank.outbound_calls["customer_id"].isin(funnel["customer_ids"].iloc[-1])]
-print("AI 外呼话术：", called["script"].iloc[0], "（如不需要，可随时告知，我们将不再致电。）")
+print("AI 外呼话术：", automation.OUTBOUND_SCRIPT, "（如不需要，可随时告知，我们将不再致电。）")
 called[["reply", "intent_grade"]].head(6).rename(columns={"reply": "客户回复", "intent_grade": "人工标注的意向等级"})
 
 # %% [markdown]
