@@ -491,6 +491,7 @@ class RecommendationEngine:
       the books when ``as_of`` begins** who hold at least one product in ``train``. The
       similarities are learnt from all of ``train`` either way.
     * ``similarity``: ``"cosine"`` or ``"jaccard"`` (:func:`item_similarity`).
+    * ``content_features``: product attributes of the content scores (:func:`product_features`).
 
     Methods (``method=``): ``"popularity"``, ``"item_cf"``, ``"user_cf"``, ``"content"``,
     ``"hybrid"`` (``alpha`` x CF + (1 - alpha) x content, each scaled to 0..1 per customer).
@@ -507,7 +508,8 @@ class RecommendationEngine:
 
     def __init__(self, train: pd.DataFrame, products: pd.DataFrame | None = None,
                  customers: pd.DataFrame | None = None, as_of=None, similarity: str = "cosine",
-                 popularity_tiebreak: float = POPULARITY_TIEBREAK):
+                 popularity_tiebreak: float = POPULARITY_TIEBREAK,
+                 content_features: Sequence[str] = ("category", "risk_level")):
         _check_columns(train, ["customer_id", "product_id"], "train")
         if products is not None:
             _check_columns(products, ["product_id"], "products")
@@ -521,6 +523,7 @@ class RecommendationEngine:
         self.products = products
         self.customers = customers
         self.popularity_tiebreak = float(popularity_tiebreak)
+        self.content_features = tuple(content_features)
         rows = np.arange(len(users))
         if customers is not None and as_of is not None:
             on = customers.loc[domain.on_books_at_start(customers, as_of).to_numpy(), "customer_id"]
@@ -559,7 +562,7 @@ class RecommendationEngine:
             if self.products is None:
                 raise _error("基于内容的推荐需要产品表：RecommendationEngine(train, products)。",
                              "content-based scores need the products table: RecommendationEngine(train, products).")
-            f = product_features(self.products).reindex(self.product_ids).fillna(0.0).to_numpy()
+            f = product_features(self.products, self.content_features).reindex(self.product_ids).fillna(0.0).to_numpy()
             f = f / np.maximum(np.linalg.norm(f, axis=1, keepdims=True), 1e-12)
             profile = np.asarray(self._x @ f)
             profile = profile / np.maximum(np.linalg.norm(profile, axis=1, keepdims=True), 1e-12)
