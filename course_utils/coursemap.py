@@ -55,7 +55,7 @@ LECTURES: tuple[Lecture, ...] = (
     Lecture("L2", "第二讲", "基于AI的客户画像与精准营销",
             "Customer profiling & precision marketing",
             "数据来源与预处理、RFM 特征工程、标签体系和客户分群，按客群设计精准营销。",
-            "用控件调整分群，按客群设计营销方案（产品、渠道、优惠、预算）并看投资回报率 (ROI)。",
+            "按业务约束选评分档数；为各客群设计合规的营销方案（产品、渠道、优惠、次数、预算、文案）并看投资回报率 (ROI)；为新数据设计预处理流水线。",
             "notebooks/L2_profiling.ipynb", "exercises/L2_exercises.ipynb",
             "solutions/L2_solutions.ipynb"),
     Lecture("L3", "第三讲", "基于AI的客户流失预警与挽留",
