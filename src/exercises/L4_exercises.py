@@ -182,7 +182,7 @@ q3.check(answer3)
 wrong.assign(负面概率=p_valid[(p_valid >= 0.5) != y_valid].round(2))[["text", "sentiment", "负面概率"]].head(8)
 
 # %% tags=["solution-only"]
-# 否定句：否定正面词（“不满意”）模型一般判得对；否定负面词（“不贵”“没问题”）常常还被当成负面
+# 否定句：否定正面词（满意 → 不满意）负面概率应该升高，否定负面词（贵 → 不贵）应该降低；看模型在哪一种上出错
 pairs = ["这次服务我满意", "这次服务我不满意", "手续费贵", "手续费不贵", "到账有问题", "到账没问题"]
 pd.DataFrame({"消息": pairs, "负面概率": model.predict_proba(pairs)[:, 1].round(2)})
 

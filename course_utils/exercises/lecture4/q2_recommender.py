@@ -314,6 +314,18 @@ def _metrics_html(m: Mapping[str, Any], config: Mapping[str, Any]) -> str:
             "<th style='padding:1px 8px'>热门推荐（基线）</th></tr>" + body + "</table>")
 
 
+def table_html(frame: pd.DataFrame) -> str:
+    """A small table as plain HTML (13 px, no index): a few ms faster than a pandas Styler.
+
+    >>> "<th" in table_html(pd.DataFrame({"名次": [1]}))
+    True
+    """
+    head = "".join(f"<th style='padding:1px 6px;text-align:left'>{_html.escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td style='padding:1px 6px'>{_html.escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return f"<table style='font-size:13px;border-collapse:collapse'><tr>{head}</tr>{rows}</table>"
+
+
 def render_recommender(values: Mapping[str, Any], lab: RecommenderLab) -> list:
     """Redraw of the widget (pure): metrics vs popularity, the gap's interval, targets, one example."""
     config, msg = read_config(values, len(lab.engine.product_ids))
@@ -336,8 +348,7 @@ def render_recommender(values: Mapping[str, Any], lab: RecommenderLab) -> list:
         held = "、".join(lab.held_names(cid)) or "（无）"
         parts.append(f"<p style='margin:6px 0 2px;font-size:13px'><b>示例客户 {_html.escape(cid)}</b>"
                      f"（风险承受能力 {_html.escape(str(appetite))}）切分日前持有：{_html.escape(held)}</p>")
-        parts.append(lab.example(cid, config).style.hide(axis="index").set_uuid("l4_recommender")
-                     .set_table_attributes("style='font-size:13px'").to_html())
+        parts.append(table_html(lab.example(cid, config)))
     parts.append(f"<p style='margin:2px 0;font-size:12px;color:#51606f'>统计范围：{lab.split_date} 当天在网、"
                  f"之前至少持有 1 个产品的客户；测试 = 其中 {m['n_customers']:,} 位切分日后新买了产品的客户。"
                  "覆盖率按全部产品目录计（切分日后才上线的产品推荐不了）。</p>")

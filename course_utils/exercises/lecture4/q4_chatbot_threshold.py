@@ -116,7 +116,8 @@ class ThresholdLookup:
         self.bot, self.texts, self.intents, self.months = bot, texts, intents, int(months)
         self.table = chatbot.threshold_table(bot, texts, intents, list(GRID),
                                              minutes_per_handoff=MINUTES_PER_HANDOFF)
-        self.forced = int((bot.match(texts)["human_rule"] != "").sum())
+        # at threshold 0 the bot answers every message no rule sends to a human: the rest are forced
+        self.forced = int(self.table.loc[self.table["threshold"] == 0.0, "handoffs"].iloc[0])
 
     def row(self, threshold: float) -> dict:
         """The table's row for ``threshold`` (0-1)."""

@@ -99,3 +99,9 @@ def test_solution_passes_on_another_bank():
     ok = tab[(tab["wrong_share_of_answered"] <= goal["max_wrong_share"])
              & (tab["handoff_rate"] <= goal["max_handoff_share"])]
     assert Q4.diagnose_threshold(float(ok["threshold"].min()), lookup, goal) is None
+
+
+def test_forced_handoffs_are_the_rule_based_ones(q4):
+    """Complaints and rate negotiations go to a human whatever the threshold."""
+    m = q4.bot.match(q4.texts)
+    assert q4.context["lookup"].forced == int((m["human_rule"] != "").sum()) > 0
