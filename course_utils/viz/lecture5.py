@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .fmt import money, percent, percent_axis
+from .fmt import money, percent, percent_axis, wan_axis
 from .lecture3 import wrap_to_width
 from .theme import BAD, CATEGORICAL, GOOD, INK, NEUTRAL, NOTE, TEXT_PT, TITLE_PT, new_figure, style_axes
 
@@ -222,12 +222,15 @@ def plan_money_figure(plans: pd.DataFrame, *, title: str | None = None, note: st
             ax.annotate(money(v), (x[i] + dx, v), xytext=(0, 3), textcoords="offset points", ha="center",
                         fontsize=TEXT_PT)
         net = value[i] - cost[i]
-        ax.annotate(f"净值 {money(net)}", (x[i], top * 1.18), ha="center", fontsize=TEXT_PT,
-                    color=GOOD if net >= 0 else BAD)
+        ax.annotate(f"净值 {money(net)}", (x[i], max(cost[i], value[i]) + top * 0.13), ha="center",
+                    fontsize=TEXT_PT, color=GOOD if net >= 0 else BAD)
     ax.set_xticks(x, [str(s) for s in plans["label"]], fontsize=TEXT_PT)
     ax.set_ylim(0, top * 1.32)
     ax.set_ylabel("元", fontsize=TEXT_PT)
-    ax.legend(fontsize=TEXT_PT, frameon=False, loc="upper right")
+    if top >= 1e4:
+        wan_axis(ax.yaxis)
+        ax.set_ylabel("万元", fontsize=TEXT_PT)
+    ax.legend(fontsize=TEXT_PT, frameon=False, loc="upper center", ncols=2, bbox_to_anchor=(0.5, 1.0))
     style_axes(ax, "y")
     if title is None:
         losing = int((value < cost).sum())
@@ -261,10 +264,13 @@ def coupon_figure(summary: pd.DataFrame, *, title: str | None = None, note: str 
     ax.axhline(0, color=INK, lw=1)
     ax.set_xticks(x, [m[1] for m in metrics], fontsize=TEXT_PT)
     ax.set_ylabel("元", fontsize=TEXT_PT)
-    ax.legend(fontsize=TEXT_PT, frameon=False, loc="upper left")
+    ax.legend(fontsize=TEXT_PT, frameon=False, loc="upper right")
     lo = float(min(0.0, summary[["cost", "value", "net_value"]].to_numpy(dtype=float).min()))
     hi = float(summary[["cost", "value", "net_value"]].to_numpy(dtype=float).max())
-    ax.set_ylim(lo * 1.25 if lo < 0 else 0, hi * 1.25 if hi > 0 else 1)
+    ax.set_ylim(lo * 1.25 if lo < 0 else 0, hi * 1.35 if hi > 0 else 1)
+    if max(abs(lo), abs(hi)) >= 1e4:
+        wan_axis(ax.yaxis)
+        ax.set_ylabel("万元", fontsize=TEXT_PT)
     style_axes(ax, "y")
     if title is None:
         s = summary.set_index("plan")
