@@ -49,7 +49,7 @@ LECTURES: tuple[Lecture, ...] = (
     Lecture("L1", "第一讲", "AI赋能银行客户忠诚度管理概述",
             "Overview: AI for bank customer loyalty",
             "流失率趋势、客户生命周期价值 (CLV) 分层、满意度与忠诚度的关系，以及 AI 的四个解决方案方向。",
-            "用控件画出流失率趋势并标注关键事件；计算 CLV 分层均值和各满意度区间的忠诚率。",
+            "用控件画出流失率趋势并标注关键事件；算各价值层的流失率、按 CLV 加权的忠诚度，以及流失率降低 20% 能留住的客户和价值。",
             "notebooks/L1_overview.ipynb", "exercises/L1_exercises.ipynb",
             "solutions/L1_solutions.ipynb"),
     Lecture("L2", "第二讲", "基于AI的客户画像与精准营销",
