@@ -382,10 +382,7 @@ def make_campaign(full: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.Data
 def retention_stream(seed: int) -> np.random.SeedSequence:
     """The campaign's random stream for ``seed`` (the generator's ``retention`` stream)."""
     from .bank import _streams
-    ss = _streams(seed)
-    if "retention" in ss:
-        return ss["retention"]
-    return np.random.SeedSequence(seed).spawn(8)[7]      # until bank.py spawns it itself
+    return _streams(seed)["retention"]
 
 
 def campaign_for(seed: int, n_customers: int) -> tuple[pd.DataFrame, pd.DataFrame]:
