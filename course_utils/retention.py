@@ -158,6 +158,11 @@ def churn_table(bank, cutoff: str) -> pd.DataFrame:
 
     The lecture, the exercises and :func:`campaign_context` need the same tables (the
     campaign date, the risk model's cut-off); each is built once per bank. A copy is returned.
+
+    >>> from course_utils.data import get_bank
+    >>> bank = get_bank(seed=7, n_customers=300)                    # doctest: +SKIP
+    >>> churn_table(bank, "2024-01-01") is churn_table(bank, "2024-01-01")   # doctest: +SKIP
+    False
     """
     from .churn import build_churn_table
 
@@ -390,6 +395,13 @@ def budget_curve(context: RetentionContext, budgets, offers_by_reason: Mapping[s
     """:func:`simulate_plan` for each budget (CNY) and ranking: a long table for a chart.
 
     Columns: ``ranking``, ``budget`` and the numeric results (without ``contacted``).
+
+    >>> t = pd.DataFrame({"customer_id": ["C1", "C2"], "risk_reason": ["price", "life"], "consent": [1, 1],
+    ...                   "do_not_call": [0, 0], "contacts_90d": [0, 0]})
+    >>> truth = pd.DataFrame({f"uplift_{o}": [0.5, 0.0] for o in OFFERS})
+    >>> ctx = RetentionContext(t, t, risk=np.array([0.2, 0.9]), uplift=np.array([0.4, 0.0]), truth=truth)
+    >>> budget_curve(ctx, [0, 400], MATCHED_OFFERS)[["ranking", "budget", "contacts", "net_value"]].values.tolist()
+    [['risk', 0.0, 0, 0.0], ['risk', 400.0, 1, 2325.0], ['uplift', 0.0, 0, 0.0], ['uplift', 400.0, 1, 2325.0]]
     """
     rows = []
     for r in rankings:
@@ -404,6 +416,12 @@ def plans_table(results: Mapping[str, dict]) -> pd.DataFrame:
     """Plans side by side for display: one column per plan (Chinese row labels, formatted text).
 
     ``results``: display name -> :func:`simulate_plan` result.
+
+    >>> r = {"ranking": "uplift", "budget": 200.0, "contacts": 1, "skipped_compliance": 0, "expected_saved": 0.5,
+    ...      "contact_cost": 25.0, "offer_cost": 150.0, "total_cost": 175.0, "value_saved": 2500.0,
+    ...      "net_value": 2325.0, "roi": 13.29}
+    >>> plans_table({"方案": r})["方案"].tolist()[:4]
+    ['按挽留增益 (uplift)', '1', '0', '0.5']
     """
     from .viz.fmt import money
 
