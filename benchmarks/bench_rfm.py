@@ -58,7 +58,6 @@ def main() -> None:
     result = rfm(tx, as_of)
     tx_cat = tx.assign(customer_id=tx["customer_id"].astype("category"))
     best_cat, all_cat = best_of(lambda: rfm(tx_cat, as_of), args.repeat)
-    del tx_cat
     tx_text = tx.assign(txn_date=tx["txn_date"].dt.strftime("%Y-%m-%d"))
     best_txt, all_txt = best_of(lambda: rfm(tx_text, as_of), max(1, args.repeat - 1))
 

@@ -132,7 +132,7 @@ def lecture(key: str) -> Lecture:
     for lec in LECTURES:
         if lec.key == key:
             return lec
-    raise KeyError(f"unknown lecture {key!r}; have {[l.key for l in LECTURES]}")
+    raise KeyError(f"unknown lecture {key!r}; have {[lec.key for lec in LECTURES]}")
 
 
 def exists(path: str, root: Path | None = None) -> bool:

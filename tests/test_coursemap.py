@@ -19,7 +19,7 @@ def test_days_are_real_days():
     for day in (1, 2):
         slots = [_minutes(s.slot) for s in coursemap.SCHEDULE if s.day == day]
         assert slots == sorted(slots), f"day {day} slots out of order"
-        for (a, b), (c, _) in zip(slots, slots[1:]):
+        for (_a, b), (c, _) in zip(slots, slots[1:]):
             assert b <= c, f"day {day}: overlapping slots"
         assert slots[0][0] >= 9 * 60 and slots[-1][1] <= 17 * 60 + 30
     total = {d: sum(b - a for a, b in (_minutes(s.slot) for s in coursemap.SCHEDULE if s.day == d))
@@ -33,7 +33,7 @@ def test_every_lecture_has_lecture_and_exercise_time():
         assert coursemap.minutes(lec.key, "exercises") >= 30, lec.key
 
 
-@pytest.mark.parametrize("lec", coursemap.LECTURES, ids=lambda l: l.key)
+@pytest.mark.parametrize("lec", coursemap.LECTURES, ids=lambda lec: lec.key)
 def test_sources_state_the_mapped_time(lec):
     """A lecture source says 讲授约 N 分钟，配套练习约 M 分钟; its exercise source 约 M 分钟."""
     stem = Path(lec.notebook).stem

@@ -156,7 +156,7 @@ def test_start_page_links_every_lecture_and_exercise_notebook():
     missing = present - links
     assert not missing, (f"not on the start page: {sorted(missing)} -- add them to "
                          "course_utils/coursemap.py and rebuild notebooks/00_start.ipynb")
-    dangling = {l for l in links if not (ROOT / l).exists()}
+    dangling = {link for link in links if not (ROOT / link).exists()}
     assert not dangling, f"start page links to missing notebooks: {sorted(dangling)}"
 
 

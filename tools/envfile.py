@@ -21,7 +21,7 @@ def pinned(lock_text: str) -> list[str]:
     >>> pinned("# c\\npandas==3.1.1\\n\\nnumpy==2.4.6\\n")
     ['pandas==3.1.1', 'numpy==2.4.6']
     """
-    return [l.strip() for l in lock_text.splitlines() if l.strip() and not l.startswith("#")]
+    return [line.strip() for line in lock_text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 def render(pins: list[str]) -> str:
