@@ -196,7 +196,8 @@ pd.DataFrame({"消息": pairs, "负面概率": model.predict_proba(pairs)[:, 1].
 # 客服机器人（FAQ 检索机器人）为每条在线咨询找出最像的常见问题，相似度就是它的**置信度**。
 # 置信度达到阈值才自动回答，否则**转人工** (hand-off)；投诉、利率协商这类问题无论置信度多高都转人工。
 #
-# 拖动阈值，看机器人回答了多少、答错了多少（匹配的意图和人工标注不同）、人工要接手多少。
+# 拖动阈值（滑块上是百分数，42 表示置信度 0.42），看机器人回答了多少、答错了多少（匹配的意图和人工标注不同）、
+# 人工要接手多少。
 # 找一个阈值，同时满足控件里的两条**服务目标**：
 #
 # - 答错的不超过**机器人回答的**消息的 5%；
@@ -221,7 +222,7 @@ table = threshold_table(q4.bot, q4.texts, q4.intents, thresholds)
 ok = table[(table["wrong_share_of_answered"] <= goal["max_wrong_share"])   # 答错 ÷ 机器人回答
            & (table["handoff_rate"] <= goal["max_handoff_share"])]         # 转人工 ÷ 全部咨询
 answer4 = float(ok["threshold"].min())     # 达标的阈值里最小的：机器人回答得最多
-app4.set_values(threshold=answer4)
+app4.set_values(threshold_pct=round(100 * answer4))   # 控件上是百分数：0.42 → 42
 # END SOLUTION
 q4.check(answer4)
 

@@ -333,6 +333,13 @@ def render_recommender(values: Mapping[str, Any], lab: RecommenderLab) -> list:
         return [f"<p>{_html.escape(msg)}</p>"]
     m = lab.evaluate(config)
     k = config["k"]
+    method = config["method"]
+    nb = "全部" if config["neighbours"] == "all" else str(config["neighbours"])
+    uses_nb = method in ("item_cf", "hybrid")
+    settings = (f"<p style='margin:2px 0;font-size:13px;color:#51606f'>当前设置：{_html.escape(METHOD_ZH[method])}；"
+                f"近邻数 {nb}{'' if uses_nb else '（这个方法用不到）'}；"
+                f"混合权重 α = {config['alpha']:.1f}{'' if method == 'hybrid' else '（只对混合推荐有效）'}；"
+                f"每人推荐 k = {k} 个；适当性过滤{'开' if config['suitable_only'] else '关'}。</p>")
     gap = (f"<p style='margin:2px 0;font-size:13px'>precision@{k} 比热门推荐高 <b>{percent(m['gap'])}</b>"
            f"（95% 区间 {percent(m['gap_low'])} 到 {percent(m['gap_high'])}，对测试客户做 {N_BOOT} 次配对自助抽样 (bootstrap)）。</p>")
     beats = config["method"] != "popularity" and m["gap_low"] > 0
@@ -342,7 +349,7 @@ def render_recommender(values: Mapping[str, Any], lab: RecommenderLab) -> list:
              f"{marks[m['coverage'] >= COVERAGE_FLOOR - 1e-12]} 覆盖率 ≥ {percent(COVERAGE_FLOOR)}；"
              f"{marks[m['unsuitable'] == 0]} 没有不适当的推荐。</p>")
     cid = values.get("customer")
-    parts = [_metrics_html(m, config), gap, goals]
+    parts = [settings, _metrics_html(m, config), gap, goals]
     if isinstance(cid, str) and cid:
         appetite = lab.appetite(cid)
         held = "、".join(lab.held_names(cid)) or "（无）"

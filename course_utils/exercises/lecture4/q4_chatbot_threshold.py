@@ -142,7 +142,7 @@ def read_threshold(answer: Any) -> tuple[float | None, str]:
     if x is None:
         return None, f"答案应该是一个阈值（0–1 之间的数），你给的是{answers.type_name(answer)}。"
     if 1 < x <= 100:
-        return None, "阈值是 0–1 之间的置信度 (confidence)，不是百分数：例如 0.5，而不是 50。"
+        return None, "阈值是 0–1 之间的置信度 (confidence)，不是百分数：例如 0.5，而不是 50（控件上的 50% 写成 0.5）。"
     if not 0 <= x <= 1:
         return None, "阈值应在 0 到 1 之间：机器人的置信度是 0–1 的相似度。"
     return x, ""
@@ -257,11 +257,11 @@ class ChatbotThreshold(Exercise):
         "ok = table[(table['wrong_share_of_answered'] <= goal['max_wrong_share'])   # 答错 ÷ 回答\n"
         "           & (table['handoff_rate'] <= goal['max_handoff_share'])]         # 转人工占比\n"
         "answer4 = float(ok['threshold'].min())                           # 达标的阈值里最小的：机器人答得最多\n"
-        "app4.set_values(threshold=answer4)"
+        "app4.set_values(threshold_pct=round(100 * answer4))              # 控件上是百分数"
     )
     success = ("答对了！这个阈值让机器人只在有把握时回答（答错率达标），又真正分担了人工。"
                "阈值是业务决定：答错一次的代价（客户不满、投诉）和人工成本要一起权衡。")
-    untouched_message = "滑块还在 0（机器人什么都回答）：先拖动阈值滑块，看两条服务目标，再检查。"
+    untouched_message = "滑块还在 0%（机器人什么都回答）：先拖动阈值滑块，看两条服务目标，再检查。"
 
     @property
     def bot(self) -> chatbot.FaqBot:
@@ -308,6 +308,15 @@ class ChatbotThreshold(Exercise):
         return diagnose_threshold(answer, self.context["lookup"], self.context["targets"])
 
 
+def slider_values(values: Mapping[str, Any]) -> dict:
+    """The widget's percent slider as the answer ``{"threshold": 0-1}``.
+
+    >>> slider_values({"threshold_pct": 42})
+    {'threshold': 0.42}
+    """
+    return {"threshold": round(float(values["threshold_pct"]) / 100, 2)}
+
+
 def chatbot_threshold_app(exercise: ChatbotThreshold):
     """The threshold widget: one slider (0-1, step 0.01) and the check button."""
     import ipywidgets as W
@@ -315,18 +324,19 @@ def chatbot_threshold_app(exercise: ChatbotThreshold):
     from course_utils.exercises import WidgetExercise
 
     lookup, targets = exercise.context["lookup"], exercise.context["targets"]
-    slider = W.FloatSlider(value=START, min=0.0, max=1.0, step=0.01, readout_format=".2f",
-                           description="置信度阈值", style={"description_width": "initial"},
-                           layout=W.Layout(width="520px"))
+    # percent on the slider (whole steps; the browser reads an integer position exactly),
+    # a 0-1 confidence everywhere else
+    slider = W.IntSlider(value=round(100 * START), min=0, max=100, step=1, description="置信度阈值（%）",
+                         style={"description_width": "initial"}, layout=W.Layout(width="520px"))
     instructions = (
         "<p style='margin:2px 0'>机器人对每条咨询找出最像的 FAQ 问题，相似度就是它的置信度 (confidence)。"
-        "置信度达到阈值才自动回答，否则转人工。拖动阈值，找一个同时满足两条服务目标的值："
+        "置信度达到阈值才自动回答，否则转人工。拖动阈值（滑块上是百分数：42 表示 0.42），找一个同时满足两条服务目标的值："
         f"答错不超过机器人回答的 {percent(targets['max_wrong_share'])}，"
         f"转人工不超过全部咨询的 {percent(targets['max_handoff_share'])}。</p>")
 
     def render(values):
-        return render_threshold(values, lookup, targets)
+        return render_threshold(slider_values(values), lookup, targets)
 
-    return WidgetExercise({"threshold": slider}, render, title="练习 4：客服机器人的置信度阈值",
-                          exercise=exercise, answer=lambda v: {"threshold": float(v["threshold"])},
-                          name="L4.chatbot_threshold", instructions=instructions)
+    return WidgetExercise({"threshold_pct": slider}, render, title="练习 4：客服机器人的置信度阈值",
+                          exercise=exercise, answer=slider_values, name="L4.chatbot_threshold",
+                          instructions=instructions)

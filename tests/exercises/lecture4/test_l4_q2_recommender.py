@@ -93,6 +93,9 @@ def test_widget_and_render(qs):
     html = "".join(o["data"].get("text/html", "") for o in app.output.outputs)
     assert "热门推荐（基线）" in html and "示例客户" in html and "统计范围" in html
     first = app.output.outputs
+    app.set_values(alpha=0.3)                              # unused by popularity, still visible
+    assert app.output.outputs != first and "α = 0.3（只对混合推荐有效）" in str(app.output.outputs)
+    first = app.output.outputs
     app.set_values(suitable_only=True)
     assert app.output.outputs != first
     assert q2.check(app).status == "incorrect" and "基线本身" in q2.check(app).message
@@ -100,7 +103,7 @@ def test_widget_and_render(qs):
     assert q2.check(app).correct and app.check().correct
     app.set_values(customer=q2.lab.examples[-1])          # another example: same metrics, new list
     assert app.last_error is None and q2.check(app).correct
-    assert app.answer() == SOLUTION
+    assert app.answer() == dict(SOLUTION, alpha=0.3)
 
 
 def test_render_is_pure_and_names_unsuitable_rows(qs):

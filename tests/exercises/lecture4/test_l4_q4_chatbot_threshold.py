@@ -71,12 +71,13 @@ def test_widget_and_render(q4):
     assert q4.check(app).status == "not_attempted"
     html = "".join(o["data"].get("text/html", "") for o in app.output.outputs)
     assert "服务目标" in html and "转人工" in html and "统计范围" in html and "× 未达标" in html
-    app.set_values(threshold=q4.expected())
+    app.set_values(threshold_pct=round(100 * q4.expected()))
     html = "".join(o["data"].get("text/html", "") for o in app.output.outputs)
     assert html.count("√ 达标") == 2
     assert q4.check(app).correct and app.check().correct
-    app.set_values(threshold=1.0)
+    app.set_values(threshold_pct=100)
     assert q4.check(app).status == "incorrect"
+    assert app.answer() == {"threshold": 1.0}
     assert Q4.render_threshold({"threshold": 0.5}, q4.context["lookup"], q4.targets) == \
         Q4.render_threshold({"threshold": 0.5}, q4.context["lookup"], q4.targets)
 
