@@ -731,6 +731,30 @@ class RecommendationEngine:
         return {"precision@k": means["precision"], "recall@k": means["recall"], "ndcg@k": means["ndcg"],
                 "coverage": float(cov), "long_tail": long_tail, "unsuitable": unsuitable, "n_customers": n}
 
+    def compare(self, test: pd.DataFrame, configs, k: int = DEFAULT_K, metric: str = "precision",
+                baseline: str | None = "popularity", n_boot: int = 1000, seed: int = 0,
+                level: float = 0.95) -> pd.DataFrame:
+        """:func:`bootstrap_compare` for configurations of this engine, vectorised.
+
+        ``configs``: ``{name: method}`` or ``{name: {"method": ..., "neighbours": ..., "alpha": ...,
+        "suitable_only": ..., "categories": ...}}`` (missing keys take the defaults of
+        :meth:`recommend`); a list of method names is read as ``{m: m}``. Same table and same
+        numbers as ``bootstrap_compare(test, {name: engine.recommend(...)}, ...)``.
+        """
+        if metric not in ("precision", "recall", "ndcg"):
+            raise _error(f"metric 只能是 'precision'、'recall' 或 'ndcg'，收到 {metric!r}。",
+                         f"metric must be 'precision', 'recall' or 'ndcg', got {metric!r}.")
+        if not isinstance(configs, Mapping):
+            configs = {m: m for m in configs}
+        if baseline is not None and baseline not in configs:
+            raise _error(f"基线 {baseline!r} 不在 configs 里（有：{list(configs)}）。",
+                         f"baseline {baseline!r} is not among {list(configs)}.")
+        vals = {}
+        for name, cfg in configs.items():
+            cfg = {"method": cfg} if isinstance(cfg, str) else dict(cfg)
+            vals[name] = self.per_customer(test, k=k, **cfg)[metric].to_numpy()
+        return _bootstrap_table(vals, baseline, n_boot, seed, level)
+
     def explain(self, customer_id, method: str = "item_cf", k: int = DEFAULT_K, neighbours: int | None = 20,
                 alpha: float = 0.7, suitable_only: bool = False, categories=None) -> pd.DataFrame:
         """One customer's list with a reason a customer manager can say out loud.

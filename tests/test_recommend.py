@@ -551,3 +551,18 @@ def test_same_lists_and_intervals_on_every_cpu():
         assert r.returncode == 0, r.stderr
         outs.append(r.stdout)
     assert outs[0] and outs[0] == outs[1] == outs[2]
+
+
+def test_engine_compare_equals_bootstrap_compare(small_bank, split):
+    from course_utils.recommend import SPLIT_DATE, RecommendationEngine, bootstrap_compare
+    train, test = split
+    e = RecommendationEngine(train, small_bank.products, small_bank.customers, as_of=SPLIT_DATE)
+    configs = {"cf": {"method": "item_cf", "suitable_only": True}, "user": {"method": "user_cf", "neighbours": 30},
+               "hyb": {"method": "hybrid", "alpha": 0.4}, "popularity": "popularity"}
+    fast = e.compare(test, configs, k=4, n_boot=200, seed=1, metric="ndcg")
+    recs = {n: e.recommend(k=4, **({"method": c} if isinstance(c, str) else c)) for n, c in configs.items()}
+    slow = bootstrap_compare(test, recs, k=4, n_boot=200, seed=1, metric="ndcg")
+    pd.testing.assert_frame_equal(fast, slow, check_exact=False, atol=1e-12)
+    assert list(e.compare(test, ["item_cf", "popularity"], n_boot=50).index) == ["item_cf", "popularity"]
+    with pytest.raises(ValueError, match="基线"):
+        e.compare(test, ["item_cf"])

@@ -242,6 +242,13 @@ charts.category_figure(cat_table[["item_cf", "popularity"]], labels=LABELS,
                        population=POP + "；每类只看新买该类产品的客户（人数："
                        + "，".join(f"{c} {int(n):,}" for c, n in cat_table["n"].items()) + "）")
 
+# %%
+n_in_cat = products.groupby("category").size()
+lose = [c for c in CATS if cat_table.at[c, "item_cf"] <= cat_table.at[c, "popularity"]]
+Markdown("每类产品数：" + "，".join(f"{c} {n_in_cat[c]} 只" for c in CATS) + "。"
+         + (f"在{'、'.join(lose)}上，协同过滤**没有**超过热门推荐：类别里产品少、候选只有几只时，热门推荐很难被超越"
+            "（第四节第 5 点专门讨论）。" if lose else "每一类上协同过滤都不低于热门推荐；产品越少，领先越少（第四节第 5 点）。"))
+
 # %% [markdown]
 # 引擎一样，**要考虑的东西不一样**：
 #
@@ -261,13 +268,18 @@ Markdown(f"{len(loan_recs):,} 位客户各拿到 1 个贷款推荐，其中 **{p
          f"（{'；'.join(f'{r} {n:,} 人' for r, n in reasons.items())}）——这些推荐必须拿掉，不能靠“客户可能感兴趣”就发出去。")
 
 # %% [markdown]
-# 保险看需要：同一套引擎给不同年龄段推荐的保险产品不同（每个年龄段最常被推荐的保险产品）：
+# 保险看需要：同一套引擎给不同年龄段推荐的保险产品组合不同（每位客户推荐 2 个保险产品，按年龄段看构成）：
 
 # %%
-ins = engine.recommend("item_cf", k=1, categories=["保险"], suitable_only=True)
+ins = engine.recommend("item_cf", k=2, categories=["保险"], suitable_only=True)
 ins["年龄段"] = rec.demographic_segments(customers, by=["age"]).reindex(ins["customer_id"]).to_numpy()
-top_ins = ins.groupby("年龄段")["product_id"].agg(lambda s: s.value_counts().index[0]).map(NAME)
-pd.DataFrame({"最常被推荐的保险产品": top_ins, "客户数": ins.groupby("年龄段").size()})
+mix = pd.crosstab(ins["product_id"].map(NAME), ins["年龄段"], normalize="columns")
+mix.index.name, mix.columns.name = "保险产品（占该年龄段推荐的比例）", "年龄段"
+mix.loc[mix.max(axis=1).sort_values(ascending=False, kind="stable").index].map(percent)
+
+# %% [markdown]
+# **读表**：年龄越大，推荐里的年金保险越多、少儿教育金越少——协同过滤从同龄客户的持有记录里学到了“人生阶段”。
+# 但健康告知、保费占收入的比例这些“需要”的硬条件，数据里没有，要由客户经理问清楚。
 
 # %% [markdown]
 # ## 三、适当性管理优先 · Suitability first (适当性管理)
@@ -319,20 +331,6 @@ Markdown(f"测试期还上市了 {len(new_products)} 只新产品（{'、'.join(
          "需要用内容推荐或运营主推来补。")
 
 # %% [markdown]
-# 如果把持有记录**随机**切成两份，模型会“看到未来”（同一时期的购买一起进入训练），分数就虚高：
-
-# %%
-shuffled = bank.holdings.sample(frac=1.0, random_state=SEED).reset_index(drop=True)
-cut = int(len(shuffled) * 0.8)
-r_train, r_test = shuffled.iloc[:cut], shuffled.iloc[cut:]
-r_test = r_test[r_test["customer_id"].isin(set(r_train["customer_id"]))]
-p_random = rec.RecommendationEngine(r_train).evaluate(r_test, "item_cf", 5)["precision@k"]
-p_time = engine.evaluate(test, "item_cf", 5)["precision@k"]
-Markdown(f"协同过滤的 precision@5：随机切分 {percent(p_random)}，按时间切分 {percent(p_time)}。"
-         + ("随机切分的数字更好看，但上线后拿不到。" if p_random > p_time else
-            "这份数据上两者相近，但只有按时间切分的数字代表上线后的表现。"))
-
-# %% [markdown]
 # ### 2. 指标：一位客户手算一遍 · The metrics by hand
 #
 # 给每位测试客户推荐 k 个产品（这里 k = 5），对照他们后来真的买了什么：
@@ -343,14 +341,18 @@ Markdown(f"协同过滤的 precision@5：随机切分 {percent(p_random)}，按�
 # - **覆盖率 (coverage)** = 被推荐给至少一位客户的产品 ÷ 全部产品；**长尾占比 (long tail)** = 推荐位里非热门产品的比例。
 
 # %%
-mine5 = recs5[recs5["customer_id"] == who]["product_id"].tolist()
-hit_pos = [i + 1 for i, p in enumerate(mine5) if p in later[who]]
-by_hand = {"precision@5": len(hit_pos) / 5, "recall@5": len(hit_pos) / len(later[who]),
-           "ndcg@5": sum(1 / np.log2(i + 1) for i in hit_pos) / sum(1 / np.log2(i + 2) for i in range(min(5, len(later[who]))))}
-one = test[test["customer_id"] == who]
+lists5 = recs5.groupby("customer_id")["product_id"].agg(list)
+ex = next(c for c in later.index if len(later[c]) >= 2 and c in lists5.index
+          and any(p in later[c] for p in lists5[c][1:]))   # 后来买了 2 个以上、第 2 位之后有命中的客户
+mine5 = lists5[ex]
+hit_pos = [i + 1 for i, p in enumerate(mine5) if p in later[ex]]
+by_hand = {"precision@5": len(hit_pos) / 5, "recall@5": len(hit_pos) / len(later[ex]),
+           "ndcg@5": sum(1 / np.log2(i + 1) for i in hit_pos) / sum(1 / np.log2(i + 2) for i in range(min(5, len(later[ex]))))}
+one = test[test["customer_id"] == ex]
 lib = {"precision@5": rec.precision_at_k(one, recs5, k=5), "recall@5": rec.recall_at_k(one, recs5, k=5),
        "ndcg@5": rec.ndcg_at_k(one, recs5, k=5)}
-print("推荐：", "、".join(NAME[p] for p in mine5), "｜ 命中位置：", hit_pos, "｜ 后来买了", len(later[who]), "个")
+print(f"客户 {ex} 的推荐：", "、".join(NAME[p] for p in mine5))
+print("后来买了：", "、".join(NAME[p] for p in sorted(later[ex])), "｜ 命中位置：", hit_pos)
 pd.DataFrame({"手算": by_hand, "函数库": lib}).map(percent)
 
 # %% [markdown]
@@ -365,13 +367,12 @@ pd.DataFrame({"手算": by_hand, "函数库": lib}).map(percent)
 
 # %%
 METHODS = ["item_cf", "user_cf", "content", "hybrid", "popularity"]
-recs = {m: engine.recommend(m, 5, neighbours=50 if m == "user_cf" else 20, suitable_only=True) for m in METHODS}
-boot = rec.bootstrap_compare(test, recs, k=5, n_boot=500)
+CONFIGS = {m: {"method": m, "neighbours": 50 if m == "user_cf" else 20, "suitable_only": True} for m in METHODS}
+boot = engine.compare(test, CONFIGS, k=5, n_boot=500)    # = rec.bootstrap_compare on each method's list
 charts.method_comparison_figure(boot, labels=LABELS, population=POP + "；均已做适当性过滤")
 
 # %%
-summary = pd.DataFrame({LABELS[m]: engine.evaluate(test, m, 5, neighbours=50 if m == "user_cf" else 20,
-                                                     suitable_only=True) for m in METHODS}).T
+summary = pd.DataFrame({LABELS[m]: engine.evaluate(test, k=5, **CONFIGS[m]) for m in METHODS}).T
 summary = summary[["precision@k", "recall@k", "ndcg@k", "coverage", "long_tail"]].map(percent)
 summary.columns = ["precision@5", "recall@5", "NDCG@5", "覆盖率", "长尾占比"]
 summary
@@ -382,7 +383,8 @@ summary
 # 热门推荐人人一样，只推最热门的几只产品；个性化推荐会把冷门产品推给少数真正适合的客户。
 
 # %%
-share = {m: recs[m]["product_id"].value_counts(normalize=True) for m in ("popularity", "item_cf")}
+share = {m: engine.recommend(k=5, **CONFIGS[m])["product_id"].value_counts(normalize=True)
+         for m in ("popularity", "item_cf")}
 order = pd.Series(engine.holders, index=engine.product_ids).sort_values(ascending=False, kind="stable").index
 exposure = pd.DataFrame({m: s.reindex(order).fillna(0.0) for m, s in share.items()})
 exposure["head"] = exposure.index.isin(rec.head_products(train))
@@ -401,7 +403,7 @@ charts.exposure_figure(exposure, labels=LABELS, population=POP + "；每位客�
 # 右图：模拟银行，口味差异从 0（人人一样）逐渐加大。
 
 # %%
-size_gap = rec.catalogue_size_experiment(bank.holdings, sizes=(4, 8, 12, 20, 30, len(products)), k=3,
+size_gap = rec.catalogue_size_experiment(bank.holdings, sizes=(4, 8, 15, 30, len(products)), k=3,
                                          repeats=3, seed=SEED, n_boot=300)
 taste_gap = rec.taste_experiment(strengths=(0.0, 1.0, 2.0, 3.0, 4.0), sizes=(8, 30), n_customers=1500,
                                  seed=SEED, n_boot=300)
@@ -498,7 +500,8 @@ charts.confusion_figure({k: pd.DataFrame(v, index=["非负面", "负面"], colum
                         population=f"统计范围：{SPLIT} 之后的 {len(X_test):,} 条留言；分数 > 0.5 判为负面；情感为人工标注")
 
 # %% [markdown]
-# **把错误读出来**：模型最有把握却判错的几条留言（讲师可以念给学员听，问一问：是模型错了，还是标注错了？）
+# **把错误读出来**：模型最有把握却判错的几条留言（讲师可以念给学员听，问一问：是模型错了，还是标注错了？
+# 读错误常常也能找出标注本身的错误。）
 
 # %%
 errors = pd.DataFrame({"留言": X_test.to_numpy(), "人工标注": np.where(y_test == 1, "负面", "非负面"),
@@ -516,7 +519,8 @@ errors[errors["错得多离谱"] > 0.5].sort_values("错得多离谱", ascending
 sv = bank.survey
 nps_all = survey.nps(sv["overall"], scale=100)
 sv_age = sv.assign(年龄段=rec.demographic_segments(customers, by=["age"]).reindex(sv["customer_id"]).to_numpy())
-by_age = survey.nps_by(sv_age, "年龄段")[["n", "promoters", "detractors", "nps", "ci_low", "ci_high"]]
+by_age = survey.nps_by(sv_age, "年龄段")
+by_age = by_age[~by_age["small"]][["n", "promoters", "detractors", "nps", "ci_low", "ci_high"]]   # 太小的组不看
 print(f"全部 {len(sv):,} 份问卷的 NPS：{nps_all:+.1f}")
 by_age.assign(promoters=by_age["promoters"].map(percent), detractors=by_age["detractors"].map(percent)).round(1).rename(
     columns={"n": "问卷数", "promoters": "推荐者", "detractors": "贬损者", "nps": "NPS", "ci_low": "95%区间下限",
@@ -527,7 +531,7 @@ by_age.assign(promoters=by_age["promoters"].map(percent), detractors=by_age["det
 # 用标准化回归看哪一项最能解释总体满意度：
 
 # %%
-drivers = survey.driver_importance(sv, n_boot=300)
+drivers = survey.driver_importance(sv, n_boot=200)
 charts.drivers_figure(drivers, population=f"统计范围：{len(sv):,} 份满意度问卷；横线 = 95% 自助法区间；"
                       f"R² = {drivers.attrs['r2']:.2f}")
 
