@@ -13,7 +13,7 @@ question is asked again in the conversation or the customer asks to negotiate a 
 **AI outbound (长尾客户激活的AI外呼).** :func:`silent_customers` lists customers with no transaction
 for :data:`course_utils.domain.DORMANT_AFTER_DAYS` days; before offering credit (备用金) a bank
 checks consent, its do-not-call list and credit eligibility (:func:`contact_flags` - the
-campaign's consent register, else the course's synthetic flags - and :func:`credit_eligibility`); :func:`outbound_funnel` counts each step.
+course's one consent register, :func:`course_utils.domain.consent_register` - and :func:`credit_eligibility`); :func:`outbound_funnel` counts each step.
 :func:`grade_intent` grades a reply A/B/C from keywords (negation handled); only A goes to a
 customer manager. :func:`grade_report` measures a grader against labelled replies and
 :func:`outbound_costs` compares the cost per activated customer with a human calling everyone,
@@ -570,10 +570,11 @@ def contact_flags(customer_ids, bank=None) -> pd.DataFrame:
 
     With ``bank`` holding the ``retention_campaign`` table (columns ``consent``, ``do_not_call``,
     recorded for every customer on the books on 2024-01-01), its flags are used: the same
-    register as the retention lesson. Other customers (or no such table) get the course's
-    **synthetic** flags of :func:`course_utils.journeys.contact_flags` (deterministic hash of the
-    id; its ``opted_out`` is the do-not-call flag) - the generator records no consent. A real
-    bank reads both from its consent and do-not-call registers.
+    register as the retention lesson. Other customers (or no such table) get the same flags
+    from the course's one **synthetic** register, :func:`course_utils.domain.consent_register`
+    (``consent`` = call consent and no opt-out; ``do_not_call``); the generator writes that
+    register into ``retention_campaign``, so both sources agree. A real bank reads both from
+    its consent and do-not-call registers.
 
     Returns ``customer_id``, ``consent``, ``do_not_call`` (bool) and ``source`` ("register" /
     "synthetic").
@@ -581,11 +582,12 @@ def contact_flags(customer_ids, bank=None) -> pd.DataFrame:
     >>> contact_flags(["C000001", "C000004"]).columns.tolist()
     ['customer_id', 'consent', 'do_not_call', 'source']
     """
-    from course_utils.journeys import contact_flags as synthetic_flags
+    from course_utils.domain import consent_register
 
     ids = pd.Series(list(customer_ids), dtype=object).astype(str)
-    syn = synthetic_flags(ids.tolist())
-    consent, dnc = syn["consent"].to_numpy(dtype=bool).copy(), syn["opted_out"].to_numpy(dtype=bool).copy()
+    syn = consent_register(ids.tolist())
+    consent = (syn["consent_call"].to_numpy(dtype=bool) & ~syn["opted_out"].to_numpy(dtype=bool)).copy()
+    dnc = syn["do_not_call"].to_numpy(dtype=bool).copy()
     source = np.full(len(ids), "synthetic", dtype=object)
     tb = _tables(bank) if bank is not None else {}
     reg = tb.get("retention_campaign") if hasattr(tb, "get") else None

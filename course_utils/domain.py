@@ -50,6 +50,9 @@ __all__ = [
     "BANDS", "BAND_LOWER_BOUNDS", "BAND_LABELS", "BAND_LABELS_ZH", "satisfaction_band", "band_key",
     # segments
     "SEGMENTS", "SEGMENT_KEYS", "SEGMENT_LABELS_ZH", "segment_key",
+    # consent register
+    "CONSENT_SHARES", "DO_NOT_CALL_SHARE", "OPT_OUT_SHARE", "CONSENT_COLUMNS", "CONSENT_CHANNELS",
+    "consent_register", "may_contact",
     # display
     "LABELS_ZH", "COLUMN_LABELS_ZH", "labels_zh", "display",
 ]
@@ -544,3 +547,102 @@ def display(frame: "pd.DataFrame", columns: Iterable[str] = (), index: bool = Tr
     if index and (out.index.dtype == object or pd.api.types.is_string_dtype(out.index.dtype)):
         out.index = pd.Index(labels_zh(out.index), name=COLUMN_LABELS_ZH.get(out.index.name, out.index.name))
     return out.rename(columns=COLUMN_LABELS_ZH)
+
+
+# ---------------------------------------------------------------------------
+# consent register (营销授权 / 免打扰 / 退订)
+# ---------------------------------------------------------------------------
+#: The course's ONE consent register: shares of customers, all synthetic (see
+#: :func:`consent_register`). Marketing consent per channel (短信 SMS, 电话外呼 calls,
+#: APP推送 pushes); the do-not-call list (免打扰, blocks calls only); an earlier opt-out
+#: (replied 回复TD退订, blocks every marketing contact). Drawn independently of each other.
+CONSENT_SHARES = {"sms": 0.85, "call": 0.70, "push": 0.90}
+DO_NOT_CALL_SHARE = 0.05
+OPT_OUT_SHARE = 0.03
+#: Columns of :func:`consent_register`, in order.
+CONSENT_COLUMNS = ["customer_id", "consent_sms", "consent_call", "consent_push", "do_not_call", "opted_out"]
+#: Channel keys of the register and the column that allows each (after opt-out / do-not-call).
+CONSENT_CHANNELS = ("sms", "call", "push")
+_CONSENT_SALT = "consent-register-v1"
+
+
+def _register_words(ids) -> Any:
+    """Eight uint32 words per id from SHA-256 of ``salt:id`` (big-endian), shape (n, 8)."""
+    import hashlib
+
+    import numpy as np
+
+    blob = b"".join(hashlib.sha256(f"{_CONSENT_SALT}:{i}".encode("utf-8")).digest() for i in ids)
+    return np.frombuffer(blob, dtype=">u4").reshape(-1, 8).astype(np.uint64)
+
+
+def _below(words: Any, share: float) -> Any:
+    """True where a uint32 word is below ``share`` of 2**32 (integer compare, no floats)."""
+    return words < int(round(float(share) * 2 ** 32))
+
+
+def consent_register(customer_ids) -> "pd.DataFrame":
+    """The consent register (营销授权登记): who agreed to which channel, who may not be called.
+
+    **Synthetic**: the course's bank has no consent table, so every flag is derived from
+    SHA-256 of ``"consent-register-v1:<customer_id>"`` -- one digest per id, one 32-bit
+    word per flag compared as an integer with the share in :data:`CONSENT_SHARES`,
+    :data:`DO_NOT_CALL_SHARE`, :data:`OPT_OUT_SHARE` (no RNG, no floating-point maths:
+    the same id gets the same flags on every machine and CPU, whatever the dataset seed).
+    A real bank reads these from its consent-management system (授权管理), its
+    do-not-call list (免打扰名单) and its unsubscribe log (退订记录), as PIPL requires.
+
+    Every user of consent in the course calls this function (campaign simulator,
+    journey triggers, activation SMS, retention campaign, outbound calls).
+
+    Parameters
+    ----------
+    customer_ids : iterable of ids (converted to ``str``); order and duplicates kept.
+
+    Returns
+    -------
+    DataFrame with :data:`CONSENT_COLUMNS`: ``customer_id`` (str) and five bool columns.
+    The raw flags: a contact on channel ``c`` is allowed only when ``consent_<c>`` and not
+    ``opted_out`` (and, for calls, not ``do_not_call``) -- see :func:`may_contact`.
+
+    >>> r = consent_register(["C000001", "C000002", "C000003"])
+    >>> r.columns.tolist() == CONSENT_COLUMNS, len(r)
+    (True, 3)
+    >>> big = consent_register([f"C{i:06d}" for i in range(20000)])
+    >>> round(float(big["consent_call"].mean()), 2), round(float(big["opted_out"].mean()), 2)
+    (0.7, 0.03)
+    """
+    import numpy as np
+    import pandas as pd
+
+    ids = np.array([str(i) for i in customer_ids], dtype=object)
+    w = _register_words(ids) if len(ids) else np.zeros((0, 8), dtype=np.uint64)
+    return pd.DataFrame({
+        "customer_id": pd.array(ids, dtype="str") if len(ids) else pd.array([], dtype="str"),
+        "consent_sms": _below(w[:, 0], CONSENT_SHARES["sms"]),
+        "consent_call": _below(w[:, 1], CONSENT_SHARES["call"]),
+        "consent_push": _below(w[:, 2], CONSENT_SHARES["push"]),
+        "do_not_call": _below(w[:, 3], DO_NOT_CALL_SHARE),
+        "opted_out": _below(w[:, 4], OPT_OUT_SHARE),
+    })
+
+
+def may_contact(register: "pd.DataFrame", channel: str) -> Any:
+    """Bool array: the customer may receive marketing on ``channel`` ("sms", "call", "push").
+
+    Consent on that channel, no earlier opt-out, and for calls not on the do-not-call list.
+
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"consent_sms": [True, True, False], "consent_call": [True, True, True],
+    ...                   "consent_push": [True] * 3, "do_not_call": [False, True, False],
+    ...                   "opted_out": [False, False, True]})
+    >>> may_contact(r, "sms").tolist(), may_contact(r, "call").tolist()
+    ([True, True, False], [True, False, False])
+    """
+    if channel not in CONSENT_CHANNELS:
+        raise CourseArgumentError(f"渠道 (channel) 只能是 {list(CONSENT_CHANNELS)}，收到 {channel!r}。"
+                                  f" / channel must be one of {list(CONSENT_CHANNELS)}, got {channel!r}.")
+    ok = register[f"consent_{channel}"].to_numpy(dtype=bool) & ~register["opted_out"].to_numpy(dtype=bool)
+    if channel == "call":
+        ok = ok & ~register["do_not_call"].to_numpy(dtype=bool)
+    return ok

@@ -19,12 +19,12 @@ the Airflow DAG (``dags/long_tail_activation.py``) runs on a scheduler:
   outbox -> return a log (a JSON-serialisable dict).
 - Coupon tiers (余额达标送加息券): :func:`course_utils.coupons.coupon_plan_value`, re-exported here.
 
-Consent. The bank's tables have no consent column, so :func:`contact_flags` derives
-**synthetic** flags, deterministically from a SHA-256 hash of ``customer_id`` (the same on
-every machine): :data:`CONSENT_SHARE` (85 %) of customers agreed to marketing messages and
-:data:`OPT_OUT_SHARE` (3 %) replied TD earlier. A real bank reads both from its
-consent-management system; columns ``marketing_consent`` / ``opted_out`` in the customers
-table are used when present.
+Consent. The bank's tables have no consent column, so :func:`contact_flags` reads the
+course's one **synthetic** consent register, :func:`course_utils.domain.consent_register`
+(SHA-256 of ``customer_id``, the same on every machine): :data:`CONSENT_SHARE` (85 %) of
+customers agreed to SMS marketing and :data:`OPT_OUT_SHARE` (3 %) replied TD earlier. A
+real bank reads both from its consent-management system; columns ``marketing_consent`` /
+``opted_out`` in the customers table are used when present.
 
 Imports: pandas and numpy only (plus :mod:`course_utils.data` when a folder is given), so
 the Airflow environment needs nothing else from the course stack.
@@ -76,10 +76,11 @@ STUDY_ABROAD_TEMPLATE = ("{name}同学，您的目标院校学费缴纳攻略已
 ACTIVATION_TEMPLATE = "{salutation}您好，您的{offer}已放入手机银行“我的权益”，登录APP即可查看。"
 #: Default offer of the activation SMS.
 ACTIVATION_OFFER = "专属活动礼包"
-#: Share of customers with a (synthetic) marketing consent, see :func:`contact_flags`.
-CONSENT_SHARE = 0.85
-#: Share of customers who (synthetically) opted out earlier.
-OPT_OUT_SHARE = 0.03
+#: Share of customers with a (synthetic) SMS marketing consent, see :func:`contact_flags`
+#: (from the one register, :data:`course_utils.domain.CONSENT_SHARES`).
+CONSENT_SHARE = domain.CONSENT_SHARES["sms"]
+#: Share of customers who (synthetically) opted out earlier (:data:`course_utils.domain.OPT_OUT_SHARE`).
+OPT_OUT_SHARE = domain.OPT_OUT_SHARE
 #: Reasons of :meth:`ContactPolicy.apply`, in Chinese.
 REASONS_ZH = {"ok": "可发送", "opted_out": "已退订", "no_consent": "未授权营销", "cap_reached": "已达30天联系上限",
               "duplicate": "本批次重复"}
@@ -404,6 +405,8 @@ def synthetic_flag(customer_ids, share: float, salt: str) -> np.ndarray:
     """Deterministic pseudo-random True for about ``share`` of the ids (SHA-256 of ``salt:id``).
 
     The same id always gets the same flag, on every machine (no Python ``hash``, no RNG).
+    A generic helper: consent and opt-out come from the one register,
+    :func:`course_utils.domain.consent_register`, not from this function.
 
     >>> synthetic_flag(["C000001", "C000002", "C000003"], 0.85, "consent").tolist()
     [True, True, True]
@@ -414,18 +417,25 @@ def synthetic_flag(customer_ids, share: float, salt: str) -> np.ndarray:
     return u < float(share)
 
 
-def contact_flags(customers) -> pd.DataFrame:
+def contact_flags(customers, channel: str = "sms") -> pd.DataFrame:
     """Marketing consent and opt-out per customer: ``customer_id, consent, opted_out, source``.
 
     Uses columns ``marketing_consent`` / ``opted_out`` of ``customers`` when present;
-    otherwise **synthetic** flags (the bank tables have none): consent for ~85 %
-    (:data:`CONSENT_SHARE`) and an earlier opt-out for ~3 % (:data:`OPT_OUT_SHARE`),
-    from a SHA-256 hash of the id (salts ``consent`` / ``opt_out``), ``source='synthetic'``.
-    ``customers`` may also be a list of ids.
+    otherwise the course's **synthetic** consent register,
+    :func:`course_utils.domain.consent_register` (``source='synthetic'``): ``consent`` is
+    the consent on ``channel`` ("sms" default, "push" for APP pushes; shares in
+    :data:`course_utils.domain.CONSENT_SHARES`), ``opted_out`` the earlier opt-out
+    (:data:`course_utils.domain.OPT_OUT_SHARE`). ``customers`` may also be a list of ids.
 
-    >>> contact_flags(["C000001", "C000004"]).values.tolist()
-    [['C000001', True, False, 'synthetic'], ['C000004', True, False, 'synthetic']]
+    >>> contact_flags(["C000001", "C000004"]).columns.tolist()
+    ['customer_id', 'consent', 'opted_out', 'source']
+    >>> reg = domain.consent_register(["C000001", "C000004"])
+    >>> contact_flags(["C000001", "C000004"])["consent"].tolist() == reg["consent_sms"].tolist()
+    True
     """
+    if channel not in ("sms", "push"):
+        raise CourseArgumentError(f"channel 只能是 'sms' 或 'push'，收到 {channel!r}。 / "
+                                  f"channel must be 'sms' or 'push', got {channel!r}.")
     if isinstance(customers, pd.DataFrame):
         _require(customers, ["customer_id"], "customers")
         ids = customers["customer_id"].astype(str).to_numpy()
@@ -433,10 +443,11 @@ def contact_flags(customers) -> pd.DataFrame:
     else:
         ids = np.asarray([str(i) for i in customers], dtype=object)
         has_c = has_o = False
+    reg = None if (has_c and has_o) else domain.consent_register(ids)
     consent = (customers["marketing_consent"].fillna(False).astype(bool).to_numpy() if has_c
-               else synthetic_flag(ids, CONSENT_SHARE, "consent"))
+               else reg[f"consent_{channel}"].to_numpy(dtype=bool))
     opted = (customers["opted_out"].fillna(False).astype(bool).to_numpy() if has_o
-             else synthetic_flag(ids, OPT_OUT_SHARE, "opt_out"))
+             else reg["opted_out"].to_numpy(dtype=bool))
     source = "data" if has_c and has_o else ("synthetic" if not (has_c or has_o) else "data+synthetic")
     return pd.DataFrame({"customer_id": ids, "consent": consent, "opted_out": opted, "source": source})
 

@@ -193,8 +193,12 @@ def test_contact_flags_are_deterministic_and_synthetic_without_a_register():
     g = A.contact_flags(list(reversed(ids))).set_index("customer_id").loc[ids].reset_index()
     pd.testing.assert_frame_equal(f, g)
     assert (f["source"] == "synthetic").all()
-    syn = journeys.contact_flags(ids)
-    assert (f["consent"] == syn["consent"]).all() and (f["do_not_call"] == syn["opted_out"]).all()
+    reg = domain.consent_register(ids)
+    assert (f["consent"] == (reg["consent_call"] & ~reg["opted_out"])).all()     # calls: call consent, no TD
+    assert (f["do_not_call"] == reg["do_not_call"]).all()
+    # the SMS flags of the journeys module share the register's opt-out
+    assert (journeys.contact_flags(ids)["opted_out"] == reg["opted_out"]).all()
+    assert 0.6 < f["consent"].mean() < 0.75 and 0.03 < f["do_not_call"].mean() < 0.07
 
 
 def test_contact_flags_read_the_register_when_the_bank_has_one():

@@ -194,8 +194,12 @@ def test_consent_flags_are_deterministic_documented_shares(view, aud):
     a, b = rr.consent_flags(ids), rr.consent_flags(ids)
     for c in cp.CHANNELS:
         assert (a[c] == b[c]).all()
-    for c, rate in rr.CONSENT_RATE.items():
-        assert abs(a[c].mean() - rate) < 0.03, c
+    reg = domain.consent_register(ids)
+    for c, key in rr.CONSENT_CHANNEL_KEY.items():               # the one register decides
+        assert (a[c] == domain.may_contact(reg, key)).all(), c
+    for c, rate in rr.CONSENT_RATE.items():                     # reachable share = consent x no opt-out (x not DNC)
+        share = rate * (1 - domain.OPT_OUT_SHARE) * ((1 - domain.DO_NOT_CALL_SHARE) if c == "电话外呼" else 1)
+        assert abs(a[c].mean() - share) < 0.03, c
     assert (a["客户经理面访"] == a["电话外呼"]).all()          # a visit is booked by phone
     no_app = (view["app_minutes_recent"] <= 0).to_numpy()
     assert not aud.table["reach|APP推送"].to_numpy()[no_app].any()   # a push needs the APP

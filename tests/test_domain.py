@@ -107,3 +107,79 @@ def test_round_half_up_absorbs_binary_noise():
     assert domain.round_half_up(0.1 * 15) == 2
     assert domain.round_half_up(2.4999) == 2
     assert domain.tier_sizes(5) == (1, 2, 2)
+
+
+# ---------------------------------------------------------------------------
+# the one consent register
+# ---------------------------------------------------------------------------
+def test_consent_register_is_the_documented_hash_with_the_documented_shares():
+    import hashlib
+
+    ids = [f"C{i:06d}" for i in range(1, 20001)]
+    reg = domain.consent_register(ids)
+    assert reg.columns.tolist() == domain.CONSENT_COLUMNS and reg["customer_id"].tolist() == ids
+    shares = {"consent_sms": domain.CONSENT_SHARES["sms"], "consent_call": domain.CONSENT_SHARES["call"],
+              "consent_push": domain.CONSENT_SHARES["push"], "do_not_call": domain.DO_NOT_CALL_SHARE,
+              "opted_out": domain.OPT_OUT_SHARE}
+    for k, (col, share) in enumerate(shares.items()):
+        by_hand = [int.from_bytes(hashlib.sha256(f"consent-register-v1:{i}".encode()).digest()[4 * k:4 * k + 4],
+                                  "big") < round(share * 2**32) for i in ids[:500]]
+        assert reg[col].tolist()[:500] == by_hand, col
+        assert abs(reg[col].mean() - share) < 0.01, col
+    # flags do not depend on order, duplicates or the rest of the list; empty input is fine
+    rev = domain.consent_register(list(reversed(ids))).iloc[::-1].reset_index(drop=True)
+    pd.testing.assert_frame_equal(reg, rev)
+    assert domain.consent_register(["C000007", "C000007"]).iloc[0].tolist() == reg.iloc[6].tolist()
+    assert domain.consent_register([]).columns.tolist() == domain.CONSENT_COLUMNS
+    # the flags are independent draws: no channel's consent implies another's
+    both = (reg["consent_call"] & reg["consent_sms"]).mean()
+    assert abs(both - shares["consent_call"] * shares["consent_sms"]) < 0.015
+
+
+def test_may_contact_applies_opt_out_everywhere_and_do_not_call_to_calls():
+    reg = domain.consent_register([f"C{i:06d}" for i in range(1, 5001)])
+    for ch in domain.CONSENT_CHANNELS:
+        ok = domain.may_contact(reg, ch)
+        assert not ok[reg["opted_out"].to_numpy()].any() and not ok[~reg[f"consent_{ch}"].to_numpy()].any()
+    assert not domain.may_contact(reg, "call")[reg["do_not_call"].to_numpy()].any()
+    assert domain.may_contact(reg, "sms")[(reg["do_not_call"] & reg["consent_sms"] & ~reg["opted_out"]).to_numpy()].all()
+    with pytest.raises(CourseArgumentError):
+        domain.may_contact(reg, "fax")
+
+
+def test_every_user_of_consent_reads_the_one_register():
+    from course_utils import automation, journeys
+    from course_utils.data import get_bank
+    from course_utils.datagen import journey_experiment as jx
+    from course_utils.datagen import response_rates as rr
+
+    bank = get_bank()
+    rc, je = bank.retention_campaign, bank.journey_experiment
+    reg = domain.consent_register(rc["customer_id"])
+    assert (rc["consent"].to_numpy() == domain.may_contact(reg.assign(do_not_call=False), "call")).all()
+    assert (rc["do_not_call"].to_numpy() == reg["do_not_call"].to_numpy()).all()
+    a = automation.contact_flags(rc["customer_id"])                      # no bank: the register itself
+    assert (a["consent"].to_numpy() == rc["consent"].to_numpy().astype(bool)).all()
+    assert (a["do_not_call"].to_numpy() == rc["do_not_call"].to_numpy().astype(bool)).all()
+    assert (rr.consent_flags(rc["customer_id"])["电话外呼"] == domain.may_contact(reg, "call")).all()
+    jreg = domain.consent_register(je["customer_id"])
+    assert (je["consent"].to_numpy() == domain.may_contact(jreg, "push")).all()
+    assert (jx.consent_flags(je["customer_id"]) == je["consent"].to_numpy()).all()
+    assert (journeys.contact_flags(list(rc["customer_id"]))["opted_out"].to_numpy() == reg["opted_out"].to_numpy()).all()
+
+
+def test_consent_register_bytes_do_not_depend_on_the_cpu():
+    import os
+    import subprocess
+    import sys
+
+    code = ("from course_utils.domain import consent_register as c; import hashlib;"
+            "r = c([f'C{i:06d}' for i in range(3000)]);"
+            "print(hashlib.sha256(r.to_csv(index=False).encode()).hexdigest())")
+    out = set()
+    for disabled in ("", "AVX512_ICL AVX512_SKX X86_V4", "AVX512_ICL AVX512_SKX X86_V4 X86_V3"):
+        env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": disabled}
+        res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        assert res.returncode == 0, res.stderr
+        out.add(res.stdout.strip())
+    assert len(out) == 1

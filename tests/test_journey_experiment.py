@@ -39,7 +39,7 @@ def test_a_visit_of_exactly_180_s_or_two_short_visits_do_not_trigger():
 @pytest.mark.parametrize("which", ["default", "small"])
 def test_consent_groups_and_outcome_columns_agree(banks, which):
     t = banks[which].journey_experiment
-    flags = journeys.contact_flags(t["customer_id"].tolist())
+    flags = journeys.contact_flags(t["customer_id"].tolist(), channel="push")    # a push needs push consent
     ok = (flags["consent"] & ~flags["opted_out"]).to_numpy().astype(int)
     assert (t["consent"].to_numpy() == ok).all()
     assert ((t["group"] == "excluded") == (t["consent"] == 0)).all()
@@ -71,7 +71,9 @@ def test_randomised_groups_are_balanced_and_answer_rates_equal():
     answered = elig["satisfaction"].notna().groupby(elig["group"]).mean()
     assert abs(answered["push"] - answered["holdout"]) < 0.03
     assert abs(answered.mean() - jx.RESPONSE_RATE) < 0.02
-    assert 0.15 < (t["group"] == "excluded").mean() < 0.21
+    # excluded = no push consent or opted out: 1 - 0.90 * 0.97 = 12.7 % (independent hash words)
+    expected_excluded = 1 - jx.CONSENT_SHARE * (1 - jx.OPT_OUT_SHARE)
+    assert abs((t["group"] == "excluded").mean() - expected_excluded) < 0.02
     # large sample: observed effects close to the truth, and far from the claims
     eff = jx.true_effects(t, truth)
     rates = elig.groupby("group")["converted"].mean()

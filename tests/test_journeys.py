@@ -234,10 +234,19 @@ def test_synthetic_flags_are_a_documented_hash():
                for i in ids]
     assert flags.tolist() == by_hand
     assert 0.83 < flags.mean() < 0.87
-    opted = synthetic_flag(ids, journeys.OPT_OUT_SHARE, "opt_out")
-    assert 0.02 < opted.mean() < 0.04
+
+
+def test_contact_flags_come_from_the_one_register():
+    ids = [f"C{i:06d}" for i in range(1, 5001)]
+    reg = journeys.domain.consent_register(ids)
     f = contact_flags(pd.DataFrame({"customer_id": ids}))
-    assert (f["source"] == "synthetic").all() and f["consent"].tolist() == by_hand
+    assert (f["source"] == "synthetic").all()
+    assert f["consent"].tolist() == reg["consent_sms"].tolist() and f["opted_out"].tolist() == reg["opted_out"].tolist()
+    assert abs(f["consent"].mean() - journeys.CONSENT_SHARE) < 0.02
+    assert 0.02 < f["opted_out"].mean() < 0.04
+    assert contact_flags(ids, channel="push")["consent"].tolist() == reg["consent_push"].tolist()
+    with pytest.raises(CourseArgumentError):
+        contact_flags(ids, channel="fax")
 
 
 def test_contact_flags_use_real_columns_when_present():

@@ -11,8 +11,8 @@ The trigger of the 招商银行 case: a customer whose single visit of the 留�
 experiment on the day of that first qualifying visit (``trigger_date``). The last trigger day
 leaves the :data:`OUTCOME_DAYS`-day outcome window inside the data (which ends 2024-06-30).
 
-Customers without push consent (or who opted out; the same synthetic flags as
-``journeys.contact_flags``: a SHA-256 hash of the id) are ``group = "excluded"``: never pushed,
+Customers without push consent (or who opted out; the course's one synthetic register,
+``domain.consent_register``: a SHA-256 hash of the id) are ``group = "excluded"``: never pushed,
 never randomised, no survey. Every other customer was randomised with probability
 :data:`PUSH_SHARE` to ``"push"`` (the FX discount + overseas-account guide message, sent the same
 day) or to ``"holdout"`` (nothing).
@@ -37,10 +37,10 @@ Determinism: only ``+ - * /``, comparisons, stable sorts and ``rng.random`` / ``
 """
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pandas as pd
+
+from .. import domain
 
 #: The page and the dwell limit of the trigger (seconds; strictly more than).
 PAGE = "留学金融"
@@ -57,9 +57,9 @@ GROUPS = ("push", "holdout", "excluded")
 GROUP_LABELS_ZH = {"push": "推送组", "holdout": "对照组（不推送）", "excluded": "未纳入（无授权）"}
 PRODUCTS = ("fx", "overseas_account")
 PRODUCT_LABELS_ZH = {"fx": "购汇", "overseas_account": "境外账户开户"}
-#: Consent flags, identical to ``journeys.contact_flags`` (shares and hash salts).
-CONSENT_SHARE = 0.85
-OPT_OUT_SHARE = 0.03
+#: Push consent and opt-out shares, from the one register (:mod:`course_utils.domain`).
+CONSENT_SHARE = domain.CONSENT_SHARES["push"]
+OPT_OUT_SHARE = domain.OPT_OUT_SHARE
 #: Share of surveyed customers who answer.
 RESPONSE_RATE = 0.6
 
@@ -79,22 +79,15 @@ FX_SHARE = 0.6
 _DAY0 = np.datetime64("1970-01-01", "D")
 
 
-def _flag(ids: np.ndarray, share: float, salt: str) -> np.ndarray:
-    """``journeys.synthetic_flag``: True for about ``share`` of the ids (SHA-256 of ``salt:id``)."""
-    u = np.fromiter((int.from_bytes(hashlib.sha256(f"{salt}:{i}".encode()).digest()[:8], "big") / 2.0 ** 64
-                     for i in ids), dtype=float, count=len(ids))
-    return u < share
-
-
 def consent_flags(customer_ids) -> np.ndarray:
-    """1 = push consent and no earlier opt-out (the course's synthetic register), else 0.
+    """1 = push consent and no earlier opt-out (the course's one synthetic register,
+    :func:`course_utils.domain.consent_register`), else 0.
 
-    >>> consent_flags(["C000001", "C000004"]).tolist()
-    [1, 1]
+    >>> consent_flags(["C000001", "C000004"]).tolist() == domain.may_contact(
+    ...     domain.consent_register(["C000001", "C000004"]), "push").astype(int).tolist()
+    True
     """
-    ids = np.asarray([str(i) for i in customer_ids], dtype=object)
-    ok = _flag(ids, CONSENT_SHARE, "consent") & ~_flag(ids, OPT_OUT_SHARE, "opt_out")
-    return ok.astype(np.int64)
+    return domain.may_contact(domain.consent_register(customer_ids), "push").astype(np.int64)
 
 
 def study_triggers(web_visits: pd.DataFrame) -> pd.DataFrame:

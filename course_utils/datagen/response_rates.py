@@ -22,7 +22,8 @@ and costs ``OFFER_COST[o]`` CNY (the coupon, the waived fee). Each touch costs
 Who may be contacted at all is decided before any rate applies (``course_utils.campaign``):
 suitability (:data:`PRODUCT_RISK`), a credit pre-screen for credit products, and the
 customer's marketing consent per channel. The consent flags are synthetic
-(:func:`consent_flags`: a documented share of customers, drawn from a hash of the
+(:func:`consent_flags`, read from the course's one register
+:func:`course_utils.domain.consent_register`: documented shares, drawn from a hash of the
 customer id) because the dataset has no CRM consent table.
 
 Numbers are loosely inspired by public industry ranges (SMS response well under 1%,
@@ -33,10 +34,9 @@ set-up costs, and targeting 一般挽留客户 with calls or visits loses money.
 """
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
+from course_utils.domain import CONSENT_SHARES, consent_register, may_contact
 from course_utils.domain import SEGMENTS  # noqa: F401  (re-exported: the RFM scheme's eight names)
 
 PRODUCTS = ("理财", "基金", "保险", "贷款", "存款", "信用卡")
@@ -100,9 +100,12 @@ PRODUCT_RISK = {"存款": 1, "理财": 2, "保险": 2, "基金": 3}
 #: reminders help, with quickly diminishing returns.
 TOUCH_EFFECT = (1.0, 1.4, 1.6, 1.7)
 
-#: Share of customers who consented to marketing on each channel (synthetic). A visit is
-#: booked by phone, so 客户经理面访 uses the call consent; APP pushes also need the APP.
-CONSENT_RATE = {"短信": 0.85, "电话外呼": 0.70, "APP推送": 0.90}
+#: Share of customers who consented to marketing on each channel (synthetic, from the one
+#: register :data:`course_utils.domain.CONSENT_SHARES`). A visit is booked by phone, so
+#: 客户经理面访 uses the call consent; APP pushes also need the APP.
+CONSENT_RATE = {"短信": CONSENT_SHARES["sms"], "电话外呼": CONSENT_SHARES["call"], "APP推送": CONSENT_SHARES["push"]}
+#: Register channel key of each Chinese channel name.
+CONSENT_CHANNEL_KEY = {"短信": "sms", "电话外呼": "call", "APP推送": "push", "客户经理面访": "call"}
 #: Value multiplier of a responder by segment (money they bring relative to average).
 SEGMENT_VALUE = {
     "重要价值客户": 3.0,
@@ -178,23 +181,18 @@ def value_per_response(segment: str, product: str) -> float:
     return margin_per_response(segment, product) - credit_loss_per_response(product)
 
 
-def _unit_hash(ids, salt: str) -> np.ndarray:
-    """A number in [0, 1) per id from CRC-32 of ``salt|id`` (same on every machine)."""
-    return np.array([zlib.crc32(f"{salt}|{i}".encode("utf-8")) / 2**32 for i in ids], dtype=float)
-
-
 def consent_flags(customer_ids) -> dict[str, np.ndarray]:
-    """Synthetic marketing consent per channel: ``{channel: bool array}`` (order of ``customer_ids``).
+    """Who may be contacted on each channel: ``{channel: bool array}`` (order of ``customer_ids``).
 
-    A customer consents to channel ``c`` when a hash of (channel, id) is below
-    :data:`CONSENT_RATE` ``[c]``; 客户经理面访 uses the call consent. Deterministic, and
-    independent of the dataset's seed so that the same customer keeps the same flags.
+    From the course's one synthetic register (:func:`course_utils.domain.consent_register`,
+    :func:`course_utils.domain.may_contact`): consent on the channel (shares
+    :data:`CONSENT_RATE`), no earlier opt-out, and for calls not on the do-not-call list;
+    客户经理面访 uses the call flags. Deterministic, and independent of the dataset's seed so
+    that the same customer keeps the same flags.
 
     >>> flags = consent_flags(["C000001", "C000002"])
     >>> sorted(flags), flags["短信"].dtype
     (['APP推送', '客户经理面访', '电话外呼', '短信'], dtype('bool'))
     """
-    ids = [str(i) for i in customer_ids]
-    out = {c: _unit_hash(ids, f"consent:{c}") < CONSENT_RATE[c] for c in CONSENT_RATE}
-    out["客户经理面访"] = out["电话外呼"].copy()
-    return {c: out[c] for c in CHANNELS}
+    reg = consent_register(customer_ids)
+    return {c: may_contact(reg, CONSENT_CHANNEL_KEY[c]) for c in CHANNELS}

@@ -16,7 +16,9 @@ drawn at random with equal chances), else to ``"control"`` (not contacted). The 
 ``[2024-01-01, 2024-07-01)`` -- the same label as the churn table at that cut-off.
 
 Columns: ``customer_id``, ``risk_reason`` (the reason key the early-warning team recorded
-before the campaign, :data:`REASONS`), ``consent`` (0/1), ``do_not_call`` (0/1),
+before the campaign, :data:`REASONS`), ``consent`` (0/1: call consent and no opt-out) and
+``do_not_call`` (0/1), both from the course's one consent register
+(:func:`course_utils.domain.consent_register`),
 ``contacts_90d`` (marketing contacts in the 90 days before), ``group``, ``offer``
 (:data:`OFFERS`, '' unless treated), ``contact_date`` ('' unless treated), ``contact_cost``
 and ``offer_cost`` (CNY, 0 unless treated), ``churned_6m`` (0/1).
@@ -59,7 +61,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..domain import round_half_up
+from ..domain import CONSENT_SHARES, consent_register, round_half_up
+from ..domain import DO_NOT_CALL_SHARE as domain_DO_NOT_CALL_SHARE
 from . import customers as cust
 from . import detmath as dm
 
@@ -95,9 +98,10 @@ CONTACT_COST = 25.0
 #: Cost of the offer per contacted customer (granted during the call), CNY.
 OFFER_COST = {"pricing": 150.0, "care": 40.0, "upgrade": 100.0}
 
-#: Share with marketing consent; share on the do-not-call list; mean contacts in 90 days.
-CONSENT_SHARE = 0.90
-DO_NOT_CALL_SHARE = 0.05
+#: Share with call consent and share on the do-not-call list: the course's one register
+#: (:func:`course_utils.domain.consent_register`); mean contacts in 90 days.
+CONSENT_SHARE = CONSENT_SHARES["call"]
+DO_NOT_CALL_SHARE = domain_DO_NOT_CALL_SHARE
 MEAN_CONTACTS_90D = 0.8
 #: Share of customers whose recorded reason is right (else a random reason key).
 REASON_ACCURACY = 0.8
@@ -327,8 +331,13 @@ def make_campaign(full: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.Data
     y = ((churn_d[idx] >= d) & (churn_d[idx] < end)).astype(np.int64)
 
     # observable: compliance flags, the recorded reason
-    consent = (rng.random(n) < CONSENT_SHARE).astype(np.int64)
-    dnc = (rng.random(n) < DO_NOT_CALL_SHARE).astype(np.int64)
+    # consent = call consent not withdrawn by an opt-out; do-not-call list: both from the one
+    # register (a hash of the id, not the seed). The two draws below are kept, unused, so that
+    # the later draws of the campaign (reasons, design) stay as they were before the register.
+    reg = consent_register(full["customer_id"].to_numpy(dtype=object)[idx])
+    consent = (reg["consent_call"].to_numpy(dtype=bool) & ~reg["opted_out"].to_numpy(dtype=bool)).astype(np.int64)
+    dnc = reg["do_not_call"].to_numpy(dtype=bool).astype(np.int64)
+    rng.random(n), rng.random(n)
     contacts = np.minimum(rng.poisson(MEAN_CONTACTS_90D, n), 6).astype(np.int64)
     eligible = (consent == 1) & (dnc == 0) & (contacts < CONTACT_CAP)
     true_reason = _true_reasons(full, idx, rng)

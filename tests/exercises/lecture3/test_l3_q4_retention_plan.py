@@ -21,14 +21,23 @@ def test_checks(qs):
     usual = rt.simulate_plan(ctx, "risk", right["budget"], rt.STANDARD_OFFERS)
     assert mine["net_value"] > max(usual["net_value"], 0) and mine["total_cost"] <= right["budget"]
     risk_matched = {**right, "ranking": "risk"}
+    # the largest budget with matched offers: judged by the data (any plan that beats the usual
+    # one at its budget and makes money is right); calling life-event churners at that budget
+    # (they cannot be kept) loses money while still beating the usual plan: the "亏钱" advice.
     huge = {**right, "budget": top}
+    huge_mine = rt.simulate_plan(ctx, "uplift", top, right["offers"])["net_value"]
+    huge_usual = rt.simulate_plan(ctx, "risk", top, rt.STANDARD_OFFERS)["net_value"]
+    huge_right = huge_mine > max(huge_usual, 0)
+    life_too = {**huge, "offers": {**right["offers"], "life": "pricing"}}
+    life_mine = rt.simulate_plan(ctx, "uplift", top, life_too["offers"])["net_value"]
+    assert huge_usual < life_mine <= 0
     nobody = {**right, "offers": {r: "none" for r in rt.REASONS}}
     assert_check_cases(
         q4,
-        correct=[right, _flat(right), {**right, "budget": float(right["budget"])}],
+        correct=[right, _flat(right), {**right, "budget": float(right["budget"])}] + ([huge] if huge_right else []),
         wrong=[(risk_matched, "流失风险排序"),
-               (huge, "亏钱" if rt.simulate_plan(ctx, "uplift", top, right["offers"])["net_value"] >
-                usual["net_value"] else "没有超过"),
+               *([] if huge_right else [(huge, "亏钱" if huge_mine > huge_usual else "没有超过")]),
+               (life_too, "亏钱"),
                (nobody, "一个客户也没联系"),
                ({**right, "budget": 0}, "预算是 0"),
                ({**right, "offers": {"price": "gold"}}, "优惠应该是"),
