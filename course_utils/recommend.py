@@ -626,9 +626,20 @@ class RecommendationEngine:
 
     def _top(self, method, k, neighbours, alpha, suitable_only, categories) -> tuple[np.ndarray, np.ndarray]:
         k = _check_k(k)
+        cats = None if categories is None else (categories,) if isinstance(categories, str) else tuple(categories)
+        key = ("top", method, k, neighbours, float(alpha) if method == "hybrid" else None, bool(suitable_only), cats)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
         s = self.scores(method, neighbours, alpha)
         s = np.where(self._allowed(bool(suitable_only), categories), s, -np.inf)
-        return _top_k_idx(s, k)
+        out = _top_k_idx(s, k)
+        if len(self._users) <= _BLOCK_ROWS:          # small populations: remember the lists (widgets)
+            tops = [c for c in self._cache if isinstance(c, tuple) and c and c[0] == "top"]
+            for old in tops[: max(0, len(tops) - 63)]:
+                del self._cache[old]
+            self._cache[key] = out
+        return out
 
     # -- public ----------------------------------------------------------
     def recommend(self, method: str = "item_cf", k: int = DEFAULT_K, neighbours: int | None = 20,

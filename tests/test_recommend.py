@@ -328,9 +328,15 @@ def test_engine_evaluate_is_fast_enough_for_a_widget(small_bank, split):
     train, test = split
     engine = RecommendationEngine(train, small_bank.products, small_bank.customers)
     engine.evaluate(test, "hybrid", 5)
-    keys = set(engine._cache)
+    heavy = {c for c in engine._cache if not (isinstance(c, tuple) and c[0] == "top")}
     engine.evaluate(test, "hybrid", 5, alpha=0.2)
-    assert set(engine._cache) == keys       # content, CF per neighbours, truth: reused
+    now = {c for c in engine._cache if not (isinstance(c, tuple) and c[0] == "top")}
+    assert now == heavy                     # content, CF per neighbours, truth: reused
+    tops = [c for c in engine._cache if isinstance(c, tuple) and c[0] == "top"]
+    assert len(tops) == 2                   # one remembered list per configuration
+    for a in np.linspace(0, 1, 80):
+        engine.evaluate(test, "hybrid", 5, alpha=float(a))
+    assert len([c for c in engine._cache if isinstance(c, tuple) and c[0] == "top"]) <= 64   # bounded
 
 
 def test_engine_rejects_bad_arguments_with_clear_messages(split):
