@@ -23,6 +23,9 @@ from course_utils.viz.theme import BAD, GOOD, NEUTRAL
 
 #: The bank's current plan: the same coupon rate (per year) for every customer in the list.
 FLAT_RATE = 0.003
+#: Coupon-rate step of the sliders (percentage points). 0.1: the slider's position is
+#: read (and shown) to one decimal, so a finer step would look stuck in the browser.
+RATE_STEP = 0.1
 #: The widget's starting values (= the flat plan written as two equal tiers): the untouched state.
 DEFAULTS = {"t1_wan": 0, "r1_pct": 0.30, "t2_wan": 50, "r2_pct": 0.30}
 
@@ -178,9 +181,9 @@ class CouponTiers(Exercise):
                         per_rate = (s1 + k * s2) * coupons.CouponAssumptions().term_days / 365 / 100
                         if per_rate <= 0:
                             continue
-                        r1 = np.floor(ref["cost"] / per_rate / 0.05) * 0.05
-                        for r1_pct in (r1, r1 - 0.05):
-                            r2_pct = np.floor(k * r1_pct / 0.05) * 0.05
+                        r1 = np.floor(ref["cost"] / per_rate / RATE_STEP) * RATE_STEP
+                        for r1_pct in (r1, r1 - RATE_STEP):
+                            r2_pct = np.floor(k * r1_pct / RATE_STEP) * RATE_STEP
                             if r1_pct <= 0 or r2_pct > 1.0:
                                 continue
                             tiers = tiers_from_values({"t1_wan": t1, "r1_pct": round(r1_pct, 2), "t2_wan": t2,
@@ -228,11 +231,11 @@ def coupon_app(q: CouponTiers):
     reference = q.reference()
     controls = {
         "t1_wan": W.IntSlider(value=DEFAULTS["t1_wan"], min=0, max=50, step=1, description="第一档 ≥ 万元"),
-        "r1_pct": W.FloatSlider(value=DEFAULTS["r1_pct"], min=0.0, max=1.0, step=0.05, description="加息 %",
-                                readout_format=".2f"),
+        "r1_pct": W.FloatSlider(value=DEFAULTS["r1_pct"], min=0.0, max=1.0, step=RATE_STEP, description="加息 %",
+                                readout_format=".1f"),
         "t2_wan": W.IntSlider(value=DEFAULTS["t2_wan"], min=1, max=200, step=1, description="第二档 ≥ 万元"),
-        "r2_pct": W.FloatSlider(value=DEFAULTS["r2_pct"], min=0.0, max=1.0, step=0.05, description="加息 %",
-                                readout_format=".2f"),
+        "r2_pct": W.FloatSlider(value=DEFAULTS["r2_pct"], min=0.0, max=1.0, step=RATE_STEP, description="加息 %",
+                                readout_format=".1f"),
     }
 
     def render(values):
