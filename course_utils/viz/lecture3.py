@@ -15,7 +15,7 @@ import pandas as pd
 
 from course_utils import domain
 
-from .fmt import money, percent, percent_axis, wan_axis
+from .fmt import money, percent, percent_axis, wan_axis, wrap_to_width
 from .theme import BAD, CATEGORICAL, GOOD, INK, NEUTRAL, NOTE, TEXT_PT, TITLE_PT, new_figure, style_axes
 
 __all__ = [
@@ -48,38 +48,6 @@ def feature_label(column: str) -> str:
     ('余额变化率', 'x1')
     """
     return FEATURE_LABELS_ZH.get(str(column), str(column))
-
-
-def _visual_len(text: str) -> float:
-    """Width of ``text`` in CJK characters (Latin letters, digits and spaces count a bit over half)."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
-
-
-def wrap_to_width(text: str, width_in: float, size_pt: float) -> str:
-    """Break ``text`` into lines that fit ``width_in`` inches at ``size_pt`` points.
-
-    Breaks after "；", "，", "：" or "（" where possible (the last one that fits), else mid-line.
-
-    >>> wrap_to_width("余额变化率“下降超过25%”的客户流失率很高，是整体的 4.0 倍", 4.5, 14)
-    '余额变化率“下降超过25%”的客户流失率很高，\\n是整体的 4.0 倍'
-    """
-    limit = max(int(width_in * 72 / size_pt), 8)
-    lines: list[str] = []
-    for para in str(text).split("\n"):
-        while _visual_len(para) > limit:
-            cut, acc = 0, 0.0
-            for i, ch in enumerate(para):
-                acc += _visual_len(ch)
-                if acc > limit:
-                    break
-                if ch in "；，：、" or (ch == "（" and i > 0):
-                    cut = i + 1 if ch != "（" else i
-            if cut == 0:
-                cut = max(i, 1)
-            lines.append(para[:cut])
-            para = para[cut:]
-        lines.append(para)
-    return "\n".join(lines)
 
 
 def _title_note(ax, title: str | None, note: str | None) -> None:

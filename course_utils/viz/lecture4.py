@@ -15,7 +15,7 @@ import pandas as pd
 
 from matplotlib.ticker import MaxNLocator
 
-from .fmt import percent, percent_axis
+from .fmt import percent, percent_axis, wrap_to_width
 from .theme import BAD, GOOD, INK, NEUTRAL, NOTE, SEQUENTIAL, TEXT_PT, TITLE_PT, new_figure, style_axes
 
 __all__ = [
@@ -26,39 +26,6 @@ __all__ = [
 
 #: Colour of the popularity baseline in every comparison (context, not the focus).
 BASELINE_KEYS = ("popularity", "热门推荐（基线）")
-
-
-def _visual_len(text: str) -> float:
-    """Width of ``text`` in CJK characters (Latin letters, digits and spaces count a bit over half)."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
-
-
-def wrap_to_width(text: str, width_in: float, size_pt: float) -> str:
-    """Break ``text`` into lines that fit ``width_in`` inches at ``size_pt`` points.
-
-    Breaks after "；", "，", "：", "、" or before "（" where possible, else mid-line. (The same
-    rule as ``viz.lecture3.wrap_to_width``; kept here so this module stands alone.)
-
-    >>> wrap_to_width("热门推荐 96.4% 的推荐位给了头部 9 只产品，协同过滤只有 37.5%", 4.5, 14)
-    '热门推荐 96.4% 的推荐位给了头部 9 只产品，\\n协同过滤只有 37.5%'
-    """
-    limit = max(int(width_in * 72 / size_pt), 8)
-    lines: list[str] = []
-    for para in str(text).split("\n"):
-        while _visual_len(para) > limit:
-            cut, acc = 0, 0.0
-            for i, ch in enumerate(para):
-                acc += _visual_len(ch)
-                if acc > limit:
-                    break
-                if ch in "；，：、" or (ch == "（" and i > 0):
-                    cut = i + 1 if ch != "（" else i
-            if cut == 0:
-                cut = max(i, 1)
-            lines.append(para[:cut])
-            para = para[cut:]
-        lines.append(para)
-    return "\n".join(lines)
 
 
 def _titles(fig, ax, title: str, note: str | None) -> None:

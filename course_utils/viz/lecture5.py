@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .fmt import money, percent, percent_axis, wan_axis
-from .lecture3 import wrap_to_width
+from .fmt import wrap_to_width
 from .theme import BAD, CATEGORICAL, GOOD, INK, NEUTRAL, NOTE, TEXT_PT, TITLE_PT, new_figure, style_axes
 
 __all__ = ["psi_figure", "auc_decay_figure", "fairness_figure", "claims_figure", "plan_money_figure",
