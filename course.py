@@ -8,6 +8,14 @@
     python3 course.py data ... # write a dataset (python -m course_utils generate ...)
     python3 course.py lock     # re-pin requirements/lock.txt and environment.yml
 
+Instructor kit (see docs/INSTRUCTOR.md)::
+
+    python3 course.py cohort --name NAME   # dataset + executed notebooks + trainee/instructor packs
+    python3 course.py agenda               # one-page printable agenda of the two days (HTML)
+    python3 course.py handouts             # offline slide decks + self-contained HTML handouts
+    python3 course.py dashboard FILES...   # who is stuck: trainee x exercise matrix from progress files
+    python3 course.py spark                # optional Spark appendix in its own environment .venv-spark
+
 Set-up is idempotent: a virtual environment ``.venv`` is created next to this
 file and filled from ``requirements/lock.txt`` (exact versions, so every
 machine computes the same numbers). A stamp file records the hash of the lock
@@ -303,17 +311,40 @@ def ensure_airflow() -> None:
     check([venv_python(), "-m", "tools.airflow_env"])
 
 
+def ensure_spark() -> None:
+    """Create ``.venv-spark`` (the optional Spark appendix, never in the trainees' .venv).
+
+    Installs Java on Debian/Ubuntu when missing, as :func:`ensure_browser` does for
+    Chromium; fails loudly (never a silent skip) when it cannot be had.
+    """
+    say("preparing PySpark in its own environment .venv-spark (first run only) ...")
+    check([venv_python(), "-m", "tools.spark_env", "--ensure"])
+
+
 def cmd_test(args: list[str]) -> int:
     ensure_env()
     ensure_browser()
     ensure_airflow()
+    ensure_spark()
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
     return run([venv_python(), "-m", "pytest", *args], env=env)
 
 
 def cmd_build(args: list[str]) -> int:
     ensure_env()
-    return run([venv_python(), "-m", "tools.nbbuild", *args])
+    rc = run([venv_python(), "-m", "tools.nbbuild", *args])
+    if rc != 0 or "--check" in args or "--no-execute" in args:
+        return rc
+    return run([venv_python(), "-m", "tools.present"])
+
+
+def _tool(module: str):
+    """A subcommand that runs ``python -m tools.<module> ARGS`` in the course environment."""
+    def command(args: list[str]) -> int:
+        ensure_env()
+        return run_foreground([venv_python(), "-m", f"tools.{module}", *args])
+    command.__name__ = f"cmd_{module}"
+    return command
 
 
 #: Voila's usual port; ``course.py app`` takes the first free one from here.
@@ -466,7 +497,9 @@ def cmd_lock(args: list[str]) -> int:
 
 
 COMMANDS = {"lab": cmd_lab, "test": cmd_test, "build": cmd_build, "app": cmd_app,
-            "data": cmd_data, "lock": cmd_lock}
+            "data": cmd_data, "lock": cmd_lock,
+            "cohort": _tool("cohort"), "agenda": _tool("agenda"), "handouts": _tool("present"),
+            "dashboard": _tool("dashboard"), "spark": _tool("spark_env")}
 
 
 def main(argv: list[str]) -> int:
