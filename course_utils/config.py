@@ -5,13 +5,9 @@ and the tests lives here, so it is written once.
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-
-#: Seed of the committed dataset in ``datasets/``.
-DEFAULT_SEED: int = 2024
-#: Number of customers in the committed dataset.
-DEFAULT_CUSTOMERS: int = 5000
 
 #: First and last day of the synthetic bank's history (inclusive).
 WINDOW_START: str = "2021-01-01"
@@ -31,6 +27,41 @@ def datasets_dir() -> Path:
     """
     env = os.environ.get("COURSE_DATA_DIR")
     return Path(env) if env else REPO_ROOT / "datasets"
+
+
+#: Seed and size of the repository's committed ``datasets/`` (used when the folder has no
+#: readable MANIFEST.json).
+BUILTIN_SEED: int = 2024
+BUILTIN_CUSTOMERS: int = 5000
+
+
+def _manifest_defaults(folder: Path) -> tuple[int, int] | None:
+    """``(seed, n_customers)`` from ``folder/MANIFEST.json``, or None if absent/unreadable.
+
+    A cohort's course folder (``python3 course.py cohort``) ships its own dataset in
+    ``datasets/``; its manifest makes that seed and size the defaults, so every notebook's
+    ``get_bank(SEED, N_CUSTOMERS)`` loads the cohort's files without editing a path.
+
+    >>> _manifest_defaults(Path("/nonexistent")) is None
+    True
+    """
+    try:
+        data = json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"))
+        seed, n = data["seed"], data["n_customers"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (seed, n)) \
+            or seed < 0 or n <= 0:
+        return None
+    return seed, n
+
+
+#: Seed and number of customers of the dataset in :func:`datasets_dir` (its MANIFEST.json;
+#: 2024 / 5,000 in the repository), read once when the package is imported.
+DEFAULT_SEED: int
+DEFAULT_CUSTOMERS: int
+DEFAULT_SEED, DEFAULT_CUSTOMERS = _manifest_defaults(datasets_dir()) or (BUILTIN_SEED,
+                                                                         BUILTIN_CUSTOMERS)
 
 
 # ---------------------------------------------------------------------------
