@@ -63,6 +63,12 @@ DEFAULT_CUSTOMERS: int
 DEFAULT_SEED, DEFAULT_CUSTOMERS = _manifest_defaults(datasets_dir()) or (BUILTIN_SEED,
                                                                          BUILTIN_CUSTOMERS)
 
+#: File formats the generator can write (``both`` = one CSV and one Parquet file per table).
+DATA_FORMATS: tuple[str, ...] = ("csv", "parquet", "both")
+#: From this many customers the generator writes Parquet by default, below it CSV
+#: (CSV opens in Excel; Parquet is several times smaller and faster to load).
+PARQUET_MIN_CUSTOMERS: int = 100_000
+
 
 # ---------------------------------------------------------------------------
 # Lecture settings: one place for the dates and figures the lectures and their
