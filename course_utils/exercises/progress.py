@@ -14,7 +14,10 @@ level    for a hint: which hint (1, 2, ...)
 error    when the check program itself failed: the exception's class
          name only (``KeyError``), for the instructor to report the bug
 learner  only if ``COURSE_USER`` is set (a label the instructor hands
-         out, e.g. a seat number); never the computer's user name
+         out, e.g. a seat number) or, when it is not, the course folder
+         holds ``COURSE_USER.txt`` (first line = the label; the
+         per-trainee packs of ``python3 course.py cohort --trainees K``
+         put ``NAME-01`` ... there); never the computer's user name
 ======== =============================================================
 
 Never recorded: answers or parts of them, feedback messages, the operating
@@ -91,6 +94,20 @@ def _open_private(path: Path):
     return os.fdopen(fd, "a", encoding="utf-8")
 
 
+#: File in the course folder whose first line labels the trainee (see ``learner`` above).
+LEARNER_FILE = "COURSE_USER.txt"
+
+
+def _learner_label() -> str:
+    """The label in ``<course folder>/COURSE_USER.txt`` (at most 40 characters), else ''."""
+    try:
+        from ..config import REPO_ROOT
+        text = (REPO_ROOT / LEARNER_FILE).read_text(encoding="utf-8-sig").strip()
+    except (OSError, ValueError, ImportError):
+        return ""
+    return text.splitlines()[0].strip()[:40] if text else ""
+
+
 def record_progress(event: str, exercise: str, **fields: Any) -> None:
     """Append one line (``ts``, ``exercise``, ``event`` + allowed ``fields``); never raises.
 
@@ -108,7 +125,7 @@ def record_progress(event: str, exercise: str, **fields: Any) -> None:
             value = fields.get(key)
             if isinstance(value, (str, int)) and not isinstance(value, bool):
                 row[key] = value if isinstance(value, int) else value[:80]
-        learner = os.environ.get("COURSE_USER", "").strip()
+        learner = os.environ.get("COURSE_USER", "").strip() or _learner_label()
         if learner:
             row["learner"] = learner[:40]
         with _open_private(path) as fh:
