@@ -323,6 +323,9 @@ def generate(target: Target):
              for c in jupytext.reads(text, fmt="py:percent").cells]
     out = nbformat.v4.new_notebook(cells=[c for c in cells if c is not None])
     add_kernel_guard(out)
+    if lecture:  # slide / sub-slide / skip from the headings (explicit metadata wins)
+        from tools.present import slide_tags
+        slide_tags(out)
     for i, cell in enumerate(out.cells):
         cell.id = f"c{i:03d}"
     out.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": copy.deepcopy(LANGUAGE_INFO)}
