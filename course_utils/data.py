@@ -78,7 +78,7 @@ from . import config, manifest
 from .errors import FIX_REGEN_EN, FIX_REGEN_ZH, DataFileError, file_error
 
 __all__ = ["Bank", "DataFileError", "SCHEMA", "RULES", "DIRT_TOLERANCE", "DIRT_MIN_ROWS",
-           "load_bank", "get_bank", "coerce_table", "validate_table", "validate_references"]
+           "load_bank", "get_bank", "table_format", "coerce_table", "validate_table", "validate_references"]
 
 
 #: Per table: required columns, date columns, id columns, numeric columns.
@@ -285,8 +285,15 @@ def _is_file(path) -> bool:
     return isinstance(path, os.PathLike)
 
 
+def _is_parquet(path) -> bool:
+    return _is_file(path) and str(path).endswith(".parquet")
+
+
 def _where(path, i: int) -> tuple[str, str]:
-    """Row ``i`` (0-based data row) as the file's line number, or the frame's index."""
+    """Row ``i`` (0-based data row) as the CSV file's line number, the Parquet file's
+    row number (1 = first row), or the frame's index."""
+    if _is_parquet(path):
+        return f"第 {i + 1} 行（数据行）", f"row {i + 1}"
     if _is_file(path):
         return f"第 {i + 2} 行", f"line {i + 2}"
     return f"第 {i} 行（索引）", f"row index {i}"
@@ -383,13 +390,17 @@ def _refuse_encoding(path: Path):
                      "save it in Excel as 'CSV UTF-8 (Comma delimited)', or " + _FIX_RESTORE_EN)
 
 
+def _not_found(path: Path) -> DataFileError:
+    return file_error(path, "文件不存在", "file not found",
+                      "确认数据文件夹完整（可从课程仓库恢复），或运行 "
+                      "python -m course_utils generate --out <文件夹> 重新生成",
+                      "restore the data folder from the course repository, or run "
+                      "python -m course_utils generate --out <folder>")
+
+
 def _read_csv(path: Path, table: str, usecols=None) -> pd.DataFrame:
     if not path.is_file():
-        raise file_error(path, "文件不存在", "file not found",
-                         "确认数据文件夹完整（可从课程仓库恢复），或运行 "
-                         "python -m course_utils generate --out <文件夹> 重新生成",
-                         "restore the data folder from the course repository, or run "
-                         "python -m course_utils generate --out <folder>")
+        raise _not_found(path)
     _scan_bytes(path)
     spec = SCHEMA.get(table, {})
     dtype = {c: str for c in spec.get("ids", [])}
@@ -435,6 +446,159 @@ def _missing_column(path, col: str, present) -> DataFileError:
                       f"required column '{col}' is missing (columns present: {cols})",
                       f"恢复列名 “{col}”（不要在 Excel 里改表头），或" + _FIX_RESTORE_ZH,
                       f"restore the header '{col}' (do not rename headers in Excel), or " + _FIX_RESTORE_EN)
+
+
+_FIX_PARQUET_ZH = "用课程的生成器重新写出（python -m course_utils generate --format parquet --out <文件夹>），或"
+_FIX_PARQUET_EN = "write it again with the course's generator (python -m course_utils generate --format parquet " \
+                  "--out <folder>), or "
+
+
+def _column_kind(table: str, col: str) -> str | None:
+    """What a column must hold: date, month, number, id, text (None: a column the course does not know)."""
+    from .datagen.output import PARQUET_COLUMNS
+    spec = SCHEMA.get(table, {})
+    if col in spec.get("dates", []):
+        return "date"
+    if col in spec.get("months", []):
+        return "month"
+    if col in spec.get("numeric", []):
+        return "number"
+    if col in spec.get("ids", []):
+        return "id"
+    return "text" if PARQUET_COLUMNS.get(table, {}).get(col) == "string" else None
+
+
+_KIND_TEXT = {"date": ("日期（date32 或 timestamp）", "a date (date32 or timestamp)"),
+              "month": ("月份（date32，每月 1 日）", "a month (date32, first day of the month)"),
+              "number": ("数字（int64 或 float64）", "a number (int64 or float64)"),
+              "id": ("文本编号（string）", "a text id (string)"),
+              "text": ("文本（string）", "text (string)")}
+
+
+def _arrow_ok(kind: str, typ) -> bool:
+    import pyarrow as pa
+    t = pa.types
+    if t.is_null(typ) or t.is_string(typ) or t.is_large_string(typ):
+        return True                                  # text is parsed (and checked) as in a CSV file
+    if t.is_dictionary(typ):
+        return kind in ("id", "text") and (t.is_string(typ.value_type) or t.is_large_string(typ.value_type))
+    if kind in ("date", "month"):
+        return t.is_date(typ) or (t.is_timestamp(typ) and typ.tz is None)
+    if kind == "number":
+        return t.is_integer(typ) or t.is_floating(typ) or t.is_decimal(typ)
+    if kind == "id":
+        return t.is_integer(typ)                     # read as text, like a CSV id column
+    return False
+
+
+def _arrow_column(path: Path, tbl, col: str, kind: str | None):
+    """One column of a Parquet table as the types the CSV reader gives (see :func:`_read_parquet`)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = tbl.column(col)
+    typ = arr.type
+    if kind is not None and not _arrow_ok(kind, typ):
+        valid = arr.drop_null()
+        shown = _show(valid[0].as_py()) if len(valid) else "（空）"
+        want_zh, want_en = _KIND_TEXT[kind]
+        raise file_error(path, f"列 “{col}” 的类型是 {typ}，应为{want_zh}，例如第 1 行：“{shown}”",
+                         f"column '{col}' has type {typ}, expected {want_en}, e.g. row 1: '{shown}'",
+                         f"把该列转换为正确的类型后再写 Parquet，或{_FIX_PARQUET_ZH}" + _FIX_RESTORE_ZH,
+                         f"convert the column to the right type before writing the Parquet file, or "
+                         f"{_FIX_PARQUET_EN}" + _FIX_RESTORE_EN)
+    if pa.types.is_null(typ):
+        typ = {"date": pa.timestamp("us"), "month": pa.timestamp("us"), "number": pa.float64()}.get(kind, pa.string())
+        return pa.nulls(len(arr), typ)
+    if pa.types.is_dictionary(typ):                  # code columns: categories, as the CSV reader makes them
+        if pc.any(pc.equal(arr.combine_chunks().dictionary, "")).as_py():
+            arr = arr.cast(pa.string())
+        else:
+            return arr
+    if pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_dictionary(typ):
+        if pc.any(pc.equal(arr, "")).as_py():        # an empty cell means "none", as in a CSV file
+            arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+        return arr.cast(pa.string()) if pa.types.is_large_string(arr.type) else arr
+    if kind == "id" and pa.types.is_integer(typ):
+        return arr.cast(pa.string())
+    if pa.types.is_date(typ) or pa.types.is_timestamp(typ):
+        return arr.cast(pa.timestamp("us"))
+    if pa.types.is_integer(typ):
+        return arr.cast(pa.int64())
+    if pa.types.is_floating(typ) or pa.types.is_decimal(typ):
+        return arr.cast(pa.float64())
+    return arr
+
+
+def _read_parquet(path: Path, table: str, usecols=None) -> pd.DataFrame:
+    """Read one ``<table>.parquet`` file into the dtypes :func:`_read_csv` gives for its CSV twin.
+
+    Dates (``date32`` or naive ``timestamp``) become ``datetime64[us]``, integers ``int64``,
+    floats ``float64``, text ``str`` (``''`` = missing, as in CSV), code columns categories
+    (from the file's dictionary pages: nothing is hashed). A missing column, a column of the
+    wrong type, or a damaged file raise :class:`DataFileError` naming the file, the column and the fix.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    if not path.is_file():
+        raise _not_found(path)
+    codes = list(RULES.get(table, {}).get("codes", {}))
+    try:
+        schema = pq.read_schema(path)
+        want = list(usecols) if usecols else schema.names
+        for col in want:
+            if col not in schema.names:
+                raise _missing_column(path, col, schema.names)
+        dict_cols = [c for c in codes if c in want and (pa.types.is_string(schema.field(c).type)
+                                                      or pa.types.is_large_string(schema.field(c).type))]
+        tbl = pq.read_table(path, columns=want, read_dictionary=dict_cols or None, use_threads=True)
+    except DataFileError:
+        raise
+    except PermissionError as e:
+        raise file_error(path, f"无法读取（{type(e).__name__}：没有读取权限）",
+                         f"cannot be read ({type(e).__name__}: no permission)",
+                         "检查文件权限（需要可读），或" + _FIX_RESTORE_ZH,
+                         "make the file readable, or " + _FIX_RESTORE_EN) from None
+    except (pa.ArrowException, OSError, ValueError) as e:
+        detail = " ".join(str(e).split())[:200]
+        raise file_error(path, f"不是有效的 Parquet 文件，或已损坏/被截断（{detail}）",
+                         f"is not a valid Parquet file, or is damaged or truncated ({detail})",
+                         _FIX_PARQUET_ZH + _FIX_RESTORE_ZH, _FIX_PARQUET_EN + _FIX_RESTORE_EN) from None
+    cols = [_arrow_column(path, tbl, c, _column_kind(table, c)) for c in tbl.column_names]
+    tbl = pa.Table.from_arrays(cols, names=tbl.column_names)
+    df = tbl.to_pandas()
+    for col in SCHEMA.get(table, {}).get("months", []):
+        if col in df.columns and pd.api.types.is_datetime64_any_dtype(df[col]):
+            v = df[col]
+            bad = (v.dt.day != 1).to_numpy(dtype=bool, na_value=False)
+            if bad.any():
+                raise _fail(path, col, bad, v, "不是月份（应为某月 1 日，即 CSV 中的 YYYY-MM）",
+                            "not a month (must be the first day of a month, YYYY-MM in CSV)",
+                            "把该列的日期改为每月 1 日，或" + _FIX_RESTORE_ZH,
+                            "make every date in the column the first day of its month, or " + _FIX_RESTORE_EN)
+    return df
+
+
+def table_format(folder: str | os.PathLike | None = None) -> str:
+    """Which files :func:`load_bank` reads in ``folder``: ``"parquet"`` or ``"csv"``.
+
+    One file per table, ``<folder>/<table>.<format>``. With a ``MANIFEST.json``: Parquet
+    when it lists Parquet files (``data_format`` ``parquet`` or ``both``; with both,
+    Parquet is preferred because it loads faster), else CSV. Without a manifest (a
+    trainee's own folder): Parquet when any ``<table>.parquet`` of the bank exists, else CSV.
+    Default folder: :func:`course_utils.config.datasets_dir` (the committed CSV bank).
+
+    Parquet files follow :data:`course_utils.datagen.output.PARQUET_COLUMNS`: ``string``,
+    ``date32`` (dates; ``balances.month`` = first day of the month), ``int64`` and
+    ``double`` (CNY, 2 decimals) columns, nulls where the CSV cell is empty.
+
+    >>> table_format()
+    'csv'
+    """
+    folder = Path(folder) if folder is not None else config.datasets_dir()
+    fmt = manifest.data_format(manifest.read_manifest(folder))
+    if fmt is None:
+        fmt = "parquet" if any((folder / f"{t}.parquet").is_file() for t in TABLES) else "csv"
+    return "csv" if fmt == "csv" else "parquet"
 
 
 # ---------------------------------------------------------------------------
@@ -493,6 +657,8 @@ def coerce_table(df: pd.DataFrame, table: str, path="(内存 in memory)", *,
                         f"把该列改回 {shown} 格式（Excel 可能自动改了日期格式），或" + _FIX_RESTORE_ZH,
                         f"write the column as {shown} again (Excel may have reformatted dates), or "
                         + _FIX_RESTORE_EN)
+        if parsed.dtype != "datetime64[us]":      # an all-empty CSV column parses as datetime64[s]
+            parsed = parsed.astype("datetime64[us]")
         df[col] = parsed
     for col in spec.get("numeric", []):
         if col in df.columns and not pd.api.types.is_numeric_dtype(df[col]):
@@ -504,6 +670,7 @@ def coerce_table(df: pd.DataFrame, table: str, path="(内存 in memory)", *,
                             "write a plain number there (no units, thousands separators or text), or "
                             + _FIX_RESTORE_EN)
             df[col] = num
+    _same_dtypes_as_parquet(df, table)
     if validate:
         validate_table(df, table, path, known=known, known_names=known_names)
     for col in df.columns:
@@ -513,6 +680,22 @@ def coerce_table(df: pd.DataFrame, table: str, path="(内存 in memory)", *,
         if col in df.columns:
             df[col] = pd.Categorical(df[col], categories=cats, ordered=True)
     return df
+
+
+def _same_dtypes_as_parquet(df: pd.DataFrame, table: str) -> None:
+    """Give columns a CSV file cannot type the dtypes of the Parquet schema (in place): an all-empty
+    text column (read_csv: float NaN) becomes ``str``, a header-only table gets int64 / float64 / str."""
+    from .datagen.output import PARQUET_COLUMNS
+    for col, kind in PARQUET_COLUMNS.get(table, {}).items():
+        if col not in df.columns or kind in ("date", "month"):
+            continue
+        s = df[col]
+        if kind == "string" and (s.dtype == object or s.dtype.kind == "f") and (len(s) == 0 or s.isna().all()):
+            text = pd.Series(["x"]).dtype        # str (pyarrow strings), or object when pandas infers none
+            if text.kind != "O":
+                df[col] = s.astype(text)
+        elif len(s) == 0 and kind in ("int64", "float64") and s.dtype != kind:
+            df[col] = s.astype(kind)
 
 
 # ---------------------------------------------------------------------------
@@ -874,16 +1057,18 @@ def load_bank(data_dir: str | os.PathLike | None = None, tables=None) -> Bank:
     names = list(dict.fromkeys(names))
     refs = set(v for t in names for v in RULES[t].get("refs", {}).values()) - set(names)
     default = data_dir is None or _same_folder(folder, config.datasets_dir())
-    man = manifest.verify_folder(folder, tables=names + sorted(refs), require=default)
+    ext = "." + table_format(folder)
+    read = _read_parquet if ext == ".parquet" else _read_csv
+    man = manifest.verify_folder(folder, tables=names + sorted(refs), require=default, suffix=ext)
     vouched = {n.rsplit(".", 1)[0] for n in (man or {}).get("files", {})}
-    paths = {t: folder / f"{t}.csv" for t in names + sorted(refs)}
+    paths = {t: folder / f"{t}{ext}" for t in names + sorted(refs)}
     known: dict[str, pd.Index] = {}
     for ref in sorted(refs):                     # referenced but not requested: read the id column only
         col = SCHEMA[ref]["ids"][0]
-        known[ref] = pd.Index(_read_csv(paths[ref], ref, usecols=[col])[col].astype("str").dropna())
+        known[ref] = pd.Index(read(paths[ref], ref, usecols=[col])[col].astype("str").dropna())
     out = {}
     for t in sorted(names, key=lambda t: t not in ("customers", "products")):   # referenced tables first
-        out[t] = coerce_table(_read_csv(paths[t], t), t, paths[t], allow_empty=t in _MAY_BE_EMPTY and t in vouched,
+        out[t] = coerce_table(read(paths[t], t), t, paths[t], allow_empty=t in _MAY_BE_EMPTY and t in vouched,
                               known=known, known_names=paths)
         if t in ("customers", "products"):
             known[t] = pd.Index(out[t][SCHEMA[t]["ids"][0]])

@@ -10,6 +10,12 @@ Format (keys sorted, no timestamps, so the same seed gives the same bytes)::
     {"format": 1, "generator_version": "...", "seed": 2024, "n_customers": 5000,
      "files": {"customers.csv": {"bytes": 123, "sha256": "..."}, ...}}
 
+``format`` is the version of this manifest layout. The data files' format is
+``data_format``: ``"parquet"`` or ``"both"`` (CSV and Parquet files, all listed
+under ``files``); it is absent for CSV-only folders, so the manifests of CSV
+folders (the committed ``datasets/``) stay byte-identical to those written before
+Parquet existed. :func:`data_format` reads it.
+
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (d / "customers.csv").write_bytes(b"customer_id\\nC1\\n")
@@ -29,7 +35,7 @@ from .errors import DataFileError
 MANIFEST_NAME = "MANIFEST.json"
 FORMAT = 1
 
-__all__ = ["MANIFEST_NAME", "file_digest", "write_manifest", "read_manifest", "verify_folder"]
+__all__ = ["MANIFEST_NAME", "file_digest", "write_manifest", "read_manifest", "verify_folder", "data_format"]
 
 
 def file_digest(path: str | os.PathLike) -> str:
@@ -42,10 +48,11 @@ def file_digest(path: str | os.PathLike) -> str:
 
 
 def write_manifest(folder: str | os.PathLike, *, seed: int, n_customers: int,
-                   generator_version: str, files: list[str] | None = None) -> dict:
+                   generator_version: str, files: list[str] | None = None, data_format: str = "csv") -> dict:
     """Hash the data files in ``folder`` and write ``MANIFEST.json`` (atomically).
 
     ``files`` defaults to every ``*.csv`` / ``*.parquet`` file in the folder.
+    ``data_format`` (csv, parquet, both) is recorded unless it is ``csv``.
     Returns the manifest as a dict.
     """
     folder = Path(folder)
@@ -56,6 +63,8 @@ def write_manifest(folder: str | os.PathLike, *, seed: int, n_customers: int,
            "n_customers": int(n_customers),
            "files": {name: {"bytes": (folder / name).stat().st_size,
                             "sha256": file_digest(folder / name)} for name in sorted(files)}}
+    if data_format != "csv":
+        man["data_format"] = data_format
     tmp = folder / (MANIFEST_NAME + ".tmp")
     # bytes, not text: a text write would give "\r\n" line ends on Windows (different bytes)
     tmp.write_bytes((json.dumps(man, indent=1, sort_keys=True) + "\n").encode("utf-8"))
@@ -86,11 +95,26 @@ def read_manifest(folder: str | os.PathLike) -> dict | None:
     return man
 
 
+def data_format(man: dict | None) -> str | None:
+    """Format of the data files a manifest lists: ``csv``, ``parquet`` or ``both``; None without one.
+
+    >>> data_format({"files": {"a.csv": {}}}), data_format({"files": {"a.parquet": {}}, "data_format": "parquet"})
+    ('csv', 'parquet')
+    """
+    if man is None:
+        return None
+    if man.get("data_format") in ("csv", "parquet", "both"):
+        return man["data_format"]
+    exts = {n.rsplit(".", 1)[-1] for n in man.get("files", {})}
+    return "both" if {"csv", "parquet"} <= exts else "parquet" if "parquet" in exts else "csv"
+
+
 def verify_folder(folder: str | os.PathLike, tables: list[str] | None = None,
-                  require: bool = True) -> dict | None:
+                  require: bool = True, suffix: str | None = None) -> dict | None:
     """Check the folder's files against ``MANIFEST.json``; return the manifest.
 
     ``tables``: only these tables' files are checked (default: every file listed).
+    ``suffix``: only files ending so (``".parquet"``: the files that will be read).
     ``require``: a folder without a manifest is refused (True) or accepted
     with ``None`` returned (False, for a trainee's hand-made folder).
     Raises :class:`~course_utils.errors.DataFileError` on a missing manifest
@@ -106,6 +130,8 @@ def verify_folder(folder: str | os.PathLike, tables: list[str] | None = None,
     if tables is not None:
         wanted = set(tables)
         names = [n for n in names if n.rsplit(".", 1)[0] in wanted]
+    if suffix is not None:
+        names = [n for n in names if n.endswith(suffix)]
     for name in names:
         info = man["files"][name]
         path = folder / name

@@ -260,12 +260,34 @@ def write_table(df: pd.DataFrame, path: Path, append: bool = False) -> None:
         fh.write(data)
 
 
-def _chunk_job(arrays: dict, lo: int, seq: np.random.SeedSequence):
-    """Worker: behaviour tables of one chunk as CSV bytes ({table: (header, body)}, silent ids)."""
+def _chunk_job(arrays: dict, lo: int, seq: np.random.SeedSequence, formats: tuple = ("csv",)):
+    """Worker: behaviour tables of one chunk, encoded per format ({table: (header, body)} CSV bytes,
+    {table: pyarrow.Table} for Parquet or None), silent ids, journey triggers."""
     out = activity.make_activity(arrays, lo, np.random.default_rng(seq))
     silent = out.pop("_silent_ids")
-    return ({t: (csv_bytes(out[t].iloc[:0]), csv_bytes(out[t], header=False)) for t in CHUNKED}, silent,
-            _triggers(out["web_visits"]))
+    csv = ({t: (csv_bytes(out[t].iloc[:0]), csv_bytes(out[t], header=False)) for t in CHUNKED}
+           if "csv" in formats else None)
+    arrow = {t: output.arrow_table(out[t], t) for t in CHUNKED} if "parquet" in formats else None
+    return csv, arrow, silent, _triggers(out["web_visits"])
+
+
+class _Sink:
+    """Writes each table (or its next chunk) in every requested format into ``out``."""
+
+    def __init__(self, out: Path, formats: tuple):
+        self.out, self.formats, self.seen = out, formats, set()
+        self.parquet = output.ParquetTables(out) if "parquet" in formats else None
+
+    def put(self, name: str, df: pd.DataFrame) -> None:
+        if "csv" in self.formats:
+            write_table(df, self.out / f"{name}.csv", append=name in self.seen)
+        if self.parquet is not None:
+            self.parquet.write(name, df)
+        self.seen.add(name)
+
+    def close(self) -> list[str]:
+        names = [f"{t}.csv" for t in TABLES if t in self.seen] if "csv" in self.formats else []
+        return names + (self.parquet.close() if self.parquet is not None else [])
 
 
 def _default_workers() -> int:
@@ -275,7 +297,8 @@ def _default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _write_parallel(out: Path, n_customers: int, seed: int, progress: bool, workers: int) -> dict:
+def _write_parallel(out: Path, n_customers: int, seed: int, progress: bool, workers: int,
+                    formats: tuple = ("csv",)) -> list[str]:
     """Like the sequential path, but behaviour chunks are built in worker processes."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -286,70 +309,75 @@ def _write_parallel(out: Path, n_customers: int, seed: int, progress: bool, work
     ss = _streams(seed)
     n_chunks = max(1, -(-n_customers // CHUNK))
     bar = tqdm(total=5 + n_chunks, desc="生成数据 generating", disable=not progress, unit="step")
-    paths = {t: out / f"{t}.csv" for t in TABLES}
+    sink = _Sink(out, formats)
     full = cust.make_customers(n_customers, np.random.default_rng(ss["customers"]))
     hidden = cust.public(full)
     for k in ("_taste", "_risk"):
         hidden[k] = full[k].to_numpy()
-    write_table(cust.public(full), paths["customers"])
+    sink.put("customers", cust.public(full))
     campaign = _campaign(full, ss)
     bar.update(1)
     chunk_ss = ss["chunks"].spawn(n_chunks)
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as ex:
         futs = [ex.submit(_chunk_job, _chunk_arrays(full, i * CHUNK, min(n_customers, (i + 1) * CHUNK)),
-                          i * CHUNK, chunk_ss[i]) for i in range(n_chunks)]
+                          i * CHUNK, chunk_ss[i], formats) for i in range(n_chunks)]
         del full
         # customer-level tables in the parent while the workers build the chunks
         products = products_mod.make_products(np.random.default_rng(ss["products"]))
-        write_table(products, paths["products"])
-        write_table(products_mod.make_holdings(hidden, products, np.random.default_rng(ss["holdings"])),
-                    paths["holdings"])
+        sink.put("products", products)
+        sink.put("holdings", products_mod.make_holdings(hidden, products, np.random.default_rng(ss["holdings"])))
         bar.update(1)
-        write_table(texts_mod.make_messages(hidden, np.random.default_rng(ss["messages"])),
-                    paths["messages"])
+        sink.put("messages", texts_mod.make_messages(hidden, np.random.default_rng(ss["messages"])))
         bar.update(1)
-        write_table(texts_mod.make_survey(hidden, np.random.default_rng(ss["survey"])), paths["survey"])
+        sink.put("survey", texts_mod.make_survey(hidden, np.random.default_rng(ss["survey"])))
         bar.update(1)
         silent, triggers = [], []
         for i, f in enumerate(futs):
-            parts, sil, trig = f.result()
+            parts, arrow, sil, trig = f.result()
             silent.append(sil)
             triggers.append(trig)
-            for t, (head, body) in parts.items():
-                with open(paths[t], "wb" if i == 0 else "ab") as fh:
+            for t, (head, body) in (parts or {}).items():
+                with open(out / f"{t}.csv", "wb" if i == 0 else "ab") as fh:
                     if i == 0:
                         fh.write(b"\xef\xbb\xbf" + head)
                     fh.write(body)
+            for t, tbl in (arrow or {}).items():
+                sink.parquet.write(t, tbl)
+            sink.seen.update(CHUNKED)
             futs[i] = None
             bar.update(1)
     silent_ids = np.concatenate(silent)
-    write_table(texts_mod.make_outbound_calls(hidden, silent_ids, np.random.default_rng(ss["outbound"])),
-                paths["outbound_calls"])
-    write_table(campaign, paths["retention_campaign"])
-    write_table(_journey(hidden, triggers, ss), paths["journey_experiment"])
+    sink.put("outbound_calls", texts_mod.make_outbound_calls(hidden, silent_ids,
+                                                             np.random.default_rng(ss["outbound"])))
+    sink.put("retention_campaign", campaign)
+    sink.put("journey_experiment", _journey(hidden, triggers, ss))
     bar.update(1)
     bar.close()
-    return paths
+    return sink.close()
 
 
-def _write_files(out: Path, n_customers: int, seed: int, progress: bool, workers: int) -> dict[str, Path]:
-    """Write every table's CSV into the (new, empty) folder ``out``."""
+def _write_files(out: Path, n_customers: int, seed: int, progress: bool, workers: int,
+                 formats: tuple = ("csv",)) -> list[str]:
+    """Write every table into the (new, empty) folder ``out`` in ``formats``; returns the file names."""
     if workers > 1 and n_customers > CHUNK:
-        return _write_parallel(out, n_customers, seed, progress, workers)
-    seen: set[str] = set()
-    paths = {}
+        return _write_parallel(out, n_customers, seed, progress, workers, formats)
+    sink = _Sink(out, formats)
     for name, df in _iter_bank(n_customers, seed, progress):
-        p = out / f"{name}.csv"
-        write_table(df, p, append=name in seen)
-        seen.add(name)
-        paths[name] = p
-    return paths
+        sink.put(name, df)
+    return sink.close()
 
 
 def write_bank(out_dir: str | os.PathLike, n_customers: int = config.DEFAULT_CUSTOMERS,
                seed: int = config.DEFAULT_SEED, progress: bool = True,
-               workers: int | None = None, force: bool = False) -> dict[str, Path]:
-    """Generate the bank and write one CSV per table plus ``MANIFEST.json`` into ``out_dir``.
+               workers: int | None = None, force: bool = False, format: str | None = None) -> dict[str, Path]:
+    """Generate the bank and write one file per table plus ``MANIFEST.json`` into ``out_dir``.
+
+    ``format``: ``"csv"`` (UTF-8 with BOM, for Excel), ``"parquet"`` (one ``<table>.parquet``
+    per table, schema in :data:`.output.PARQUET_COLUMNS`) or ``"both"``; default
+    (None): CSV below :data:`~course_utils.config.PARQUET_MIN_CUSTOMERS` customers,
+    Parquet from there on (:func:`.output.default_format`). Parquet files are
+    deterministic too (fixed :data:`.output.PARQUET_OPTIONS`, no metadata that varies).
+    The manifest lists every file written and, unless the format is CSV, ``data_format``.
 
     Safe: ``out_dir`` must be new or empty; an existing non-empty folder is refused
     unless ``force=True`` (then the generated files are replaced, other files such
@@ -361,11 +389,12 @@ def write_bank(out_dir: str | os.PathLike, n_customers: int = config.DEFAULT_CUS
     Memory stays bounded for large ``n_customers`` because behaviour tables are
     written per chunk of :data:`CHUNK` customers. With more than one chunk the
     chunks are built by ``workers`` processes (default: 2, or ``COURSE_GEN_WORKERS``);
-    the bytes written do not depend on ``workers``. Returns ``{table: path}``.
+    the bytes written do not depend on ``workers``. Returns ``{table: path}`` of the
+    format :func:`course_utils.data.load_bank` reads (Parquet when it was written).
 
     Raises :class:`~course_utils.errors.CourseArgumentError` (one bilingual line) for
-    a negative seed, too few customers, a size that does not fit in memory or on
-    disk, an ``out_dir`` that is a file, not writable or not empty (without ``force``).
+    a negative seed, too few customers, an unknown format, a size that does not fit in memory
+    or on disk, an ``out_dir`` that is a file, not writable or not empty (without ``force``).
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "bank"
@@ -375,20 +404,23 @@ def write_bank(out_dir: str | os.PathLike, n_customers: int = config.DEFAULT_CUS
     """
     seed = output.check_seed(seed)
     n_customers = output.check_customers(n_customers)
+    fmt = output.check_format(format, n_customers)
     target = output.check_target(out_dir, force=force)
-    output.check_resources(n_customers, target)
+    output.check_resources(n_customers, target, fmt=fmt)
     output.remove_stale_temps(target)
     workers = _default_workers() if workers is None else max(1, int(workers))
     tmp = output.new_temp_dir(target)
     try:
-        written = _write_files(tmp, n_customers, seed, progress, workers)
-        names = [f"{t}.csv" for t in TABLES]
-        if sorted(p.name for p in written.values()) != sorted(names):      # pragma: no cover
-            raise RuntimeError(f"generator wrote {sorted(written)}, expected every table of {TABLES}")
-        write_manifest(tmp, seed=seed, n_customers=n_customers,
-                       generator_version=GENERATOR_VERSION, files=names)
-        output.swap_into_place(tmp, target, force, set(names) | {MANIFEST_NAME})
+        written = _write_files(tmp, n_customers, seed, progress, workers, output.formats_of(fmt))
+        names = output.data_file_names(TABLES, fmt)
+        if sorted(written) != sorted(names):      # pragma: no cover
+            raise RuntimeError(f"generator wrote {sorted(written)}, expected {names}")
+        write_manifest(tmp, seed=seed, n_customers=n_customers, generator_version=GENERATOR_VERSION,
+                       files=names, data_format=fmt)
+        # files of either format are "generated": an old CSV never survives next to new Parquet
+        output.swap_into_place(tmp, target, force, set(output.data_file_names(TABLES, "both")) | {MANIFEST_NAME})
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return {t: target / f"{t}.csv" for t in TABLES}
+    ext = "csv" if fmt == "csv" else "parquet"
+    return {t: target / f"{t}.{ext}" for t in TABLES}
