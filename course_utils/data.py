@@ -692,7 +692,7 @@ def _same_dtypes_as_parquet(df: pd.DataFrame, table: str) -> None:
         s = df[col]
         if kind == "string" and (s.dtype == object or s.dtype.kind == "f") and (len(s) == 0 or s.isna().all()):
             text = pd.Series(["x"]).dtype        # str (pyarrow strings), or object when pandas infers none
-            if text.kind != "O":
+            if isinstance(text, pd.StringDtype):
                 df[col] = s.astype(text)
         elif len(s) == 0 and kind in ("int64", "float64") and s.dtype != kind:
             df[col] = s.astype(kind)
