@@ -145,7 +145,8 @@ class Exercise:
         if result.status != NOT_ATTEMPTED:
             self._attempts += 1
             record_progress("check", self.id, status=result.status, attempt=self._attempts,
-                            error=result.error or None)
+                            error=result.error or None,
+                            reason=result.message if result.status == INCORRECT else None)
         return result
 
     def hint(self, level: Any = None) -> Feedback:

@@ -13,6 +13,10 @@ attempt  for a check: how many times this exercise was checked so far
 level    for a hint: which hint (1, 2, ...)
 error    when the check program itself failed: the exception's class
          name only (``KeyError``), for the instructor to report the bug
+reason   for an incorrect check: the first line of the feedback message,
+         masked (:func:`mask_reason`: every number becomes ``#`` and
+         every quoted text ``…``, at most 80 characters), so the
+         instructor's dashboard can count the most common mistakes
 learner  only if ``COURSE_USER`` is set (a label the instructor hands
          out, e.g. a seat number) or, when it is not, the course folder
          holds ``COURSE_USER.txt`` (first line = the label; the
@@ -20,8 +24,8 @@ learner  only if ``COURSE_USER`` is set (a label the instructor hands
          put ``NAME-01`` ... there); never the computer's user name
 ======== =============================================================
 
-Never recorded: answers or parts of them, feedback messages, the operating
-system's user name, page loads. A check that finds the answer not attempted
+Never recorded: answers or parts of them (the masking removes the values
+a message may echo), the operating system's user name, page loads. A check that finds the answer not attempted
 yet (an untouched notebook being run) is not recorded.
 
 Where: ``~/.course_progress.jsonl`` (the user's home folder), or the path in
@@ -40,13 +44,14 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
 DEFAULT_FILE = "~/.course_progress.jsonl"
 ENV_VAR = "COURSE_PROGRESS_FILE"
 #: The only fields a line may hold (see the module docstring).
-FIELDS = ("ts", "exercise", "event", "status", "attempt", "level", "error", "learner")
+FIELDS = ("ts", "exercise", "event", "status", "attempt", "level", "error", "reason", "learner")
 EVENTS = ("check", "hint", "solution")
 _OFF_WORDS = ("off", "-", "none", "0", "no", "false")
 
@@ -94,6 +99,25 @@ def _open_private(path: Path):
     return os.fdopen(fd, "a", encoding="utf-8")
 
 
+_NUMBER_RE = re.compile(r"[-+]?(?:\d[\d,_]*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_QUOTED_RE = re.compile(r"'[^']*'|\"[^\"]*\"|「[^」]*」|“[^”]*”|‘[^’]*’|`[^`]*`|《[^》]*》")
+
+
+def mask_reason(message: str, limit: int = 80) -> str:
+    """The first line of a feedback message with the values it may echo removed.
+
+    Numbers become ``#`` and quoted text ``…``; the result is at most ``limit``
+    characters. Two trainees making the same mistake get the same reason.
+
+    >>> mask_reason("你算的是 0.35（'全部客户'），应只算在册客户：12 个。")
+    '你算的是 #（…），应只算在册客户：# 个。'
+    """
+    first = str(message).strip().splitlines()[0] if str(message).strip() else ""
+    first = _QUOTED_RE.sub("…", first)
+    first = _NUMBER_RE.sub("#", first)
+    return first[:limit]
+
+
 #: File in the course folder whose first line labels the trainee (see ``learner`` above).
 LEARNER_FILE = "COURSE_USER.txt"
 
@@ -121,7 +145,9 @@ def record_progress(event: str, exercise: str, **fields: Any) -> None:
         row: dict[str, Any] = {
             "ts": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "exercise": str(exercise)[:80], "event": event}
-        for key in ("status", "attempt", "level", "error"):
+        if isinstance(fields.get("reason"), str):
+            fields = dict(fields, reason=mask_reason(fields["reason"]))
+        for key in ("status", "attempt", "level", "error", "reason"):
             value = fields.get(key)
             if isinstance(value, (str, int)) and not isinstance(value, bool):
                 row[key] = value if isinstance(value, int) else value[:80]

@@ -66,7 +66,7 @@ def test_only_the_report_fields_are_recorded(log):
     q.hint()
     q.solution()
     text = log.read_text(encoding="utf-8")
-    assert secret not in text and "还不对" not in text  # no answers, no messages
+    assert secret not in text  # no answers
     assert getpass.getuser() not in {v for r in rows(log) for v in r.values()}
     got = rows(log)
     assert [r["event"] for r in got] == ["check", "check", "hint", "solution"]
@@ -74,6 +74,22 @@ def test_only_the_report_fields_are_recorded(log):
     assert got[2]["level"] == 1
     assert all(set(r) <= set(progress.FIELDS) for r in got)
     assert "learner" not in got[0]
+    # an incorrect check keeps the masked first line of its message (for the dashboard)
+    assert got[0]["reason"] == progress.mask_reason(q.check(secret).message)
+    assert "reason" not in got[1]
+
+
+def test_the_reason_never_carries_the_values_a_message_echoes(log):
+    class Echo(Exercise):
+        id = "test.progress_echo"
+
+        def diagnose(self, answer):
+            return f"你填的是 '{answer}'，也就是 {len(str(answer)) * 1234.5} 元。\n第二行也有 {answer}"
+
+    Echo().check("PRIVATE-TEXT")
+    (row,) = rows(log)
+    assert row["reason"] == "你填的是 …，也就是 # 元。"
+    assert "PRIVATE" not in log.read_text(encoding="utf-8")
 
 
 def test_a_check_that_failed_records_only_the_exception_class(log):
@@ -171,7 +187,7 @@ def test_the_start_page_tells_trainees_what_is_recorded_and_how_to_stop_it():
     # every recorded field is explained (adding a field means telling trainees)
     words = {"ts": "时间", "exercise": "题目编号", "event": "检查 / 提示 / 参考答案",
              "status": "检查结果", "attempt": "第几次检查", "level": "第几条提示",
-             "error": "出错的类型", "learner": "COURSE_USER"}
+             "error": "出错的类型", "reason": "错误提示的第一句", "learner": "COURSE_USER"}
     assert set(words) == set(progress.FIELDS)
     for field, word in words.items():
         assert word in text, (field, word)
