@@ -158,7 +158,7 @@ def slide_tags(nb):
 
 
 def deck_outline(nb) -> list[tuple[str, str]]:
-    """``[(slide_type, heading), ...]`` of the slides and sub-slides ``nb`` gives.
+    """``[(slide_type, heading), ...]`` of the slides and sub-slides of ``nb``'s exported deck.
 
     >>> import nbformat
     >>> v4 = nbformat.v4
@@ -166,7 +166,7 @@ def deck_outline(nb) -> list[tuple[str, str]]:
     ...     v4.new_markdown_cell("## 一、挑战"), v4.new_markdown_cell("### 1. 趋势")]))
     [('slide', '标题'), ('slide', '一、挑战'), ('subslide', '1. 趋势')]
     """
-    nb = slide_tags(copy.deepcopy(nb))
+    nb = slide_tags(_split_sections(_load(nb)))
     out = []
     for cell in nb["cells"]:
         kind = cell["metadata"]["slideshow"]["slide_type"]
@@ -326,9 +326,65 @@ def has_math(nb) -> bool:
     return any(c.cell_type == "markdown" and _MATH_RE.search(_source(c)) for c in nb.cells)
 
 
+def section_parts(markdown: str) -> list[str]:
+    r"""``markdown`` split before every ``#``-``###`` heading that follows other text.
+
+    A heading right under another heading stays with it (``## 一`` + ``### 1.``).
+
+    >>> section_parts("结论。\n\n## 二、数据\n### 1. 交易\n正文\n## 三、清洗")
+    ['结论。\n', '## 二、数据\n### 1. 交易\n正文', '## 三、清洗']
+    >>> section_parts("## 一\n正文")
+    ['## 一\n正文']
+    """
+    parts: list[list[str]] = [[]]
+    prose = fenced = False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        head = None if fenced else _HEADING_RE.match(line)
+        if head and len(head.group(1)) <= 3:
+            if prose:
+                parts.append([])
+                prose = False
+        elif line.strip():
+            prose = True
+        parts[-1].append(line)
+    return ["\n".join(p) for p in parts if "\n".join(p).strip()]
+
+
+def _split_sections(nb):
+    """Markdown cells that start a section after other text become two or more cells.
+
+    Only for exported decks (a notebook in Lab keeps its cells): the text before
+    the heading stays on the previous slide, the section starts a new one. A cell's
+    explicit slide type stays on its first part.
+    """
+    import nbformat
+
+    auto = nbformat.from_dict(copy.deepcopy(dict(nb)))
+    for cell in auto.cells:
+        cell.metadata.pop("slideshow", None)
+    slide_tags(auto)
+    cells = []
+    for cell, plain in zip(nb.cells, auto.cells):
+        parts = section_parts(_source(cell)) if cell.cell_type == "markdown" else []
+        if len(parts) <= 1:
+            cells.append(cell)
+            continue
+        explicit = (cell.metadata.get("slideshow") or {}).get("slide_type")
+        overridden = explicit is not None and explicit != plain.metadata.slideshow.slide_type
+        for i, part in enumerate(parts):
+            meta = {k: copy.deepcopy(v) for k, v in cell.metadata.items() if k != "slideshow"}
+            if i == 0 and overridden:
+                meta["slideshow"] = {"slide_type": explicit}
+            cells.append(nbformat.v4.new_markdown_cell(part, metadata=meta))
+    nb.cells = cells
+    return nb
+
+
 def _prepare(nb):
-    """The copy an exporter sees: slide tags, hidden inputs removed, no widget state."""
-    nb = slide_tags(nb)
+    """The copy an exporter sees: sections split, slide tags, hidden inputs removed, no widget state."""
+    nb = slide_tags(_split_sections(nb))
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type == "code" and _hidden_input(cell):
