@@ -204,6 +204,7 @@ def test_handout_is_self_contained(exported, nb_path):
     refs = _refs(html)
     loads = [(tag, url) for tag, url in refs.loads if not url.startswith(("data:", "#"))]
     assert loads == [], f"a handout loads nothing from anywhere: {loads[:5]}"
+    assert "CourseKernelError" not in html, "the kernel check is left out of handouts"
     n_png = sum("image/png" in o.get("data", {}) for c in nbformat.read(nb_path, 4).cells
                 for o in c.get("outputs", []))
     assert len(refs.imgs) >= n_png and all(s.startswith("data:image/") for s in refs.imgs)

@@ -383,10 +383,15 @@ def _split_sections(nb):
 
 
 def _prepare(nb):
-    """The copy an exporter sees: sections split, slide tags, hidden inputs removed, no widget state."""
+    """The copy an exporter sees: sections split, slide tags, no kernel check, hidden inputs
+    removed, no widget state."""
+    from tools.nbbuild import KERNEL_GUARD
+
     nb = slide_tags(_split_sections(nb))
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith(KERNEL_GUARD):
+            cell.source = cell.source[len(KERNEL_GUARD):]  # the kernel check is for Jupyter only
         if cell.cell_type == "code" and _hidden_input(cell):
             cell.metadata.setdefault("transient", {})["remove_source"] = True
     return nb
