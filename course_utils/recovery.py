@@ -46,7 +46,7 @@ from .errors import CourseArgumentError
 
 __all__ = ["AS_OF", "RISK_TRAIN_CUTOFF", "EMOTION_WINDOW_DAYS", "TOP_SHARE", "RISK_SHARE",
            "RetentionAssumptions", "RecoveryAssumptions", "risk_model", "customer_scores", "rfmp_score", "top_mask",
-           "emotion_flags", "high_value_retention", "recovery_plan", "manual_workload",
+           "sentiment_model", "emotion_flags", "high_value_retention", "recovery_plan", "manual_workload",
            "campaign_outcomes", "ASSUMPTIONS_ZH"]
 
 #: Lists are made when this day begins (the retention campaign's date).
@@ -148,18 +148,41 @@ def top_mask(score, tie_break, share: float = TOP_SHARE) -> np.ndarray:
     return out
 
 
-def risk_model(bank, train_cutoff: str = RISK_TRAIN_CUTOFF, random_state: int = 0):
-    """Lecture 3's churn random forest, fitted on the churn table at ``train_cutoff`` (6-month outcome)."""
-    from .churn import FEATURES, build_churn_table
+def _churn_table(bank, cutoff) -> pd.DataFrame:
+    """Lecture 3's churn table at ``cutoff`` (:func:`course_utils.monitoring.churn_tables`: the same
+    table as ``churn.build_churn_table``, built faster)."""
+    from .monitoring import churn_tables
+
+    return next(iter(churn_tables(bank, [cutoff]).values()))
+
+
+def risk_model(bank, train_cutoff: str = RISK_TRAIN_CUTOFF, random_state: int = 0, table=None):
+    """Lecture 3's churn random forest, fitted on the churn table at ``train_cutoff`` (6-month outcome).
+
+    ``table``: that churn table when the caller has it already (e.g. from
+    :func:`course_utils.monitoring.churn_tables`); built here otherwise. The trees are grown on
+    two threads (each tree has its own seed, so the forest is the same as on one thread);
+    the returned model predicts on one thread, so its sums are added in a fixed order.
+    """
+    from .churn import FEATURES
     from .churn_models import make_churn_model
 
-    train = build_churn_table(bank, train_cutoff)
+    train = _churn_table(bank, train_cutoff) if table is None else table
     model = make_churn_model("forest", FEATURES, [], random_state=random_state, n_estimators=RISK_TREES)
-    return model.fit(train[FEATURES], train["churned"])
+    steps = getattr(model, "named_steps", {})
+    forest = steps.get("model") if hasattr(steps, "get") else None
+    if forest is None or "n_jobs" not in forest.get_params():
+        return model.fit(train[FEATURES], train["churned"])
+    forest.set_params(n_jobs=2)
+    try:
+        model.fit(train[FEATURES], train["churned"])
+    finally:
+        forest.set_params(n_jobs=1)
+    return model
 
 
 def customer_scores(bank, as_of: str = AS_OF, train_cutoff: str = RISK_TRAIN_CUTOFF,
-                    random_state: int = 0, model=None) -> pd.DataFrame:
+                    random_state: int = 0, model=None, table=None) -> pd.DataFrame:
     """One row per customer on the books when ``as_of`` begins: RFM/RFMP scores, balance and churn risk.
 
     Columns: ``customer_id``, ``recency_days``, ``frequency``, ``monetary`` (CNY, 12 months),
@@ -169,12 +192,14 @@ def customer_scores(bank, as_of: str = AS_OF, train_cutoff: str = RISK_TRAIN_CUT
     ``train_cutoff``: Lecture 3's model, out of time; or ``model``, fitted by :func:`risk_model`),
     ``high_risk`` (top :data:`RISK_SHARE` by risk), ``churned`` (the churn table's label: churned
     within 6 months; for checking only), and the churn-table features (:data:`churn.FEATURES`).
-    ``attrs["population"]`` names the population.
+    ``attrs["population"]`` names the population. ``table``: the churn table at ``as_of`` when
+    the caller has it already; built here otherwise.
     """
-    from .churn import FEATURES, build_churn_table
+    from .churn import FEATURES
     from .segments import rfm_scores, score_column
 
-    table = build_churn_table(bank, as_of)
+    if table is None:
+        table = _churn_table(bank, as_of)
     if model is None:
         model = risk_model(bank, train_cutoff, random_state)
     risk = model.predict_proba(table[FEATURES])[:, 1]
@@ -203,6 +228,30 @@ def customer_scores(bank, as_of: str = AS_OF, train_cutoff: str = RISK_TRAIN_CUT
 # ---------------------------------------------------------------------------
 # emotions in call-centre text
 # ---------------------------------------------------------------------------
+def sentiment_model(messages: pd.DataFrame):
+    """Lecture 4's sentiment model (1 = negative) fitted on ``messages`` (``text``, ``sentiment``).
+
+    :func:`course_utils.sentiment.make_sentiment_model` (character n-grams + L2 logistic
+    regression, liblinear) solved in its **dual** form: the same penalised likelihood, so the
+    same model up to the solver's tolerance (the flags of :func:`emotion_flags` do not change),
+    but about 4 times faster when there are far more n-grams than messages, as here.
+    Pass only messages dated before the window you score (no peeking).
+    """
+    from .sentiment import make_sentiment_model, negative_labels
+
+    for c in ("text", "sentiment"):
+        if not isinstance(messages, pd.DataFrame) or c not in messages.columns:
+            raise _err(f"messages 表缺少列 {c}。请使用课程数据中的 messages 表。",
+                       f"messages lacks column {c}. Use the course's messages table.")
+    model = make_sentiment_model()
+    clf = getattr(model, "named_steps", {}).get("clf")
+    params = clf.get_params() if clf is not None else {}
+    if (params.get("solver") == "liblinear" and params.get("penalty", "l2") in ("l2", "deprecated")
+            and not params.get("l1_ratio")):              # the dual form exists for L2 only
+        clf.set_params(dual=True)
+    return model.fit(messages["text"].astype(str).tolist(), negative_labels(messages["sentiment"]))
+
+
 def emotion_flags(messages: pd.DataFrame, as_of: str = AS_OF, days: int = EMOTION_WINDOW_DAYS,
                   model=None, threshold: float = 0.5) -> pd.DataFrame:
     """Messages of the ``days`` before ``as_of`` with their detected emotion and route inputs.

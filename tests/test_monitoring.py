@@ -237,3 +237,89 @@ def test_lecture5_figures_are_the_same_on_every_cpu():
     first = results["all"]
     for label, r in results.items():
         assert r == first, f"{label} differs from all features on"
+
+
+# ---------------------------------------------------------------------------
+# churn_tables: the churn table at many cut-offs, equal to build_churn_table
+# ---------------------------------------------------------------------------
+def _assert_same_table(slow, fast):
+    assert list(fast.columns) == list(slow.columns)
+    assert (fast.dtypes == slow.dtypes).all()
+    # counts, days, ids and labels: identical; sums of money may differ in the last bit (another order)
+    for col in slow.columns:
+        if col in ("monetary", "balance_trend"):
+            np.testing.assert_allclose(fast[col], slow[col], rtol=1e-12, atol=1e-12)
+            assert (fast[col].isna() == slow[col].isna()).all()
+        else:
+            pd.testing.assert_series_equal(fast[col], slow[col])
+
+
+@pytest.mark.parametrize("seed,n", [(None, None), (7, 800)])
+def test_churn_tables_equal_build_churn_table(seed, n):
+    from course_utils.churn import build_churn_table
+    from course_utils.data import get_bank
+
+    bank = get_bank() if seed is None else get_bank(seed=seed, n_customers=n)
+    cuts = ["2021-02-01", "2021-03-15", "2022-07-01", "2023-07-01", "2024-01-01", "2024-06-30"]
+    fast = monitoring.churn_tables(bank, cuts)
+    assert list(fast) == [pd.Timestamp(c) for c in cuts]
+    for c in cuts:
+        slow = build_churn_table(bank, c)
+        _assert_same_table(slow, fast[pd.Timestamp(c)])
+    assert fast[pd.Timestamp("2021-02-01")]["app_minutes_trend"].isna().all()     # < 8 weeks of app data
+    assert fast[pd.Timestamp("2024-06-30")]["app_minutes_trend"].notna().mean() > 0.5    # app data from 2024
+    # other windows
+    slow = build_churn_table(bank, "2023-03-01", outcome_months=3, lookback_months=6)
+    _assert_same_table(slow, monitoring.churn_tables(bank, ["2023-03-01"], 3, 6)[pd.Timestamp("2023-03-01")])
+
+
+def _toy_tables():
+    cust = pd.DataFrame({"customer_id": ["A", "B", "C"], "age": [30, 40, 50], "monthly_income": [8e3, None, 5e3],
+                         "satisfaction": [80, 60, 70], "open_date": ["2020-01-01", "2023-01-15", "2021-06-01"],
+                         "churn_date": ["2023-03-10", "", ""]})
+    txn = pd.DataFrame({"customer_id": ["A", "A", "B", "Z"], "amount": [100.0, None, 20.0, 5.0],
+                        "txn_date": ["2022-12-01", "2023-01-20", "2023-01-25", "2023-01-02"]})
+    bal = pd.DataFrame({"customer_id": ["A"] * 4 + ["C"] * 3 + ["Z"],
+                        "month": ["2022-09", "2022-10", "2022-12", "2023-01", "2022-08", "2022-09", "2022-12", "2023-01"],
+                        "balance": [100.0, 200.0, 300.0, np.nan, 50.0, -500.0, 10.0, 1.0]})
+    hold = pd.DataFrame({"customer_id": ["A", "C", "C"], "start_date": ["2022-01-01", "2023-01-31", "2023-02-01"]})
+    acc = pd.DataFrame({"customer_id": ["A", "C"], "open_date": ["2020-01-01", "2021-06-01"],
+                        "close_date": ["2023-01-31", ""]})
+    msg = pd.DataFrame({"customer_id": ["A", "C", "C"], "msg_date": ["2022-06-01", "2023-01-05", "2021-01-01"],
+                        "intent": ["投诉", "咨询", "投诉"], "sentiment": ["中性", "负面", "负面"]})
+    app = pd.DataFrame({"customer_id": ["A", "A", "C", "C"], "week_start": ["2022-11-28", "2023-01-09", "2022-12-05", "2023-01-16"],
+                        "minutes": [30, 10, None, 40]})
+    return {"customers": cust, "transactions": txn, "balances": bal, "holdings": hold, "accounts": acc,
+            "messages": msg, "app_usage": app}
+
+
+def test_churn_tables_on_text_tables_edge_cases():
+    """Text dates, unknown ids (Z), NaN amounts/balances/minutes, closed accounts, optional tables missing."""
+    from course_utils.churn import build_churn_table
+
+    tables = _toy_tables()
+    for cut in ("2023-01-01", "2023-02-01", "2023-03-10"):
+        fast = monitoring.churn_tables(tables, [cut])[pd.Timestamp(cut)]
+        _assert_same_table(build_churn_table(tables, cut), fast)
+        lean = {k: tables[k] for k in ("customers", "transactions")}
+        _assert_same_table(build_churn_table(lean, cut), monitoring.churn_tables(lean, cut)[pd.Timestamp(cut)])
+    feb = monitoring.churn_tables(tables, ["2023-02-01"])[pd.Timestamp("2023-02-01")].set_index("customer_id")
+    assert feb.loc["A", "balance_last"] == 300.0          # January is NaN: the latest known month-end counts
+    assert np.isnan(feb.loc["C", "balance_trend"])        # reference months average <= 0: no trend
+
+
+def test_churn_tables_duplicate_ids_and_bad_arguments():
+    from course_utils.churn import build_churn_table
+
+    tables = _toy_tables()
+    dup = dict(tables, customers=pd.concat([tables["customers"], tables["customers"].iloc[[0]]], ignore_index=True))
+    _assert_same_table(build_churn_table(dup, "2023-02-01"),
+                       monitoring.churn_tables(dup, ["2023-02-01"])[pd.Timestamp("2023-02-01")])
+    with pytest.raises(CourseArgumentError):
+        monitoring.churn_tables(tables, ["next week"])
+    with pytest.raises(CourseArgumentError):
+        monitoring.churn_tables(tables, ["2023-02-01"], outcome_months=0)
+    with pytest.raises(CourseArgumentError):
+        monitoring.churn_tables({"customers": tables["customers"]}, ["2023-02-01"])
+    with pytest.raises(CourseArgumentError):
+        monitoring.churn_tables("bank", ["2023-02-01"])

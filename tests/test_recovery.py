@@ -144,3 +144,40 @@ def test_campaign_outcomes_match_the_table(bank):
     some = camp.loc[camp["group"] == "control", "customer_id"].head(5)
     assert rc.campaign_outcomes(bank, some)["control"][1] == 5
     assert rc.campaign_outcomes(bank, some)["treatment"][1] == 0
+
+
+def test_risk_model_on_two_threads_is_the_one_thread_forest(bank):
+    from course_utils.churn_models import make_churn_model
+
+    table = churn.build_churn_table(bank, rc.RISK_TRAIN_CUTOFF)
+    fast = rc.risk_model(bank)                                     # builds its own (fast) table
+    given = rc.risk_model(bank, table=table)
+    one = make_churn_model("forest", churn.FEATURES, [], random_state=0, n_estimators=rc.RISK_TREES)
+    one.fit(table[churn.FEATURES], table["churned"])
+    x = churn.build_churn_table(bank, rc.AS_OF)[churn.FEATURES]
+    assert np.array_equal(given.predict_proba(x), one.predict_proba(x))
+    assert np.allclose(fast.predict_proba(x), one.predict_proba(x), rtol=0, atol=1e-12)
+    assert given.named_steps["model"].n_jobs == 1                  # predictions add up in a fixed order
+
+
+def test_customer_scores_with_a_given_table_are_the_same(bank, scores):
+    model = rc.risk_model(bank)
+    again = rc.customer_scores(bank, model=model, table=churn.build_churn_table(bank, rc.AS_OF))
+    pd.testing.assert_frame_equal(again.drop(columns=["monetary", "rfm_score", "rfmp_score"]),
+                                  scores.drop(columns=["monetary", "rfm_score", "rfmp_score"]))
+    np.testing.assert_allclose(again["monetary"], scores["monetary"], rtol=1e-12)
+
+
+def test_sentiment_model_dual_form_gives_the_same_flags(bank):
+    msgs = bank.messages
+    early = msgs[msgs["msg_date"] < pd.Timestamp(rc.AS_OF) - pd.Timedelta(days=rc.EMOTION_WINDOW_DAYS)]
+    dual = rc.sentiment_model(early)
+    assert dual.named_steps["clf"].dual is True
+    primal = sentiment.make_sentiment_model().fit(early["text"].astype(str).tolist(),
+                                                 sentiment.negative_labels(early["sentiment"]))
+    texts = msgs["text"].astype(str).tolist()
+    assert np.abs(dual.predict_proba(texts)[:, 1] - primal.predict_proba(texts)[:, 1]).max() < 0.01
+    a, b = rc.emotion_flags(msgs, model=dual), rc.emotion_flags(msgs, model=primal)
+    assert a["source"].tolist() == b["source"].tolist() and a["negative"].tolist() == b["negative"].tolist()
+    with pytest.raises(CourseArgumentError):
+        rc.sentiment_model(early.drop(columns=["sentiment"]))

@@ -48,8 +48,8 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 import course_utils
-from course_utils import experiments, journeys, monitoring, plotting, recovery, retention, sentiment
-from course_utils.churn import FEATURES, build_churn_table
+from course_utils import experiments, journeys, monitoring, plotting, recovery, retention
+from course_utils.churn import FEATURES
 from course_utils.churn_models import reason_codes
 from course_utils.config import L3_TRAIN_CUTOFF
 from course_utils.coupons import coupon_plan_value
@@ -132,21 +132,13 @@ display(pd.concat(rates, names=["分组方式", "i"]).reset_index(level=1, drop=
 # 模型还准不准（每个截止日之后 6 个月的 AUC）。
 
 # %%
-from course_utils.churn_models import make_churn_model
-
-train = build_churn_table(bank, L3_TRAIN_CUTOFF)
-mon_model = make_churn_model("forest", FEATURES, [], random_state=0, n_estimators=recovery.RISK_TREES)
-mon_model.fit(train[FEATURES], train["churned"])
-train["score"] = mon_model.predict_proba(train[FEATURES])[:, 1]
-train["period"] = "训练期"
 months = pd.date_range("2023-01-01", AS_OF, freq="MS")          # 每月 1 日的截止日
-monthly = []
-for cut in months:
-    t = build_churn_table(bank, cut)
-    t["score"] = mon_model.predict_proba(t[FEATURES])[:, 1]
-    t["period"] = f"{cut:%Y-%m}"
-    monthly.append(t)
-monthly = pd.concat([train] + monthly, ignore_index=True)
+# 第三讲的流失特征表（与 build_churn_table 同一定义），训练期 + 每个截止日各一张，一次算完
+tables = monitoring.churn_tables(bank, [L3_TRAIN_CUTOFF, *months])
+train = tables[pd.Timestamp(L3_TRAIN_CUTOFF)].assign(period="训练期")
+mon_model = recovery.risk_model(bank, L3_TRAIN_CUTOFF, table=train)   # 同样的随机森林，在更早的截止日训练
+monthly = pd.concat([train] + [tables[cut].assign(period=f"{cut:%Y-%m}") for cut in months], ignore_index=True)
+monthly["score"] = mon_model.predict_proba(monthly[FEATURES])[:, 1]      # 所有月份一次打分
 WATCH = {"score": "模型评分", "balance_last": LABEL["balance_last"], "recency_days": LABEL["recency_days"],
          "satisfaction": LABEL["satisfaction"]}
 psi_long = pd.concat([monitoring.psi_by_period(monthly, col, "period", baseline="训练期").assign(label=name)
@@ -366,8 +358,7 @@ print(f"本周 {cost['n_contacts']:,} 位客户：人工外呼 {money(cost['manu
 # %%
 msgs = bank.messages
 early = msgs[msgs["msg_date"] < pd.Timestamp(AS_OF) - pd.Timedelta(days=recovery.EMOTION_WINDOW_DAYS)]
-senti = sentiment.make_sentiment_model().fit(early["text"].astype(str).tolist(),
-                                             sentiment.negative_labels(early["sentiment"]))
+senti = recovery.sentiment_model(early)        # 第四讲的情感模型（字 n-gram + 逻辑回归），只用更早的留言训练
 eflags = recovery.emotion_flags(msgs, model=senti)
 plan = recovery.recovery_plan(scores, eflags)
 R = recovery.RecoveryAssumptions()
