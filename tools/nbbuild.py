@@ -99,6 +99,11 @@ CELL_TIMEOUT = 180
 NOTEBOOK_TIMEOUT = 600
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+#: Kernels other than the course's python3: the Spark appendix (src/appendix/) runs in
+#: "course-spark" (.venv-spark, registered by tools/spark_env.py).
+KERNELSPECS = {"python3": KERNELSPEC,
+               "course-spark": {"display_name": "Python 3 (Spark 附录)", "language": "python",
+                                "name": "course-spark"}}
 LANGUAGE_INFO = {
     "codemirror_mode": {"name": "ipython", "version": 3},
     "file_extension": ".py",
@@ -169,6 +174,7 @@ class Target:
     source: Path
     path: Path
     kind: str  # "lecture" | "exercise" | "solution"
+    kernel: str = "python3"  # a key of KERNELSPECS
 
     @property
     def executed(self) -> bool:
@@ -198,6 +204,8 @@ def targets(only: list[str] | None = None, root: Path = ROOT) -> list[Target]:
         out.append(Target(src, root / "exercises" / f"{src.stem}.ipynb", "exercise"))
         out.append(Target(src, root / "solutions" / f"{solution_name(src.stem)}.ipynb",
                           "solution"))
+    for src in sorted((root / "src" / "appendix").glob("*.py")):  # optional, own kernel
+        out.append(Target(src, root / "notebooks" / f"{src.stem}.ipynb", "lecture", "course-spark"))
     if only:
         out = [t for t in out if any(t.source.stem == k or t.source.stem.startswith(k)
                                      for k in only)]
@@ -328,7 +336,8 @@ def generate(target: Target):
         slide_tags(out)
     for i, cell in enumerate(out.cells):
         cell.id = f"c{i:03d}"
-    out.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": copy.deepcopy(LANGUAGE_INFO)}
+    out.metadata = {"kernelspec": dict(KERNELSPECS[target.kernel]),
+                    "language_info": copy.deepcopy(LANGUAGE_INFO)}
     if not _parameters_ok(out):
         raise BuildError(f"{_rel(target.source)}: needs a code cell tagged 'parameters' that sets "
                          "SEED and N_CUSTOMERS (first code cell: "
@@ -393,12 +402,12 @@ def run_bounded(cmd: list[str], timeout: float, cwd: Path = ROOT) -> tuple[int |
     return proc.returncode, out
 
 
-def _execute_in_process(nb, cwd: Path, cell_timeout: int):
+def _execute_in_process(nb, cwd: Path, cell_timeout: int, kernel: str = "python3"):
     """Run ``nb`` with nbclient here (the child process of :func:`execute`)."""
     from nbclient import NotebookClient
 
     os.environ.update(kernel_env())
-    client = NotebookClient(nb, timeout=cell_timeout, kernel_name="python3",
+    client = NotebookClient(nb, timeout=cell_timeout, kernel_name=kernel,
                             resources={"metadata": {"path": str(cwd)}},
                             record_timing=False, store_widget_state=False,
                             startup_timeout=120, allow_errors=False)
@@ -412,7 +421,8 @@ def _exec_child(argv: list[str]) -> int:
 
     src, dst, cwd, cell_timeout = argv[:4]
     nb = nbformat.read(src, as_version=4)
-    _execute_in_process(nb, Path(cwd), int(cell_timeout))
+    kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
+    _execute_in_process(nb, Path(cwd), int(cell_timeout), kernel)
     nbformat.write(nb, dst)
     return 0
 
@@ -436,9 +446,11 @@ def execute(nb, cwd: Path, cell_timeout: int = CELL_TIMEOUT,
         return nbformat.read(dst, as_version=4)
 
 
-def normalise(nb, executed: bool):
+def normalise(nb, executed: bool, kernel: str | None = None):
     """Deterministic metadata/outputs plus the build record: what gets written to disk."""
-    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": copy.deepcopy(LANGUAGE_INFO)}
+    kernel = kernel or nb.metadata.get("kernelspec", {}).get("name", "python3")  # generate() set it
+    nb.metadata = {"kernelspec": dict(KERNELSPECS.get(kernel, KERNELSPEC)),
+                   "language_info": copy.deepcopy(LANGUAGE_INFO)}
     for i, cell in enumerate(nb.cells):
         cell.id = f"c{i:03d}"
         cell.metadata.pop("execution", None)
@@ -625,8 +637,11 @@ def build(target: Target, run: bool = True, now: datetime | None = None) -> Writ
     executed = target.executed and run
     if executed:
         target.path.parent.mkdir(parents=True, exist_ok=True)
+        if target.kernel == "course-spark":  # the appendix's kernel lives in .venv-spark
+            from tools.spark_env import ensure as ensure_spark
+            ensure_spark(quiet=True)
         nb = execute(nb, cwd=target.path.parent, label=target.rel())
-    return write_notebook(normalise(nb, executed=executed), target.path, now=now)
+    return write_notebook(normalise(nb, executed=executed, kernel=target.kernel), target.path, now=now)
 
 
 # --------------------------------------------------------------------------
@@ -649,8 +664,8 @@ def check_target(target: Target) -> list[str]:
     except Exception as exc:  # noqa: BLE001
         return [f"{target.rel()}: unreadable ({exc})"]
     problems = []
-    if got.metadata.get("kernelspec", {}).get("name") != "python3":
-        problems.append(f"{target.rel()}: kernelspec is not python3")
+    if got.metadata.get("kernelspec", {}).get("name") != target.kernel:
+        problems.append(f"{target.rel()}: kernelspec is not {target.kernel}")
     if len(want.cells) != len(got.cells):
         problems.append(f"{target.rel()}: {len(got.cells)} cells, source gives "
                         f"{len(want.cells)}")
