@@ -127,12 +127,20 @@ def ensure_env() -> None:
         return
     if STAMP.exists() and STAMP.read_text().strip() == stamp_value() and venv_python().exists():
         return
+    # A wheelhouse (wheelhouse/ next to this file, or COURSE_WHEELHOUSE=path) means: install
+    # offline from it (pip --no-index); otherwise this platform's lock from the index.
+    from tools import wheelhouse  # standard library only
+
+    try:
+        pip_args, source = wheelhouse.install_args(ROOT)
+    except wheelhouse.WheelhouseError as e:
+        raise SystemExit(f"[course] {e}") from None
     if not venv_python().exists():
         say(f"creating virtual environment in {VENV} ...")
         check([sys.executable, "-m", "venv", VENV])
-    say("installing pinned packages (first run only, ~2 minutes, ~800 MB) ...")
+    say(f"installing pinned packages {source} (first run only, ~2 minutes, ~800 MB) ...")
     check([venv_python(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-           "-r", LOCK])
+           *pip_args])
     add_repo_to_path()
     STAMP.write_text(stamp_value())
     say("environment ready.")
@@ -496,10 +504,16 @@ def cmd_lock(args: list[str]) -> int:
     return 0
 
 
+def cmd_wheelhouse(args: list[str]) -> int:
+    """Download every pinned wheel for offline rooms (tools/wheelhouse.py; online, no .venv)."""
+    return run([sys.executable, "-m", "tools.wheelhouse", *args])
+
+
 COMMANDS = {"lab": cmd_lab, "test": cmd_test, "build": cmd_build, "app": cmd_app,
             "data": cmd_data, "lock": cmd_lock,
             "cohort": _tool("cohort"), "agenda": _tool("agenda"), "handouts": _tool("present"),
-            "dashboard": _tool("dashboard"), "spark": _tool("spark_env")}
+            "dashboard": _tool("dashboard"), "spark": _tool("spark_env"),
+            "wheelhouse": cmd_wheelhouse}
 
 
 def main(argv: list[str]) -> int:
