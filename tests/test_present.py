@@ -195,6 +195,16 @@ def test_export_all_writes_a_deck_and_a_handout_per_lecture(exported):
     want = {out / "slides" / f"{p.stem}.slides.html" for p in LECTURE_NOTEBOOKS} | \
            {out / "handouts" / f"{p.stem}.html" for p in LECTURE_NOTEBOOKS}
     assert set(written) == want and all(p.stat().st_size > 10_000 for p in written)
+    # links between lecture notebooks lead from handout to handout, deck to deck
+    for folder, suffix in (("handouts", ".html"), ("slides", ".slides.html")):
+        hrefs = set()
+        for page in (out / folder).glob("*.html"):
+            hrefs |= {h for h in re.findall(r'href="([^"#]+)', page.read_text("utf-8"))
+                      if not h.startswith(("http", "data:", present.ASSETS))}
+        lecture_links = {h for h in hrefs if "/" not in h}
+        assert lecture_links, folder
+        assert all(h.endswith(suffix) and (out / folder / h).is_file() for h in lecture_links), \
+            lecture_links
 
 
 @pytest.mark.parametrize("nb_path", LECTURE_NOTEBOOKS, ids=lambda p: p.stem)

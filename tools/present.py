@@ -430,7 +430,40 @@ def _stem(nb_path, nb) -> str:
     return str(nb.metadata.get("name") or "notebook")
 
 
-def export_deck(nb, out_dir, name: str | None = None) -> Path:
+_NB_LINK_RE = re.compile(r"\]\(([A-Za-z0-9_.-]+\.ipynb)(#[^)\s]*)?\)")
+_HREF_RE = re.compile(r'(href=")([A-Za-z0-9_.-]+\.ipynb)(#[^"\s]*)?"')
+
+
+def relink(nb, targets: dict[str, str]):
+    """Markdown links to sibling notebooks in ``targets`` point to their exported pages (in place).
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+    ...     "见[第二讲](L2_profiling.ipynb#一)和[练习](../exercises/L2_exercises.ipynb)")])
+    >>> relink(nb, {"L2_profiling.ipynb": "L2_profiling.html"}).cells[0].source
+    '见[第二讲](L2_profiling.html#一)和[练习](../exercises/L2_exercises.ipynb)'
+    """
+    def swap(m: re.Match) -> str:
+        new = targets.get(m.group(1))
+        return f"]({new}{m.group(2) or ''})" if new else m.group(0)
+
+    def swap_href(m: re.Match) -> str:
+        new = targets.get(m.group(2))
+        return f"{m.group(1)}{new}{m.group(3) or ''}\"" if new else m.group(0)
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _NB_LINK_RE.sub(swap, _source(cell))
+        for out in cell.get("outputs", []):  # e.g. the start page's table of notebooks
+            data = out.get("data") or {}
+            if "text/markdown" in data:
+                data["text/markdown"] = _NB_LINK_RE.sub(swap, _source({"source": data["text/markdown"]}))
+            if "text/html" in data:
+                data["text/html"] = _HREF_RE.sub(swap_href, _source({"source": data["text/html"]}))
+    return nb
+
+
+def export_deck(nb, out_dir, name: str | None = None, links: dict[str, str] | None = None) -> Path:
     """Write a reveal.js deck of ``nb`` (path or notebook) to ``out_dir/<name>.slides.html``.
 
     The deck loads reveal.js (and MathJax for formulas) from ``out_dir/_assets/``
@@ -438,7 +471,7 @@ def export_deck(nb, out_dir, name: str | None = None) -> Path:
     double-click. Keys: arrows / space to advance, ``S`` speaker view, ``Esc`` overview.
     Returns the deck's path.
     """
-    node = _prepare(_load(nb))
+    node = relink(_prepare(_load(nb)), links or {})
     name = name or _stem(nb, node)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -455,13 +488,14 @@ def export_deck(nb, out_dir, name: str | None = None) -> Path:
     return path
 
 
-def export_handout(nb, out_html, name: str | None = None) -> Path:
+def export_handout(nb, out_html, name: str | None = None,
+                   links: dict[str, str] | None = None) -> Path:
     """Write ``nb`` (path or notebook) as one self-contained HTML file ``out_html``.
 
     Images are ``data:`` URIs, CSS is inline, MathJax (only when the notebook has
     formulas) is inline; nothing is loaded from anywhere. Returns the path.
     """
-    node = _prepare(_load(nb))
+    node = relink(_prepare(_load(nb)), links or {})
     out_html = Path(out_html)
     name = name or _stem(nb, node)
     math = has_math(node)
@@ -485,13 +519,18 @@ def export_all(out_dir, notebooks=None, progress=None) -> list[Path]:
     """Decks into ``out_dir/slides/`` and handouts into ``out_dir/handouts/``; written paths.
 
     ``notebooks``: paths (default: :func:`lecture_notebooks`). ``progress``: a
-    callable given one line per notebook (e.g. ``print``), or None.
+    callable given one line per notebook (e.g. ``print``), or None. Links between the
+    exported notebooks lead from deck to deck and from handout to handout.
     """
     out_dir = Path(out_dir)
     written: list[Path] = []
-    for path in (lecture_notebooks() if notebooks is None else [Path(p) for p in notebooks]):
-        deck = export_deck(path, out_dir / "slides")
-        handout = export_handout(path, out_dir / "handouts" / f"{path.stem}.html")
+    paths = lecture_notebooks() if notebooks is None else [Path(p) for p in notebooks]
+    deck_links = {p.name: f"{p.stem}.slides.html" for p in paths}
+    handout_links = {p.name: f"{p.stem}.html" for p in paths}
+    for path in paths:
+        deck = export_deck(path, out_dir / "slides", links=deck_links)
+        handout = export_handout(path, out_dir / "handouts" / f"{path.stem}.html",
+                                 links=handout_links)
         written += [deck, handout]
         if progress:
             progress(f"{path.name}: {_rel(deck)} ({deck.stat().st_size // 1024} KB), "

@@ -129,7 +129,7 @@ def test_deck_advances_by_keyboard_through_the_lecture_sections(browser, exporte
         page.keyboard.press("Home")
         page.wait_for_function("() => Reveal.getIndices().h === 0 && Reveal.getIndices().v === 0")
         visited, texts = [], []
-        for step in range(200):
+        for _step in range(200):
             state = page.evaluate(_STATE_JS)
             key = (state["h"], state["v"])
             if not visited or visited[-1][0] != key:
