@@ -675,11 +675,20 @@ def coerce_table(df: pd.DataFrame, table: str, path="(内存 in memory)", *,
         validate_table(df, table, path, known=known, known_names=known_names)
     for col in df.columns:
         if isinstance(df[col].dtype, pd.CategoricalDtype) and col not in ORDERED:
-            df[col] = df[col].astype("str")
+            df[col] = _decode_categories(df[col])
     for col, cats in ORDERED.items():
         if col in df.columns:
             df[col] = pd.Categorical(df[col], categories=cats, ordered=True)
     return df
+
+
+def _decode_categories(s: pd.Series) -> pd.Series:
+    """A categorical code column back to ``str`` (as ``astype("str")``); pyarrow-backed categories are
+    taken by code in Arrow instead of building one Python string per row."""
+    cats = s.cat.categories
+    if isinstance(cats.array, pd.arrays.ArrowStringArray) and cats.dtype == pd.Series(["x"]).dtype:
+        return pd.Series(cats.array.take(s.cat.codes.to_numpy(), allow_fill=True), index=s.index, name=s.name)
+    return s.astype("str")
 
 
 def _same_dtypes_as_parquet(df: pd.DataFrame, table: str) -> None:
@@ -705,14 +714,28 @@ def _is_text(s: pd.Series) -> bool:
     return s.dtype == object or pd.api.types.is_string_dtype(s)
 
 
+def _arrow_text(s: pd.Series) -> bool:
+    """True for a pyarrow-backed text column (pandas 3 ``str`` when pyarrow is installed)."""
+    return pd.api.types.is_string_dtype(s.dtype) and getattr(s.dtype, "storage", None) == "pyarrow"
+
+
+def _arrow_of(s: pd.Series):
+    """The column's Arrow array, one chunk (no copy of the strings when it already is one chunk)."""
+    import pyarrow as pa
+    a = pa.array(s.array)
+    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+
+
 class _Columns:
     """Per-column work shared by every check of one table, computed once and only when needed.
 
-    Text columns hold Python string objects (pandas ``str`` without pyarrow): on a
-    40-million-row table every hash pass costs seconds. The happy path therefore
-    compares neighbours (``runs``: ~15 ns a row) and hashes only the values that
-    start a run (one per customer in a table sorted by customer); the full
-    ``pd.factorize`` (codes, -1 = missing) is the fallback and locates bad rows.
+    On a 40-million-row table every pass that touches Python string objects costs
+    seconds. The happy path therefore compares neighbours (``runs``) and hashes only
+    the values that start a run (one per customer in a table sorted by customer); the
+    full ``pd.factorize`` (codes, -1 = missing) is the fallback and locates bad rows.
+    pyarrow-backed ``str`` columns (pandas 3 with pyarrow) are compared and hashed in
+    Arrow, never turned into Python strings (that conversion alone would cost more
+    than the whole check); object columns (pandas without pyarrow) use numpy.
     """
 
     def __init__(self, df: pd.DataFrame):
@@ -728,13 +751,24 @@ class _Columns:
                 self._f[c] = (s.cat.codes.to_numpy().astype(np.intp),
                               np.asarray(s.cat.categories, dtype=object))
                 return self._f[c]
-            arr = s.to_numpy(dtype=object) if _is_text(s) else s.to_numpy()
+            if _arrow_text(s):                                 # hashed by Arrow
+                arr = s.array
+            else:
+                arr = s.to_numpy(dtype=object) if _is_text(s) else s.to_numpy()
             codes, uniq = pd.factorize(arr, use_na_sentinel=True)
             self._f[c] = (np.asarray(codes), np.asarray(uniq, dtype=object) if _is_text(s) else np.asarray(uniq))
         return self._f[c]
 
     def runs(self, c: str) -> tuple[np.ndarray, np.ndarray]:
         """(run-start mask, values at run starts) of a text column; NaN always starts a run."""
+        if c not in self._r and _arrow_text(self.df[c]):
+            import pyarrow as pa
+            import pyarrow.compute as pc
+            a = _arrow_of(self.df[c])
+            start = np.ones(len(a), dtype=bool)
+            if len(a) > 1:                               # null compares to null: a run start, as NaN
+                start[1:] = pc.not_equal(a[1:], a[:-1]).fill_null(True).to_numpy(zero_copy_only=False)
+            self._r[c] = (start, np.asarray(a.filter(pa.array(start)).to_pandas(), dtype=object))
         if c not in self._r:
             arr = self.df[c].to_numpy(dtype=object)
             start = np.ones(len(arr), dtype=bool)

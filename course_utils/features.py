@@ -127,6 +127,22 @@ def _group_keys(values: np.ndarray) -> tuple[np.ndarray, Callable[[np.ndarray], 
     return codes.astype("i8"), lambda rows: uniques[codes[rows]]
 
 
+def _arrow_codes(col: pd.Series) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray] | None:
+    """(codes, sorted labels) of a pyarrow-backed ``str`` column, hashed and sorted by Arrow;
+    code -1 = missing. None for any other column. (pandas 3 stores text this way when pyarrow
+    is installed; turning 40 M ids into Python strings first would cost more than all of rfm.)"""
+    if not (pd.api.types.is_string_dtype(col.dtype) and getattr(col.dtype, "storage", None) == "pyarrow"):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    codes, uniq = pd.factorize(col.array, use_na_sentinel=True)
+    order = np.asarray(pc.array_sort_indices(pa.array(uniq)))        # byte order = str order
+    rank = np.empty(len(order), dtype="i8")
+    rank[order] = np.arange(len(order))
+    codes = np.asarray(codes, dtype="i8")
+    return np.where(codes < 0, -1, rank[np.maximum(codes, 0)]), uniq.take(order)
+
+
 # --------------------------------------------------------------------------
 # RFM
 # --------------------------------------------------------------------------
@@ -204,6 +220,7 @@ def rfm(
             dtype=bool, na_value=False
         )
     cust_col = transactions[customer_col]
+    arrow = None if isinstance(cust_col.dtype, pd.CategoricalDtype) else _arrow_codes(cust_col)
     if isinstance(cust_col.dtype, pd.CategoricalDtype):
         # fast path: integer codes are ready-made group keys (no string handling)
         codes = cust_col.cat.codes.to_numpy()[keep].astype("i8")
@@ -214,6 +231,16 @@ def rfm(
             )
         cats = np.asarray(cust_col.cat.categories, dtype=object)
         cust = codes
+    elif arrow is not None:
+        # pyarrow strings: sort keys = each id's rank among the sorted ids, which order (and tie)
+        # exactly like the packed ids of the path below, so the sums add up in the same order
+        cats = None
+        cust = arrow[0][keep]
+        if (cust < 0).any():
+            raise _fail(
+                f"客户编号列 '{customer_col}' 中有空值。请先删除这些行：df.dropna(subset=['{customer_col}'])。",
+                f"Column '{customer_col}' has missing customer ids; drop those rows first.",
+            )
     else:
         cats = None
         cust = cust_col.to_numpy()[keep]
@@ -246,11 +273,14 @@ def rfm(
         np.maximum.at(last_all, cust, day_ns)
         last_ns = last_all[present]
         labels = cats[present]
-        if isinstance(cust_col.cat.categories, pd.Index) and not cust_col.cat.categories.is_monotonic_increasing:
+        if not cust_col.cat.categories.is_monotonic_increasing:
             srt = np.argsort(labels.astype(str), kind="stable")
             frequency, monetary, last_ns, labels = frequency[srt], monetary[srt], last_ns[srt], labels[srt]
     else:
-        keys, label_of = _group_keys(cust)
+        if arrow is not None:
+            keys, label_of = cust, lambda rows, c=cust, u=arrow[1]: u.take(c[rows])
+        else:
+            keys, label_of = _group_keys(cust)
         order = np.argsort(keys)
         sorted_keys = keys[order]
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])

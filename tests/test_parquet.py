@@ -337,3 +337,32 @@ def test_manifest_of_a_csv_folder_has_no_format_key(small):
     man = json.loads((small["csv"] / manifest.MANIFEST_NAME).read_text(encoding="utf-8"))
     assert "data_format" not in man and manifest.data_format(man) == "csv"
     assert "data_format" not in json.loads((config.datasets_dir() / manifest.MANIFEST_NAME).read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- pyarrow-backed strings
+def test_rfm_on_pyarrow_strings_equals_rfm_on_python_strings(small):
+    """rfm() hashes pyarrow ids in Arrow; the sums still add up in the same order (bit-identical)."""
+    from course_utils.features import rfm
+    tx = load_bank(small["parquet"], tables=["transactions"]).transactions
+    assert getattr(tx["customer_id"].dtype, "storage", None) == "pyarrow"
+    objects = tx.assign(customer_id=pd.Series(tx["customer_id"].to_numpy(dtype=object), dtype=object))
+    for window in (None, 90):
+        a, b = rfm(tx, "2024-01-01", window_days=window), rfm(objects, "2024-01-01", window_days=window)
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    bad = tx.copy()
+    bad.loc[3, "customer_id"] = None
+    with pytest.raises(ValueError, match="customer_id"):
+        rfm(bad, "2024-06-30")
+
+
+def test_validation_on_pyarrow_strings_finds_duplicates_and_gaps(small):
+    """The Arrow paths of the checks (neighbour runs, hashing) still locate bad rows."""
+    from course_utils.data import validate_table
+    bal = load_bank(small["parquet"], tables=["balances"]).balances
+    dup = pd.concat([bal.iloc[:5], bal.iloc[4:5], bal.iloc[5:]], ignore_index=True)
+    with pytest.raises(DataFileError, match=r"customer_id \+ month.*row index 4"):
+        validate_table(dup, "balances")
+    gap = bal.copy()
+    gap.loc[7, "customer_id"] = None
+    with pytest.raises(DataFileError, match=r"'customer_id'.*row index 7"):
+        validate_table(gap, "balances")
