@@ -9,6 +9,15 @@ Every problem with a data file raises :class:`DataFileError` (a ``ValueError``)
 whose message names the file, the column, an example row (line number and
 value), how many rows are affected and the fix, in Chinese and English.
 
+A folder holds one file per table, ``<table>.csv`` or ``<table>.parquet`` (or both:
+Parquet is read, it loads faster); :func:`table_format` tells which. Both formats give
+the same frames (values and dtypes) and pass the same checks below; Parquet rows are
+named by row number (1 = first row) instead of CSV line. Parquet-only refusals: a
+damaged or truncated file (or not Parquet at all), a column of the wrong Arrow type
+(e.g. ``int64`` where a date belongs; text is accepted and parsed as in CSV), a
+``balances.month`` that is not the first day of a month. The schema the generator
+writes is ``course_utils.datagen.output.PARQUET_COLUMNS``.
+
 What is refused and what loads (the contract of :func:`load_bank`)
 ------------------------------------------------------------------
 **Refused** (hard errors -- the file is broken, or a course figure would be
@@ -699,7 +708,8 @@ def _same_dtypes_as_parquet(df: pd.DataFrame, table: str) -> None:
         if col not in df.columns or kind in ("date", "month"):
             continue
         s = df[col]
-        if kind == "string" and (s.dtype == object or s.dtype.kind == "f") and (len(s) == 0 or s.isna().all()):
+        if kind == "string" and (s.dtype == object or s.dtype.kind == "f") \
+                and (len(s) == 0 or (pd.isna(s.iloc[0]) and s.isna().all())):
             text = pd.Series(["x"]).dtype        # str (pyarrow strings), or object when pandas infers none
             if isinstance(text, pd.StringDtype):
                 df[col] = s.astype(text)
@@ -1054,11 +1064,12 @@ def _same_folder(a: Path, b: Path) -> bool:
 
 
 def load_bank(data_dir: str | os.PathLike | None = None, tables=None) -> Bank:
-    """Load the bank's CSV files from ``data_dir`` (default: the committed ``datasets/``).
+    """Load the bank's CSV or Parquet files from ``data_dir`` (default: the committed ``datasets/``).
 
     Parameters
     ----------
-    data_dir : folder with ``customers.csv`` etc.; default :func:`course_utils.config.datasets_dir`.
+    data_dir : folder with ``customers.csv`` etc. or ``customers.parquet`` etc. (both: Parquet is
+        read, see :func:`table_format`); default :func:`course_utils.config.datasets_dir`.
     tables : iterable of table names to load (default: every table of ``TABLES``).
 
     Returns a :class:`Bank` with one attribute per table: dates are ``datetime64``
@@ -1072,8 +1083,9 @@ def load_bank(data_dir: str | os.PathLike | None = None, tables=None) -> Bank:
     a manifest (a trainee's own export) loads with the same validation.
     Every table is validated (see the module docstring for what is refused and
     which documented dirt loads); references to customers / products are
-    checked against customers.csv / products.csv, whose id column is read even
-    when those tables were not asked for.
+    checked against customers.csv / products.csv (or .parquet), whose id column
+    is read even when those tables were not asked for. The frames are the same
+    for CSV and Parquet files of the same bank.
 
     Raises :class:`DataFileError` naming the file, the column, an example row
     (line number and value), the count and the fix, in Chinese and English.
