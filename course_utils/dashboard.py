@@ -100,7 +100,8 @@ def catalogue() -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------
-def _progress_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
+def _progress_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """(file, name shown in reports) pairs -- a folder's files by their path inside it."""
     files, problems = [], []
     for p in paths:
         p = Path(p).expanduser()
@@ -108,9 +109,9 @@ def _progress_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], lis
             found = sorted(q for q in p.rglob("*.jsonl") if q.is_file())
             if not found:
                 problems.append(Problem(str(p), None, "文件夹里没有 .jsonl 进度文件 / no *.jsonl file"))
-            files += found
+            files += [(q, q.relative_to(p).as_posix()) for q in found]
         elif p.is_file():
-            files.append(p)
+            files.append((p, str(p)))
         else:
             problems.append(Problem(str(p), None, "找不到这个文件或文件夹 / not found"))
     return files, problems
@@ -147,36 +148,39 @@ def _check_row(row) -> str | None:
     return None
 
 
-def read_file(path: str | os.PathLike) -> tuple[list[dict], list[Problem]]:
+def read_file(path: str | os.PathLike, shown: str | None = None) -> tuple[list[dict], list[Problem]]:
     """The valid events of one progress file and the lines skipped (never raises).
+
+    ``shown``: the file's name in reports (default: the path as given).
 
     >>> read_file("/nonexistent.jsonl")[1][0].what.startswith("无法读取")
     True
     """
     path = Path(path)
+    name = str(path) if shown is None else shown
     rows, problems = [], []
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return [], [Problem(str(path), None, f"无法读取 / cannot read: {exc.strerror or exc}")]
+        return [], [Problem(name, None, f"无法读取 / cannot read: {exc.strerror or exc}")]
     if b"\x00" in raw[:4096]:
-        return [], [Problem(str(path), None, "不是文本文件（含 NUL 字节）/ not a text file")]
+        return [], [Problem(name, None, "不是文本文件（含 NUL 字节）/ not a text file")]
     text = raw.decode("utf-8", errors="replace")
     default_learner = _learner_from_path(path)
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         if len(line) > _MAX_LINE:
-            problems.append(Problem(str(path), lineno, "这一行太长 / line too long"))
+            problems.append(Problem(name, lineno, "这一行太长 / line too long"))
             continue
         try:
             row = json.loads(line)
         except ValueError:
-            problems.append(Problem(str(path), lineno, "不是完整的 JSON（可能复制时被截断）/ not valid JSON"))
+            problems.append(Problem(name, lineno, "不是完整的 JSON（可能复制时被截断）/ not valid JSON"))
             continue
         what = _check_row(row)
         if what:
-            problems.append(Problem(str(path), lineno, what))
+            problems.append(Problem(name, lineno, what))
             continue
         learner = row.get("learner")
         rows.append({
@@ -188,7 +192,7 @@ def read_file(path: str | os.PathLike) -> tuple[list[dict], list[Problem]]:
             "attempt": row.get("attempt") if isinstance(row.get("attempt"), int) else None,
             "reason": mask_reason(row["reason"]) if isinstance(row.get("reason"), str) else None,
             "ts": _parse_ts(row["ts"]),
-            "file": str(path),
+            "file": name,
             "line": lineno,
         })
     return rows, problems
@@ -204,8 +208,8 @@ def collect(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> ProgressD
         paths = [paths]
     files, problems = _progress_files(paths)
     rows: list[dict] = []
-    for f in files:
-        got, bad = read_file(f)
+    for f, shown in files:
+        got, bad = read_file(f, shown)
         rows += got
         problems += bad
     columns = ["learner", "exercise", "event", "status", "attempt", "reason", "ts", "file", "line"]
@@ -215,7 +219,7 @@ def collect(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> ProgressD
         key = ["learner", "exercise", "event", "status", "attempt", "ts"]
         events = (events.sort_values(["ts", "learner", "exercise"], kind="stable")
                   .drop_duplicates(subset=key, keep="first").reset_index(drop=True))
-    return ProgressData(events=events, files=[str(f) for f in files], problems=problems)
+    return ProgressData(events=events, files=[shown for _, shown in files], problems=problems)
 
 
 # ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ Sources and targets::
     src/lectures/<name>.py         -> notebooks/<name>.ipynb        executed, outputs committed
     src/exercises/<L>_exercises.py -> exercises/<L>_exercises.ipynb clean (no outputs)
                                    -> solutions/<L>_solutions.ipynb executed
+    src/instructor/<name>.py       -> instructor/<name>.ipynb       executed (parameters: PROGRESS_DIR)
 
 Markers in ``src/exercises/*.py`` (whole lines, inside one code cell)::
 
@@ -173,7 +174,7 @@ class Target:
 
     source: Path
     path: Path
-    kind: str  # "lecture" | "exercise" | "solution"
+    kind: str  # "lecture" | "exercise" | "solution" | "instructor"
     kernel: str = "python3"  # a key of KERNELSPECS
 
     @property
@@ -204,6 +205,8 @@ def targets(only: list[str] | None = None, root: Path = ROOT) -> list[Target]:
         out.append(Target(src, root / "exercises" / f"{src.stem}.ipynb", "exercise"))
         out.append(Target(src, root / "solutions" / f"{solution_name(src.stem)}.ipynb",
                           "solution"))
+    for src in sorted((root / "src" / "instructor").glob("*.py")):  # instructors' notebooks
+        out.append(Target(src, root / "instructor" / f"{src.stem}.ipynb", "instructor"))
     for src in sorted((root / "src" / "appendix").glob("*.py")):  # optional, own kernel
         out.append(Target(src, root / "notebooks" / f"{src.stem}.ipynb", "lecture", "course-spark"))
     if only:
@@ -268,12 +271,16 @@ def strip_regions(code: str, keep: str) -> str:
     return "\n".join(out)
 
 
-def _parameters_ok(nb) -> bool:
+#: Names the ``parameters`` cell must set, per target kind (instructors' notebooks
+#: read progress files, not a bank).
+REQUIRED_PARAMETERS = {"instructor": ("PROGRESS_DIR",)}
+
+
+def _parameters_ok(nb, kind: str = "lecture") -> bool:
+    names = REQUIRED_PARAMETERS.get(kind, ("SEED", "N_CUSTOMERS"))
     for cell in nb.cells:
         if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            src = cell.source
-            return bool(re.search(r"^SEED\s*=", src, re.M)
-                        and re.search(r"^N_CUSTOMERS\s*=", src, re.M))
+            return all(re.search(rf"^{name}\s*=", cell.source, re.M) for name in names)
     return False
 
 
@@ -324,23 +331,24 @@ def generate(target: Target):
     import nbformat
 
     text = target.source.read_text(encoding="utf-8")
-    lecture = target.kind == "lecture"
+    lecture = target.kind in ("lecture", "instructor")
     validate_markers(text, _rel(target.source), allow=not lecture)
     keep = "SOLUTION" if target.kind == "solution" else "PLACEHOLDER"
     cells = [_output_cell(c, keep, lecture, target.source)
              for c in jupytext.reads(text, fmt="py:percent").cells]
     out = nbformat.v4.new_notebook(cells=[c for c in cells if c is not None])
     add_kernel_guard(out)
-    if lecture:  # slide / sub-slide / skip from the headings (explicit metadata wins)
+    if target.kind == "lecture":  # slide / sub-slide / skip from the headings (explicit metadata wins)
         from tools.present import slide_tags
         slide_tags(out)
     for i, cell in enumerate(out.cells):
         cell.id = f"c{i:03d}"
     out.metadata = {"kernelspec": dict(KERNELSPECS[target.kernel]),
                     "language_info": copy.deepcopy(LANGUAGE_INFO)}
-    if not _parameters_ok(out):
+    if not _parameters_ok(out, target.kind):
+        names = " and ".join(REQUIRED_PARAMETERS.get(target.kind, ("SEED", "N_CUSTOMERS")))
         raise BuildError(f"{_rel(target.source)}: needs a code cell tagged 'parameters' that sets "
-                         "SEED and N_CUSTOMERS (first code cell: "
+                         f"{names} (first code cell: "
                          "'# %% tags=[\"parameters\"]')")
     return out
 
