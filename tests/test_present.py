@@ -352,3 +352,10 @@ def test_chart_text_readable_on_a_projector(nb_path):
     print(f"{nb_path.stem}: widest figure {widest} px, smallest text {smallest} pt "
           f"-> {shown:.1f} pt on a {present.DECK_WIDTH}-px deck")
     assert shown >= present.MIN_PROJECTOR_PT
+
+
+def test_doctests():
+    import doctest
+
+    result = doctest.testmod(present)
+    assert result.failed == 0 and result.attempted >= 10, result
