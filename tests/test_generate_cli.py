@@ -58,7 +58,7 @@ def test_generate_writes_a_new_folder_with_manifest(tmp_path):
     out = tmp_path / "nested" / "bank"
     r = _run(["generate", "--customers", "200", "--seed", "5", "--out", str(out), "--no-progress"])
     assert r.returncode == 0, r.stderr
-    assert f"wrote {len(TABLES)} files and MANIFEST.json" in r.stdout and "已写入" in r.stdout
+    assert f"wrote {len(TABLES)} CSV files and MANIFEST.json" in r.stdout and "已写入" in r.stdout
     man = manifest.verify_folder(out)
     assert (man["seed"], man["n_customers"], man["generator_version"]) == (5, 200, GENERATOR_VERSION)
     assert sorted(man["files"]) == sorted(f"{t}.csv" for t in TABLES)

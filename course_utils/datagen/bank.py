@@ -289,6 +289,10 @@ class _Sink:
         names = [f"{t}.csv" for t in TABLES if t in self.seen] if "csv" in self.formats else []
         return names + (self.parquet.close() if self.parquet is not None else [])
 
+    def abort(self) -> None:
+        if self.parquet is not None:
+            self.parquet.abort()
+
 
 def _default_workers() -> int:
     env = os.environ.get("COURSE_GEN_WORKERS")
@@ -300,9 +304,6 @@ def _default_workers() -> int:
 def _write_parallel(out: Path, n_customers: int, seed: int, progress: bool, workers: int,
                     formats: tuple = ("csv",)) -> list[str]:
     """Like the sequential path, but behaviour chunks are built in worker processes."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
     from tqdm.auto import tqdm
 
     products_mod, texts_mod = _h1b()
@@ -310,6 +311,21 @@ def _write_parallel(out: Path, n_customers: int, seed: int, progress: bool, work
     n_chunks = max(1, -(-n_customers // CHUNK))
     bar = tqdm(total=5 + n_chunks, desc="生成数据 generating", disable=not progress, unit="step")
     sink = _Sink(out, formats)
+    try:
+        return _write_parallel_into(sink, out, n_customers, seed, bar, workers, products_mod, texts_mod, ss,
+                                    n_chunks)
+    except BaseException:
+        sink.abort()
+        raise
+
+
+def _write_parallel_into(sink: _Sink, out: Path, n_customers: int, seed: int, bar, workers: int,
+                         products_mod, texts_mod, ss: dict, n_chunks: int) -> list[str]:
+    """The body of :func:`_write_parallel` (which closes the open Parquet files on failure)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    formats = sink.formats
     full = cust.make_customers(n_customers, np.random.default_rng(ss["customers"]))
     hidden = cust.public(full)
     for k in ("_taste", "_risk"):
@@ -362,8 +378,12 @@ def _write_files(out: Path, n_customers: int, seed: int, progress: bool, workers
     if workers > 1 and n_customers > CHUNK:
         return _write_parallel(out, n_customers, seed, progress, workers, formats)
     sink = _Sink(out, formats)
-    for name, df in _iter_bank(n_customers, seed, progress):
-        sink.put(name, df)
+    try:
+        for name, df in _iter_bank(n_customers, seed, progress):
+            sink.put(name, df)
+    except BaseException:
+        sink.abort()
+        raise
     return sink.close()
 
 

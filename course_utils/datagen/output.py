@@ -500,3 +500,11 @@ class ParquetTables:
         for w in self._writers.values():
             w.close()
         return [f"{t}.parquet" for t in self._writers]
+
+    def abort(self) -> None:
+        """Close every file after a failure (their folder is then deleted; Windows needs them closed)."""
+        for w in self._writers.values():
+            try:
+                w.close()
+            except Exception:  # noqa: BLE001 - already failing; the folder is removed next
+                pass
