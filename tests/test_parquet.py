@@ -114,6 +114,22 @@ def test_force_with_another_format_leaves_no_stale_files(tmp_path):
     assert load_bank(out, tables=["customers"]).customers.shape[0] == 100
 
 
+def test_failure_while_writing_parquet_leaves_nothing(tmp_path, monkeypatch):
+    calls = {"n": 0}
+    real = output.ParquetTables.write
+
+    def broken(self, *a, **k):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise OSError(28, "No space left on device (injected)")
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(output.ParquetTables, "write", broken)
+    with pytest.raises(OSError):
+        write_bank(tmp_path / "bank", 150, seed=2, progress=False, format="both")
+    assert list(tmp_path.iterdir()) == []                # temporary folder removed, no target
+
+
 # ---------------------------------------------------------------- determinism
 def test_same_seed_same_parquet_bytes_twice(small, tmp_path):
     again = tmp_path / "again"
