@@ -78,6 +78,26 @@ LECTURES: tuple[Lecture, ...] = (
             "solutions/L5_solutions.ipynb"),
 )
 
+@dataclass(frozen=True)
+class Appendix:
+    """Optional material outside the two-day schedule (own environment, own command)."""
+
+    key: str            # "A1"
+    title: str          # Chinese title
+    title_en: str
+    summary: str        # one line: what it shows
+    notebook: str       # "notebooks/A1_scale_spark.ipynb"
+    command: str        # how to open it
+
+
+#: Optional material (选学): listed on the start page when its notebook exists.
+APPENDICES: tuple[Appendix, ...] = (
+    Appendix("A1", "附录一 同样的特征和评分，放到 Spark 上", "Appendix: the same features and scores on Apache Spark",
+             "第二讲的 RFM 与客群、第三讲的流失特征表和模型打分，用 Apache Spark 计算并与 pandas 逐项核对；"
+             "同一段代码如何搬到集群。",
+             "notebooks/A1_scale_spark.ipynb", "python3 course.py spark"),
+)
+
 SCHEDULE: tuple[Session, ...] = (
     Session(1, "09:00–09:50", "L1", "lecture"),
     Session(1, "09:50–10:30", "L1", "exercises"),
@@ -160,7 +180,7 @@ def md_link(text: str, path: str, from_dir: str = "notebooks", root: Path | None
 
 def all_notebooks() -> list[str]:
     """Every lecture and exercise notebook path on the map (repo-relative)."""
-    return [p for lec in LECTURES for p in (lec.notebook, lec.exercises)]
+    return [p for lec in LECTURES for p in (lec.notebook, lec.exercises)] + [a.notebook for a in APPENDICES]
 
 
 def start_page_markdown(from_dir: str = "notebooks", root: Path | None = None) -> str:
@@ -184,6 +204,15 @@ def start_page_markdown(from_dir: str = "notebooks", root: Path | None = None) -
                 link = md_link("练习", lec.exercises, from_dir, root)
                 what = lec.exercise_summary
             lines.append(f"| {s.slot} | {content} | {link} | {what} |")
+        lines.append("")
+    extra = [a for a in APPENDICES if exists(a.notebook, root)]
+    if extra:
+        lines.append("### 选学材料 · Optional material\n")
+        lines.append("| 内容 | 笔记本 | 怎么打开 | 学什么 |")
+        lines.append("|---|---|---|---|")
+        for a in extra:
+            lines.append(f"| {a.title} | {md_link('笔记本', a.notebook, from_dir, root)} | "
+                         f"`{a.command}` | {a.summary} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -130,7 +130,14 @@ def get_session(master: str = "local[2]", app_name: str = "course-appendix-A1",
             os.environ["JAVA_HOME"] = home
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    scratch = Path(local_dir) if local_dir else Path(tempfile.mkdtemp(prefix="course-spark-"))
+    if local_dir:
+        scratch = Path(local_dir)
+    else:
+        import atexit
+        import shutil
+
+        scratch = Path(tempfile.mkdtemp(prefix="course-spark-"))
+        atexit.register(shutil.rmtree, scratch, True)  # shuffle files and logs go with the process
     scratch.mkdir(parents=True, exist_ok=True)
     log_conf = scratch / "log4j2.properties"
     log_conf.write_text(_LOG4J2, encoding="utf-8")
@@ -154,7 +161,26 @@ def get_session(master: str = "local[2]", app_name: str = "course-appendix-A1",
         b = b.config("spark.driver.memory", str(driver_memory))
     for k, v in (conf or {}).items():
         b = b.config(k, str(v))
-    spark = b.getOrCreate()
+    from pyspark import SparkContext
+
+    fresh = SparkContext._active_spark_context is None
+    jvm_log = scratch / "jvm-stderr.log"
+    if fresh:  # the JVM inherits fd 2: its start-up chatter goes to a log file, not the notebook
+        saved, fh = os.dup(2), open(jvm_log, "ab")
+        os.dup2(fh.fileno(), 2)
+    try:
+        spark = b.getOrCreate()
+    except Exception as exc:
+        tail = jvm_log.read_text(encoding="utf-8", errors="replace")[-3000:] if jvm_log.exists() else ""
+        raise RuntimeError(
+            "Spark 没能启动：请确认已运行 python3 course.py spark（它会准备 Java 17 和 PySpark）。\n"
+            f"Spark could not start: run `python3 course.py spark` (it prepares Java 17 and PySpark).\n{tail}"
+        ) from exc
+    finally:
+        if fresh:
+            os.dup2(saved, 2)
+            os.close(saved)
+            fh.close()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
@@ -363,7 +389,7 @@ def churn_features_spark(tables, cutoff, outcome_months: int = 6, lookback_month
     # balances: last month-end (only if the month before the cut-off exists), trend 1 vs 4-6
     if "balances" in tb:
         b = tb["balances"]
-        b = b.withColumn("_age", _month_age(F.col("month"), cut)).where(F.col("_age") >= 1)
+        b = b.withColumn("_age", _month_age(F.col("month"), cut)).where(F.col("_age").between(1, 6))
         val = F.col("balance").cast("double")
         bal = (b.groupBy("customer_id")
                .agg(F.min_by(val, F.when(val.isNotNull(), F.col("_age"))).alias("_last"),

@@ -37,6 +37,8 @@ EXECUTED = sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("solutions/
 EXERCISES = sorted(ROOT.glob("exercises/*.ipynb"))
 ALL = EXECUTED + EXERCISES
 START_PAGE = ROOT / "notebooks" / "00_start.ipynb"
+#: Notebooks with their own kernel, run by their own tests (A1: course-spark kernel, tests/test_spark.py).
+OWN_KERNEL = {"A1_scale_spark.ipynb"}
 
 #: Seconds a single cell may run inside nbval / papermill.
 CELL_TIMEOUT = 120
@@ -190,7 +192,8 @@ def _nbval(path: Path, lax: bool) -> None:
 
 @pytest.mark.notebooks
 @pytest.mark.slow
-@pytest.mark.parametrize("path", EXECUTED, ids=ids(EXECUTED))
+@pytest.mark.parametrize("path", [p for p in EXECUTED if p.name not in OWN_KERNEL],
+                         ids=ids([p for p in EXECUTED if p.name not in OWN_KERNEL]))
 def test_nbval_strict(path):
     _nbval(path, lax=False)
 
@@ -226,7 +229,8 @@ def widget_errors(nb_path: Path) -> list[str]:
 @pytest.mark.notebooks
 @pytest.mark.slow
 @pytest.mark.parametrize("size", sorted(SIZES))
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+@pytest.mark.parametrize("path", [p for p in ALL if p.name not in OWN_KERNEL],
+                         ids=ids([p for p in ALL if p.name not in OWN_KERNEL]))
 def test_papermill_runs(path, size, tmp_path):
     seed, n = SIZES[size]
     out = tmp_path / path.name

@@ -12,7 +12,6 @@ committed bank (seed 2024, 5,000 customers) and on a second seed (seed 11, 600 c
 generated with the CLI into a temporary folder), both as Parquet.
 """
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -29,7 +28,9 @@ from course_utils.config import L2_CUTOFF, L3_TEST_CUTOFF, L3_TRAIN_CUTOFF
 from course_utils.data import load_bank
 from tools import spark_env
 
-pytestmark = [pytest.mark.spark, pytest.mark.slow]
+# One module fixture runs every Spark job (JVM start included): allow it more than the suite's 900 s
+# per test on a loaded machine (measured ~2-8 min on the shared 2-core box).
+pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.timeout(2400)]
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Relative tolerance for money and ratios (float sums in another order); ids/days/counts exact.
@@ -47,6 +48,9 @@ spec = json.loads(sys.argv[1])
 t0 = time.monotonic()
 spark = cs.get_session()
 timings = {"session": round(time.monotonic() - t0, 1)}
+keys = ["spark.master", "spark.ui.enabled", "spark.sql.shuffle.partitions", "spark.local.dir",
+        "spark.sql.session.timeZone", "spark.sql.adaptive.coalescePartitions.enabled"]
+Path(spec["conf_out"]).write_text(json.dumps({k: spark.conf.get(k) for k in keys}))
 for job in spec["banks"]:
     out = Path(job["out"]); out.mkdir(parents=True, exist_ok=True)
     t = cs.read_bank(job["parquet"])
@@ -133,7 +137,7 @@ def spark_results(spark_python, banks, lecture3_model, tmp_path_factory):
     out = tmp_path_factory.mktemp("spark_out")
     _model, feats, model_path = lecture3_model
     spec = {"rfm_cutoff": RFM_CUTOFF, "churn_cutoffs": [L3_TRAIN_CUTOFF, L3_TEST_CUTOFF],
-            "segment_cutoff": L2_CUTOFF, "score_cutoff": L3_TEST_CUTOFF, "score_features": feats,
+            "segment_cutoff": L2_CUTOFF, "conf_out": str(out / "conf.json"), "score_cutoff": L3_TEST_CUTOFF, "score_features": feats,
             "banks": [{"parquet": str(pq), "out": str(out / name),
                        "model": str(model_path) if name == "default" else None}
                       for name, (_csv, pq) in banks.items()]}
@@ -142,7 +146,16 @@ def spark_results(spark_python, banks, lecture3_model, tmp_path_factory):
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith("SPARK_RUNNER ")]
     assert r.returncode == 0 and lines, f"the Spark runner failed ({r.returncode}):\n{(r.stdout + r.stderr)[-6000:]}"
     print(f"[spark] runner timings: {lines[-1]}")
-    return {name: out / name for name in banks}
+    return {**{name: out / name for name in banks}, "conf": out / "conf.json"}
+
+
+def test_session_is_local_quiet_and_deterministic(spark_results):
+    conf = json.loads(spark_results["conf"].read_text())
+    assert conf["spark.master"] == "local[2]" and conf["spark.ui.enabled"] == "false"
+    assert conf["spark.sql.shuffle.partitions"] == "8"
+    assert conf["spark.sql.adaptive.coalescePartitions.enabled"] == "false"
+    assert conf["spark.sql.session.timeZone"] == "UTC"
+    assert Path(conf["spark.local.dir"]).name.startswith("course-spark-")
 
 
 def _compare(spark_df: pd.DataFrame, pandas_df: pd.DataFrame, exact: list[str], money: list[str],
@@ -257,3 +270,67 @@ def test_appendix_runs_in_the_spark_kernel(spark_python, tmp_path):
     assert not errors
     text = json.dumps(done, ensure_ascii=False)
     assert "✗" not in text, "a Spark-vs-pandas check in the appendix failed"
+
+
+# --------------------------------------------------------------------------
+# tools/spark_env: Java lookup and the loud failure (no JVM needed)
+# --------------------------------------------------------------------------
+def test_spark_env_doctests():
+    import doctest
+
+    assert doctest.testmod(spark_env).failed == 0
+
+
+@pytest.mark.parametrize("text, major", [('openjdk version "17.0.15" 2025-04-15', 17),
+                                         ('java version "1.8.0_402"', 8),
+                                         ('openjdk version "21" 2023-09-19', 21), ("nonsense", None)])
+def test_java_major(text, major):
+    assert spark_env.java_major(text) == major
+
+
+def test_no_java_fails_loudly_with_what_to_install(monkeypatch):
+    monkeypatch.setattr(spark_env, "find_java", lambda minimum=17: None)
+    monkeypatch.setattr(spark_env, "_is_debian", lambda: False)
+    with pytest.raises(spark_env.SparkEnvError) as err:
+        spark_env.ensure_java(quiet=True)
+    msg = str(err.value)
+    assert "Java 17" in msg and "openjdk-17-jre-headless" in msg and "需要" in msg and "Temurin" in msg
+    monkeypatch.setattr(spark_env, "_is_debian", lambda: True)
+    monkeypatch.setattr(spark_env, "_root_prefix", lambda: None)
+    with pytest.raises(spark_env.SparkEnvError, match="root"):
+        spark_env.ensure_java(quiet=True)
+
+
+def test_java_is_installed_with_apt_when_missing(monkeypatch):
+    """On Debian as root: apt-get update + install of the first package whose Java is >= 17."""
+    calls = []
+    found = iter([None, ("/usr/lib/jvm/java-17", 17)])
+    monkeypatch.setattr(spark_env, "find_java", lambda minimum=17: next(found))
+    monkeypatch.setattr(spark_env, "_is_debian", lambda: True)
+    monkeypatch.setattr(spark_env, "_root_prefix", lambda: [])
+    monkeypatch.setattr(spark_env, "_apt_candidate_major", lambda pkg: 17 if pkg == "openjdk-17-jre-headless" else None)
+
+    class Done:
+        returncode, stdout, stderr = 0, "", ""
+
+    monkeypatch.setattr(spark_env.subprocess, "run", lambda cmd, **kw: calls.append(cmd) or Done())
+    assert spark_env.ensure_java(quiet=True) == ("/usr/lib/jvm/java-17", 17)
+    assert calls[0][:2] == ["apt-get", "update"]
+    assert calls[1][:3] == ["apt-get", "install", "-y"] and calls[1][-1] == "openjdk-17-jre-headless"
+
+
+def test_ensure_is_idempotent_and_registers_the_kernel(spark_python):
+    stamp = spark_env.VENV / spark_env.STAMP_NAME
+    before = stamp.stat().st_mtime_ns
+    t0 = time.monotonic()
+    assert spark_env.ensure(quiet=True) == spark_python
+    assert time.monotonic() - t0 < 30 and stamp.stat().st_mtime_ns == before   # nothing reinstalled
+    spec = json.loads((spark_env.kernel_dir() / "kernel.json").read_text(encoding="utf-8"))
+    assert spec["display_name"] == "Python 3 (Spark 附录)" and spec["argv"][0] == str(spark_python)
+    r = subprocess.run([str(spark_python), "-c", "import pyspark, pandas, sklearn, course_utils; "
+                        "print(pyspark.__version__, pandas.__version__, sklearn.__version__)"],
+                       capture_output=True, text=True, check=True)
+    import sklearn
+
+    assert r.stdout.split() == [spark_env.LOCK.read_text().split("pyspark==")[1].split()[0],
+                                pd.__version__, sklearn.__version__]  # the very same course packages

@@ -37,7 +37,7 @@ where PySpark is absent).
 >>> java_major('java version "1.8.0_402"')
 8
 >>> stamp_value(b"pyspark==4.3.0\\n", "3.11.7", "/x/.venv")[:12]
-'0dbd2bb3d4b4'
+'b0f417b0a3df'
 """
 from __future__ import annotations
 
