@@ -155,3 +155,103 @@ def to_frame(x: Any):
     except Exception:  # noqa: BLE001
         return None
     return None
+
+
+# ---------------------------------------------------------------------------
+# "One value per named key" answers: {'precision': 0.2, 'recall': 0.35, ...}
+# ---------------------------------------------------------------------------
+def alias_key(label: Any, aliases: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The key whose aliases contain ``label`` (stripped; exact or lower-case), else None.
+
+    >>> alias_key(" 覆盖率 ", {"coverage": ("coverage", "覆盖率")}), alias_key(3, {"k": ("k",)})
+    ('coverage', None)
+    """
+    if not isinstance(label, str):
+        return None
+    text = label.strip()
+    for key, names in aliases.items():
+        if text in names or text.lower() in names:
+            return key
+    return None
+
+
+def read_keyed(answer: Any, aliases: Mapping[str, tuple[str, ...]], example: str, *,
+               labels: Mapping[str, str] | None = None, shape: str = "",
+               each: str = "每一项") -> tuple[dict[str, Any] | None, str]:
+    """``({key: value}, "")`` for a dict / Series with every key of ``aliases`` once,
+    else ``(None, Chinese message)``; never raises.
+
+    ``example``: how the answer should look (shown in every message); ``labels``:
+    key -> name shown to trainees (default: the key); ``shape``: what the dict
+    holds, appended to "答案应该是一个字典" (e.g. "，里面有两个值"); ``each``: what
+    may be given only once ("每个指标"). Values are returned as given: check them
+    with :func:`read_numbers` or by hand.
+
+    >>> read_keyed({"k": 5, "方法": "cf"}, {"method": ("method", "方法"), "k": ("k",)}, "{...}")
+    ({'k': 5, 'method': 'cf'}, '')
+    >>> read_keyed({"k": 5}, {"method": ("method",), "k": ("k",)}, "{'method': …, 'k': …}")[1]
+    "缺少：method。请写成 {'method': …, 'k': …}。"
+    """
+    shown = labels or {k: k for k in aliases}
+    if isinstance(answer, _series_type()):
+        try:
+            answer = answer.to_dict()
+        except Exception:  # noqa: BLE001 - an odd Series: a wrong shape below
+            answer = None
+    if not isinstance(answer, Mapping):
+        return None, f"答案应该是一个字典{shape}：{example}；你给的是{type_name(answer)}。"
+    values: dict[str, Any] = {}
+    unknown = []
+    try:
+        items = list(answer.items())
+    except Exception:  # noqa: BLE001 - a Mapping whose items() raises
+        return None, f"答案应该是一个字典{shape}：{example}。"
+    for label, value in items:
+        key = alias_key(label, aliases)
+        if key is None:
+            unknown.append(str(label)[:20])
+        elif key in values:
+            return None, f"「{shown[key]}」给了两次，{each}只写一次。"
+        else:
+            values[key] = value
+    if unknown:
+        return None, f"认不出这些键：{'、'.join(unknown[:5])}。请写成 {example}。"
+    missing = [shown[k] for k in aliases if k not in values]
+    if missing:
+        return None, f"缺少：{'、'.join(missing)}。请写成 {example}。"
+    return values, ""
+
+
+def read_numbers(answer: Any, aliases: Mapping[str, tuple[str, ...]], example: str, *,
+                 labels: Mapping[str, str] | None = None, shape: str = "", each: str = "每一项",
+                 text_tip: str = "去掉引号试试。") -> tuple[dict[str, float] | None, str]:
+    """:func:`read_keyed`, then every value a real number: ``({key: float}, "")`` or ``(None, message)``.
+
+    ``text_tip``: what to tell a trainee who typed a number as text.
+
+    >>> read_numbers({"precision": 0.2, "recall": "0.3"}, {"precision": ("precision",),
+    ...              "recall": ("recall",)}, "{...}")[1]
+    '「recall」的值是文字，不是数字。去掉引号试试。'
+    """
+    values, msg = read_keyed(answer, aliases, example, labels=labels, shape=shape, each=each)
+    if values is None:
+        return None, msg
+    shown = labels or {k: k for k in aliases}
+    out = {}
+    for key in aliases:
+        v = values[key]
+        if isinstance(v, str):
+            return None, f"「{shown[key]}」的值是文字，不是数字。{text_tip}"
+        number = to_number(v)
+        if number is None:
+            return None, (f"「{shown[key]}」的值应该是一个数字，你给的是{type_name(v)}"
+                          "（NaN、None、列表或序列都不行）。")
+        out[key] = number
+    return out, ""
+
+
+def _series_type():
+    """``pandas.Series`` (imported on first use: this module stays light)."""
+    import pandas as pd
+
+    return pd.Series

@@ -14,7 +14,6 @@ the year's churners (the lecture's assumption: those kept are average churners).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -34,16 +33,6 @@ KEYS = {
 LABELS = {"customers": "customers（少流失的客户数）", "clv": "clv（这些客户的 CLV 合计，元）"}
 
 
-def _key(label: Any) -> str | None:
-    if not isinstance(label, str):
-        return None
-    text = label.strip()
-    for key, aliases in KEYS.items():
-        if text in aliases or text.lower() in aliases:
-            return key
-    return None
-
-
 def read_answer(answer: Any) -> tuple[dict[str, float] | None, str]:
     """``({"customers": x, "clv": y}, "")`` or ``(None, Chinese message)``; never raises.
 
@@ -52,38 +41,8 @@ def read_answer(answer: Any) -> tuple[dict[str, float] | None, str]:
     >>> read_answer(114)[1][:15]
     '答案应该是一个字典，里面有两个'
     """
-    example = "{'customers': 人数, 'clv': 金额}"
-    if isinstance(answer, pd.Series):
-        answer = answer.to_dict()
-    if not isinstance(answer, Mapping):
-        return None, (f"答案应该是一个字典，里面有两个值：{example}；"
-                      f"你给的是{answers.type_name(answer)}。")
-    values: dict[str, Any] = {}
-    unknown = []
-    for label, value in answer.items():
-        key = _key(label)
-        if key is None:
-            unknown.append(str(label)[:20])
-        elif key in values:
-            return None, f"「{LABELS[key]}」给了两次，每个键只写一次。"
-        else:
-            values[key] = value
-    if unknown:
-        return None, f"认不出这些键：{'、'.join(unknown[:5])}。请写成 {example}。"
-    missing = [LABELS[k] for k in KEYS if k not in values]
-    if missing:
-        return None, f"缺少：{'、'.join(missing)}。请写成 {example}。"
-    out = {}
-    for key in KEYS:
-        v = values[key]
-        if isinstance(v, str):
-            return None, f"「{LABELS[key]}」的值是文字，不是数字。去掉引号试试。"
-        number = answers.to_number(v)
-        if number is None:
-            return None, (f"「{LABELS[key]}」的值应该是一个数字，你给的是{answers.type_name(v)}"
-                          "（NaN、None、列表或序列都不行）。")
-        out[key] = number
-    return out, ""
+    return answers.read_numbers(answer, KEYS, "{'customers': 人数, 'clv': 金额}", labels=LABELS,
+                                shape="，里面有两个值", each="每个键")
 
 
 def _close(x: float, target: float, rtol: float = CLV_RTOL) -> bool:

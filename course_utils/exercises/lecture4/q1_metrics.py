@@ -160,55 +160,15 @@ MISTAKES = {
 }
 
 
-def _key(label: Any) -> str | None:
-    if not isinstance(label, str):
-        return None
-    text = label.strip()
-    for key, aliases in KEYS.items():
-        if text in aliases or text.lower() in aliases:
-            return key
-    return None
-
-
 def read_answer(answer: Any) -> tuple[dict[str, float] | None, str]:
     """``({"precision": p, "recall": r, "coverage": c}, "")`` or ``(None, message)``; never raises.
 
     >>> read_answer({"precision": 0.2, "recall": 0.35, "覆盖率": 0.7})[0]
     {'precision': 0.2, 'recall': 0.35, 'coverage': 0.7}
     """
-    example = "{'precision': …, 'recall': …, 'coverage': …}"
-    if isinstance(answer, pd.Series):
-        try:
-            answer = answer.to_dict()
-        except Exception:  # noqa: BLE001 - an odd Series: treated as a wrong shape below
-            answer = None
-    if not isinstance(answer, Mapping):
-        return None, f"答案应该是一个字典，三个值都是 0–1 之间的小数：{example}；你给的是{answers.type_name(answer)}。"
-    values: dict[str, Any] = {}
-    unknown = []
-    for label, value in answer.items():
-        key = _key(label)
-        if key is None:
-            unknown.append(str(label)[:20])
-        elif key in values:
-            return None, f"「{LABELS[key]}」给了两次，每个指标只写一次。"
-        else:
-            values[key] = value
-    if unknown:
-        return None, f"认不出这些键：{'、'.join(unknown[:5])}。请写成 {example}。"
-    missing = [LABELS[k] for k in KEYS if k not in values]
-    if missing:
-        return None, f"缺少：{'、'.join(missing)}。请写成 {example}。"
-    out = {}
-    for key in KEYS:
-        v = values[key]
-        if isinstance(v, str):
-            return None, f"「{LABELS[key]}」的值是文字，不是数字：写成算式，例如 (1/3 + 0) / 2。"
-        x = answers.to_number(v)
-        if x is None:
-            return None, f"「{LABELS[key]}」应该是一个数字，你给的是{answers.type_name(v)}。"
-        out[key] = x
-    return out, ""
+    return answers.read_numbers(answer, KEYS, "{'precision': …, 'recall': …, 'coverage': …}",
+                                labels=LABELS, shape="，三个值都是 0–1 之间的小数", each="每个指标",
+                                text_tip="写成算式，例如 (1/3 + 0) / 2。")
 
 
 def diagnose_metrics(answer: Any, variants: Mapping[str, Mapping[str, float]]) -> str | None:

@@ -206,16 +206,6 @@ class RecommenderLab:
         return self._appetite.get(customer_id, "?")
 
 
-def _key(label: Any) -> str | None:
-    if not isinstance(label, str):
-        return None
-    text = label.strip()
-    for key, aliases in KEYS.items():
-        if text in aliases or text.lower() in aliases:
-            return key
-    return None
-
-
 def read_config(answer: Any, n_products: int = 49) -> tuple[dict | None, str]:
     """A configuration ``{method, k, neighbours, alpha, suitable_only}`` or ``(None, message)``.
 
@@ -231,7 +221,7 @@ def read_config(answer: Any, n_products: int = 49) -> tuple[dict | None, str]:
         return None, (f"答案应该是控件 app2，或一个配置字典 {example}；你给的是{answers.type_name(answer)}。")
     values: dict[str, Any] = {}
     for label, value in answer.items():
-        key = _key(label)
+        key = answers.alias_key(label, KEYS)
         if key is not None:
             if key in values:
                 return None, f"「{key}」给了两次，每一项只写一次。"

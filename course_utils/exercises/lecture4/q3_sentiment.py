@@ -24,7 +24,6 @@ The check verifies
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -114,37 +113,9 @@ def auc(y: np.ndarray, score: np.ndarray) -> float:
     return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
-def _key(label: Any) -> str | None:
-    if not isinstance(label, str):
-        return None
-    text = label.strip()
-    for key, aliases in KEYS.items():
-        if text in aliases or text.lower() in aliases:
-            return key
-    return None
-
-
 def read_answer(answer: Any) -> tuple[dict | None, str]:
     """``({"model": m, "mistakes": x}, "")`` or ``(None, message)``; never raises."""
-    example = "{'model': 你的模型, 'mistakes': [判错的消息1, 消息2, 消息3]}"
-    if not isinstance(answer, Mapping):
-        return None, f"答案应该是一个字典：{example}；你给的是{answers.type_name(answer)}。"
-    out: dict[str, Any] = {}
-    unknown = []
-    for label, value in answer.items():
-        key = _key(label)
-        if key is None:
-            unknown.append(str(label)[:20])
-        elif key in out:
-            return None, f"「{key}」给了两次，每一项只写一次。"
-        else:
-            out[key] = value
-    if unknown:
-        return None, f"认不出这些键：{'、'.join(unknown[:5])}。请写成 {example}。"
-    missing = [k for k in KEYS if k not in out]
-    if missing:
-        return None, f"缺少 {'、'.join(repr(k) for k in missing)}。请写成 {example}。"
-    return out, ""
+    return answers.read_keyed(answer, KEYS, "{'model': 你的模型, 'mistakes': [判错的消息1, 消息2, 消息3]}")
 
 
 def score_texts(model: Any, texts: list[str]) -> tuple[np.ndarray | None, str]:
