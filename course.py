@@ -4,7 +4,7 @@
     python3 course.py lab      # prepare everything on first use, open JupyterLab
     python3 course.py test     # prepare everything, run the whole test suite
     python3 course.py build    # rebuild every generated notebook from src/
-    python3 course.py app NB   # show a notebook full-screen (Voila, loopback + access token)
+    python3 course.py app NB   # show a notebook full-screen (Voila, loopback + access token); app L3 = L3's exercises
     python3 course.py data ... # write a dataset (python -m course_utils generate ...)
     python3 course.py lock     # re-pin requirements/lock.txt and environment.yml
 
@@ -421,6 +421,17 @@ def app_url(port: int, token: str) -> str:
     return f"http://127.0.0.1:{port}/?token={token}"
 
 
+def app_notebook(arg: str) -> Path:
+    """``L3`` (any case) -> exercises/L3_exercises.ipynb; anything else: the path given.
+
+    >>> app_notebook("l3").relative_to(ROOT).as_posix()
+    'exercises/L3_exercises.ipynb'
+    """
+    if len(arg) >= 2 and arg[0] in "Ll" and arg[1:].isdigit():
+        return ROOT / "exercises" / f"L{int(arg[1:])}_exercises.ipynb"
+    return Path(arg)
+
+
 def start_app(args: list[str], env: dict | None = None, **popen_kw) -> tuple[subprocess.Popen, str]:
     """Start Voila as ``python3 course.py app NB [flags]`` does; (process, URL with token).
 
@@ -433,8 +444,8 @@ def start_app(args: list[str], env: dict | None = None, **popen_kw) -> tuple[sub
     import secrets
 
     if not args or args[0].startswith("-"):
-        raise SystemExit("usage: python3 course.py app exercises/L1_exercises.ipynb [--port=8870]")
-    notebook, rest = Path(args[0]).resolve(), list(args[1:])
+        raise SystemExit("usage: python3 course.py app exercises/L1_exercises.ipynb (or: app L1) [--port=8870]")
+    notebook, rest = app_notebook(args[0]).resolve(), list(args[1:])
     if not notebook.is_file():
         raise SystemExit(f"[course] 找不到笔记本 / notebook not found: {args[0]}\n"
                          "  例如 / e.g.: python3 course.py app exercises/L1_exercises.ipynb")

@@ -355,3 +355,15 @@ def test_readme_benchmark_figures_come_from_the_results_files():
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert readme.render(text) == text, "README figures are stale: python -m tools.readme"
+
+
+def test_course_py_examples_hold():
+    """The examples in course.py's docstrings (app shortcut, option parsing, app address) run."""
+    import doctest
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("course_doc", ROOT / "course.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = doctest.testmod(module)
+    assert result.attempted >= 3 and result.failed == 0, result
