@@ -106,13 +106,19 @@ def spark_python():
 def banks(tmp_path_factory):
     """{name: (csv folder, parquet folder)}: the committed bank and a second seed from the CLI."""
     base = tmp_path_factory.mktemp("spark_banks")
-    second = base / "seed11_csv"
+    second = base / "seed11"
+    # the generator's own Parquet (--format both: CSV + Parquet side by side) where the CLI has it
+    helptext = subprocess.run([sys.executable, "-m", "course_utils", "generate", "--help"],
+                              capture_output=True, text=True, cwd=ROOT).stdout
+    fmt = ["--format", "both"] if "--format" in helptext else []
     r = subprocess.run([sys.executable, "-m", "course_utils", "generate", "--customers", str(SECOND_N),
-                        "--seed", str(SECOND_SEED), "--out", str(second), "--no-progress"],
+                        "--seed", str(SECOND_SEED), "--out", str(second), "--no-progress", *fmt],
                        capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert r.returncode == 0, r.stderr
+    second_pq = second if fmt else write_parquet_bank(second, base / "seed11_pq")
+    assert (second_pq / "transactions.parquet").exists()
     return {"default": (ROOT / "datasets", write_parquet_bank(ROOT / "datasets", base / "default_pq")),
-            "seed11": (second, write_parquet_bank(second, base / "seed11_pq"))}
+            "seed11": (second, second_pq)}
 
 
 @pytest.fixture(scope="module")
@@ -334,3 +340,19 @@ def test_ensure_is_idempotent_and_registers_the_kernel(spark_python):
 
     assert r.stdout.split() == [spark_env.LOCK.read_text().split("pyspark==")[1].split()[0],
                                 pd.__version__, sklearn.__version__]  # the very same course packages
+
+
+def test_spark_command_opens_lab_on_the_appendix(monkeypatch):
+    """`course.py spark` = ensure, then course.py's own Lab command line, started on A1."""
+    sys.path.insert(0, str(ROOT))
+    import course
+
+    seen = {}
+    monkeypatch.setattr(course, "run_foreground", lambda argv, **kw: seen.update(argv=argv, env=kw["env"]) or 0)
+    monkeypatch.setattr(spark_env.subprocess, "call", lambda argv, **kw: 0)
+    assert spark_env._open_lab(["--port=8899"]) == 0
+    argv = seen["argv"]
+    assert argv[:2] == course.lab_argv()[:2] and "--port=8899" in argv
+    assert f"--LabApp.default_url=/lab/tree/{spark_env.APPENDIX}" in argv
+    assert f"--ServerApp.root_dir={ROOT.resolve()}" in argv
+    assert seen["env"]["PYSPARK_PYTHON"] == str(spark_env.venv_python())
