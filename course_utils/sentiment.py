@@ -37,6 +37,7 @@ English line.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import numbers
@@ -187,13 +188,22 @@ def clean_text(x) -> str:
     >>> clean_text(None), clean_text(float("nan")), clean_text(12)
     ('', '', '0')
     """
+    if type(x) is str:
+        return _clean_str(x)
     if x is None or x is pd.NA or x is pd.NaT:
         return ""
     if isinstance(x, float) and math.isnan(x):
         return ""
     if isinstance(x, bytes):
         x = x.decode("utf-8", errors="replace")
-    s = unicodedata.normalize("NFKC", str(x)).lower()
+    return _clean_str(str(x))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clean_str(s: str) -> str:
+    """:func:`clean_text` of a string, remembered: a lecture cleans the same messages several
+    times (model, lexicon, chatbot, hand-off rules); a pure function, so never stale."""
+    s = unicodedata.normalize("NFKC", s).lower()
     s = _DIGITS.sub("0", s)
     return _SPACE.sub(" ", s).strip()
 
