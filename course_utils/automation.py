@@ -141,7 +141,9 @@ def _bills(tb: Mapping, customer_ids, dates) -> pd.DataFrame:
     ids = pd.Series(list(customer_ids), dtype=object).astype(str)
     when = domain.as_dates(pd.Series(list(dates)), "as_of")
     holders = _card_holders(tb)
-    spend = _monthly_card_spend(tb)
+    t = _table(tb, "transactions", ["customer_id"])
+    # only these customers' transactions (sums are in whole fen, so the amounts are the same)
+    spend = _monthly_card_spend({"transactions": t[t["customer_id"].astype(str).isin(set(ids)).to_numpy()]})
     stmt = _month_code(when) - 1
     start = holders["start"].reindex(ids).to_numpy()
     has_card = pd.notna(start) & (start <= when.to_numpy())

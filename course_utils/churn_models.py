@@ -45,6 +45,7 @@ __all__ = [
     "MISSING_CATEGORY",
     "ColumnGuard",
     "make_churn_model",
+    "fit_model",
     "feature_names",
     "odds_ratios",
     "tree_rules",
@@ -291,6 +292,40 @@ def make_churn_model(kind: str, numeric, categorical=(), random_state: int = 0, 
     return Pipeline([("columns", ColumnGuard(num, cat)), ("prep", prep), ("model", model)])
 
 
+def fit_model(pipeline, X, y, *, threads: int = 2):
+    """``pipeline.fit(X, y)``, faster on a machine with several cores; the same fitted model.
+
+    - A random forest grows its trees on ``threads`` threads. Every tree's seed is drawn
+      before any tree is grown, so the trees are the same as on one thread; ``n_jobs`` is set
+      back to 1 afterwards, so predictions still add the trees up in a fixed order.
+    - Everything else (e.g. the logistic model's solver) runs with one BLAS thread: its
+      steps are tiny, and waking a second thread costs more than it saves on a busy machine.
+
+    Returns the fitted pipeline.
+
+    >>> X = pd.DataFrame({"calls": [0, 1, 2, 3, 4, 5, 6, 7] * 5})
+    >>> y = [0, 0, 0, 1, 0, 1, 1, 1] * 5
+    >>> a = fit_model(make_churn_model("forest", ["calls"], n_estimators=20, min_samples_leaf=2), X, y)
+    >>> b = make_churn_model("forest", ["calls"], n_estimators=20, min_samples_leaf=2).fit(X, y)
+    >>> bool((a.predict_proba(X) == b.predict_proba(X)).all()), a.named_steps["model"].n_jobs
+    (True, 1)
+    """
+    from threadpoolctl import threadpool_limits
+
+    steps = getattr(pipeline, "named_steps", None)
+    model = steps["model"] if steps is not None and "model" in steps else pipeline
+    with threadpool_limits(limits=1, user_api="blas"):
+        if not isinstance(model, RandomForestClassifier) or model.n_jobs not in (None, 1) or threads <= 1:
+            return pipeline.fit(X, y)
+        before = model.n_jobs
+        model.set_params(n_jobs=int(threads))
+        try:
+            pipeline.fit(X, y)
+        finally:
+            model.set_params(n_jobs=before)
+    return pipeline
+
+
 # ---------------------------------------------------------------------------
 # explanations
 # ---------------------------------------------------------------------------
@@ -414,6 +449,25 @@ def tree_rules(pipeline) -> str:
     return "\n".join(lines)
 
 
+def _churn_proba(model, Xt) -> np.ndarray:
+    """Churn probability from the fitted estimator on prepared rows (after ``columns`` and ``prep``).
+
+    Equals ``model.predict_proba(Xt)[:, 1]``. A one-thread random forest adds its trees'
+    probabilities in the same order as scikit-learn does, without the per-tree task overhead
+    (about twice as fast on a few hundred rows).
+    """
+    if (isinstance(model, RandomForestClassifier) and model.n_jobs in (None, 1) and isinstance(Xt, np.ndarray)
+            and Xt.ndim == 2 and Xt.shape[1] == getattr(model, "n_features_in_", -1)
+            and getattr(model, "n_outputs_", 0) == 1 and getattr(model, "n_classes_", 0) == 2):
+        X32 = np.asarray(Xt, dtype=np.float32)     # what the forest does to its input
+        total = np.zeros((X32.shape[0], 2), dtype=np.float64)
+        for tree in model.estimators_:
+            total += tree.predict_proba(X32, check_input=False)
+        total /= len(model.estimators_)
+        return total[:, 1]
+    return model.predict_proba(Xt)[:, 1]
+
+
 def permutation_importance_table(pipeline, X, y, *, scoring: str = "roc_auc", n_repeats: int = 5,
                                  random_state: int = 0) -> pd.DataFrame:
     """Global importance of each input column: the drop in ``scoring`` (AUC by default) when
@@ -433,15 +487,30 @@ def permutation_importance_table(pipeline, X, y, *, scoring: str = "roc_auc", n_
     >>> permutation_importance_table(m, X, [0, 0, 0, 0, 1, 1, 1, 1])["column"].tolist()
     ['calls', 'noise']
     """
-    guard, _, _ = _fitted_parts(pipeline)
+    guard, prep, model = _fitted_parts(pipeline)
     cols = list(guard.feature_names_in_)
     Xc = guard._clean(X)           # same checks and messages as the model itself
     yy = as_binary(y, "y")
     if len(yy) != len(Xc):
         raise arg_error(f"标签 y 有 {len(yy)} 个，特征表有 {len(Xc)} 行", f"y has {len(yy)} labels but X has {len(Xc)} rows")
     check_two_classes(yy, "y")
-    r = permutation_importance(pipeline, Xc, yy, scoring=scoring, n_repeats=n_repeats,
-                               random_state=random_state, n_jobs=1)
+    Xp = None
+    if scoring == "roc_auc" and isinstance(model, RandomForestClassifier) and not guard.category_counts_:
+        # A forest on numeric columns only: the preprocessing works value by value, so shuffling
+        # a column before or after it is the same. Prepare the rows once and score the forest
+        # alone: the same shuffles and the same AUCs as through the pipeline, in a third of the time.
+        Xp = prep.transform(Xc)
+    if isinstance(Xp, np.ndarray) and Xp.shape == (len(Xc), len(cols)):
+        from sklearn.metrics import roc_auc_score
+
+        def auc(_model, Xs, ys):
+            return roc_auc_score(ys, _churn_proba(model, Xs))
+
+        r = permutation_importance(model, np.array(Xp, dtype=np.float64), yy, scoring=auc, n_repeats=n_repeats,
+                                   random_state=random_state, n_jobs=1)
+    else:
+        r = permutation_importance(pipeline, Xc, yy, scoring=scoring, n_repeats=n_repeats,
+                                   random_state=random_state, n_jobs=1)
     t = pd.DataFrame({"column": cols, "importance": r.importances_mean, "std": r.importances_std})
     order = np.argsort(-t["importance"].to_numpy(), kind="stable")
     return t.iloc[order].reset_index(drop=True)
@@ -497,12 +566,17 @@ def reason_codes(pipeline, X, top: int = 3, *, labels: Mapping[str, str] | None 
     Z = guard._clean(X)
     cols = list(guard.feature_names_in_)
     typical = {**guard.medians_, **guard.modes_}
-    p0 = pipeline.predict_proba(Z)[:, 1]
+    _, prep, model = _fitted_parts(pipeline)
+
+    def proba(frame):          # = pipeline.predict_proba(frame)[:, 1]; ``frame`` is clean already
+        return _churn_proba(model, prep.transform(frame))
+
+    p0 = proba(Z)
     effects = np.zeros((len(Z), len(cols)))
     for j, c in enumerate(cols):
         Zj = Z.copy()
         Zj[c] = typical[c]
-        effects[:, j] = p0 - pipeline.predict_proba(Zj)[:, 1]
+        effects[:, j] = p0 - proba(Zj)
     order = np.argsort(-effects, axis=1, kind="stable")[:, :top]
     rows = []
     for i, cust in enumerate(Z.index):

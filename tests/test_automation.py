@@ -159,6 +159,16 @@ def test_route_messages_fills_every_answer_from_the_data(bank, routed):
         assert r["answer"] == A.bill_answer(bank, r["customer_id"], r["msg_date"])
 
 
+def test_bills_read_only_the_asking_customers_and_equal_the_whole_table_sums(bank, routed):
+    asked = routed[routed["intent"] == "账单查询"].head(40)
+    b = A._bills(bank.tables, asked["customer_id"], asked["msg_date"])
+    whole = A._monthly_card_spend(bank.tables)            # every customer's card spending
+    code = A._month_code(asked["msg_date"].reset_index(drop=True)) - 1
+    expect = whole.reindex(pd.MultiIndex.from_arrays([asked["customer_id"].astype(str).to_numpy(), code]))
+    assert np.array_equal(b["amount"].to_numpy(), np.round(expect.fillna(0.0).to_numpy(), 2))
+    assert (b["amount"] > 0).any()
+
+
 def test_service_savings_arithmetic(routed):
     costs = A.ServiceCosts(bot=0.5, human=5.0)
     s = A.service_savings(routed, costs)

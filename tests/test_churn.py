@@ -71,3 +71,21 @@ def test_nothing_after_the_cutoff_changes_the_features():
     a = build_churn_table(tb, CUT)[FEATURES]
     b = build_churn_table(later, CUT)[FEATURES]
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_balance_months_as_text_dates_or_periods_give_the_same_table():
+    tb = _tables()
+    b = tb["balances"]
+    # older months (outside the 6 read) and a gap: B has no balance for the month before the cut-off
+    old = pd.DataFrame({"customer_id": ["A", "B"], "month": ["2022-11", "2022-12"], "balance": [5.0, 7.0]})
+    b = pd.concat([old, b[~((b["customer_id"] == "B") & (b["month"] == "2023-06"))]], ignore_index=True)
+    ref = build_churn_table({**tb, "balances": b}, CUT)
+    assert np.isnan(ref.set_index("customer_id").loc["B", "balance_last"])        # no month-end for June
+    as_dates = b.assign(month=pd.to_datetime(b["month"]))
+    as_month_end = b.assign(month=pd.to_datetime(b["month"]) + pd.offsets.MonthEnd(0))
+    as_period = b.assign(month=pd.PeriodIndex(b["month"], freq="M"))
+    for variant in (as_dates, as_month_end, as_period):
+        pd.testing.assert_frame_equal(build_churn_table({**tb, "balances": variant}, CUT), ref)
+    # the whole history or only the months read: the same features (the older rows are never used)
+    recent = b[b["month"] >= "2023-01"]
+    pd.testing.assert_frame_equal(build_churn_table({**tb, "balances": recent}, CUT), ref)

@@ -13,8 +13,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.tree import DecisionTreeClassifier
 
-from course_utils.churn_models import (MISSING_CATEGORY, feature_names, make_churn_model, odds_ratios,
-                                       permutation_importance_table, reason_codes, tree_rules)
+from course_utils.churn_models import (MISSING_CATEGORY, _churn_proba, feature_names, fit_model, make_churn_model,
+                                       odds_ratios, permutation_importance_table, reason_codes, tree_rules)
 from course_utils.errors import CourseArgumentError
 
 KINDS = ["logistic", "tree", "forest"]
@@ -283,6 +283,55 @@ def test_permutation_importance_ranks_the_real_drivers_first():
     assert t["column"].tolist()[0] == "x" and t["column"].tolist()[-1] == "noise"
     assert t.set_index("column").loc["noise", "importance"] < 0.01
     assert t.set_index("column").loc["x", "importance"] > 0.1
+
+
+def _numeric_data(n=1500, seed=5):
+    """Numeric columns with gaps (the imputer has work to do), a churn label driven by two of them."""
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"x": rng.normal(0, 2.0, n), "noise": rng.normal(0, 1, n), "z": rng.gamma(2.0, 3.0, n)})
+    X.loc[rng.random(n) < 0.1, "z"] = np.nan
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-1.0 + 0.6 * X["x"] - 0.1 * X["z"].fillna(5))))).astype(int)
+    return X, y.to_numpy()
+
+
+def test_forest_probability_shortcut_equals_predict_proba_bit_for_bit():
+    X, y = _numeric_data()
+    for kind in KINDS:
+        m = make_churn_model(kind, list(X.columns), n_estimators=30).fit(X.iloc[:1000], y[:1000])
+        Xt = m[:-1].transform(X.iloc[1000:])
+        got = _churn_proba(m.named_steps["model"], Xt)
+        assert np.array_equal(got, m.predict_proba(X.iloc[1000:])[:, 1]), kind
+    # anything the shortcut does not cover goes to the estimator itself
+    f = make_churn_model("forest", ["x"], n_estimators=5).fit(X[["x"]], y).named_steps["model"]
+    assert np.array_equal(_churn_proba(f, [[0.5], [1.5]]), f.predict_proba([[0.5], [1.5]])[:, 1])
+
+
+def test_permutation_importance_shortcut_gives_sklearns_numbers():
+    from sklearn.inspection import permutation_importance
+
+    X, y = _numeric_data()
+    m = make_churn_model("forest", list(X.columns), n_estimators=40).fit(X.iloc[:1000], y[:1000])
+    t = permutation_importance_table(m, X.iloc[1000:], y[1000:], n_repeats=3, random_state=2).set_index("column")
+    ref = permutation_importance(m, X.iloc[1000:], y[1000:], scoring="roc_auc", n_repeats=3, random_state=2)
+    assert np.array_equal(t.loc[list(X.columns), "importance"].to_numpy(), ref.importances_mean)
+    assert np.array_equal(t.loc[list(X.columns), "std"].to_numpy(), ref.importances_std)
+    assert t.index[0] == "x"
+    # other scorings and models with categories take the pipeline route (same API, same result type)
+    t2 = permutation_importance_table(m, X.iloc[1000:], y[1000:], scoring="accuracy", n_repeats=2)
+    assert list(t2.columns) == ["column", "importance", "std"] and len(t2) == 3
+
+
+def test_fit_model_grows_the_same_forest_and_predicts_on_one_thread():
+    X, y = _numeric_data()
+    a = fit_model(make_churn_model("forest", list(X.columns), n_estimators=30, random_state=3), X, y)
+    b = make_churn_model("forest", list(X.columns), n_estimators=30, random_state=3).fit(X, y)
+    assert a.named_steps["model"].n_jobs == 1
+    assert np.array_equal(a.predict_proba(X), b.predict_proba(X))
+    lr = fit_model(make_churn_model("logistic", list(X.columns)), X, y)
+    ref = make_churn_model("logistic", list(X.columns)).fit(X, y)
+    assert np.array_equal(lr.predict_proba(X), ref.predict_proba(X))
+    tree = fit_model(DecisionTreeClassifier(max_depth=2, random_state=0), X.fillna(0), y)   # any estimator
+    assert tree.get_depth() == 2
 
 
 def test_tree_rules_are_short_enough_to_read(public, public_models):
