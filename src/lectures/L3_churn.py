@@ -48,6 +48,7 @@ from IPython.display import Markdown, display
 from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
+from threadpoolctl import threadpool_limits
 
 from course_utils import automation, churn_models, domain, evaluation, plotting, retention, segments, uplift
 from course_utils.churn import FEATURES, build_churn_table
@@ -58,11 +59,12 @@ from course_utils.viz import money, percent
 
 plotting.setup()                  # 统一图表风格，并启用中文字体
 pd.set_option("display.max_columns", 30)
+threadpool_limits(1, user_api="blas")   # 本讲的模型都很小：线性代数库只用一个线程，更快，结果也不随电脑的核数变
 
 bank = get_bank(seed=SEED, n_customers=N_CUSTOMERS)
 TRAIN_CUT, TEST_CUT = L3_TRAIN_CUTOFF, L3_TEST_CUTOFF     # 训练用的截止日、一年后的测试截止日
 train = build_churn_table(bank, TRAIN_CUT)               # 一客一行：截止日前的特征 + 之后 6 个月是否流失
-test = build_churn_table(bank, TEST_CUT)
+test = retention.churn_table(bank, TEST_CUT)             # 同一张表（build_churn_table）；第六节的风险模型也用它，只算一次
 F = [f for f in FEATURES if train[f].notna().any() and test[f].notna().any()]   # 两张表都有数据的特征
 LABEL = charts.FEATURE_LABELS_ZH                          # 特征的中文名
 
@@ -164,12 +166,12 @@ charts.windows_figure({"训练表": TRAIN_CUT, "测试表": TEST_CUT})
 
 # %%
 forest = churn_models.make_churn_model("forest", F, random_state=0, n_estimators=100)   # 第三节的“案例演示”模型
-forest.fit(train[F], train["churned"])
+churn_models.fit_model(forest, train[F], train["churned"])    # 即 forest.fit(...)：用两个 CPU 核同时种树，结果完全相同
 p_forest = forest.predict_proba(test[F])[:, 1]
 auc_oot = roc_auc_score(test["churned"], p_forest)
 
 part_a, part_b = train_test_split(train, test_size=0.3, random_state=0, stratify=train["churned"])
-rand_model = clone(forest).fit(part_a[F], part_a["churned"])
+rand_model = churn_models.fit_model(clone(forest), part_a[F], part_a["churned"])
 auc_random = roc_auc_score(part_b["churned"], rand_model.predict_proba(part_b[F])[:, 1])
 pd.DataFrame({"验证方式": [f"随机划分：同一截止日 {TRAIN_CUT} 的表，留出 30%", f"跨时间：在 {TEST_CUT} 的新客户表上测"],
               "AUC": [round(auc_random, 3), round(auc_oot, 3)]}).set_index("验证方式")
