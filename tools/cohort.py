@@ -413,14 +413,16 @@ def make_dataset(c: Cohort) -> str:
 
 
 def notebook_key(c: Cohort, target, code_fp: str, data_fp: str) -> str:
-    import nbformat
+    """What a notebook is made from: its source file, the build (tools/nbbuild.py and the
+    locked packages, e.g. jupytext), and for executed ones the course code and the data.
 
-    from tools import nbbuild
-
-    text = nbformat.writes(nbbuild.generate(target))
+    Read from the files, not from the generated notebook, so a re-run imports no notebook
+    machinery (nbformat's validator alone takes seconds to import)."""
+    text = target.source.read_bytes()
+    build = key_of(sha256_file(ROOT / "tools" / "nbbuild.py"), sha256_file(ROOT / "requirements" / "lock.txt"))
     if target.kind == "exercise":
-        return key_of("exercise", text)
-    return key_of(target.kind, text, code_fp, data_fp, str(c.seed), str(c.customers))
+        return key_of("exercise", text, build)
+    return key_of(target.kind, text, build, code_fp, data_fp, str(c.seed), str(c.customers))
 
 
 def run_notebook(c: Cohort, step: Step) -> None:
@@ -625,10 +627,10 @@ def build(c: Cohort) -> int:
     exercises = [t for t in nbbuild.targets() if t.kind == "exercise"]
     n_exec = len(targets)
     est_nb = sum(_estimate(t.path.stem, c.customers, measured) for t in targets)
-    print(f"[cohort] 预计最多约 {(data_step.estimate + est_nb / c.jobs + 10) / 60:.1f} 分钟（{n_exec} 个笔记本要执行，"
-          f"{c.jobs} 个同时；已是最新的会跳过） / estimate at most about "
-          f"{(data_step.estimate + est_nb / c.jobs + 10) / 60:.1f} min ({n_exec} notebooks to execute, "
-          f"{c.jobs} at a time; up-to-date ones are skipped)", flush=True)
+    minutes = (data_step.estimate + est_nb / c.jobs + 3.0 * 6 + 10) / 60
+    print(f"[cohort] 预计约 {minutes:.1f} 分钟（机器空闲时；{n_exec} 个笔记本，{c.jobs} 个同时执行，已是最新的跳过）"
+          f" / estimate about {minutes:.1f} min on an idle machine ({n_exec} notebooks, {c.jobs} at a "
+          "time; up-to-date ones are skipped)", flush=True)
 
     bar = _bar(c, data_step.estimate + 1.0)
     bar.set_description_str("数据 dataset")
