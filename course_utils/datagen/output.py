@@ -52,8 +52,9 @@ MEMORY_BASE_BYTES = 0.2e9
 MEMORY_BYTES_PER_CUSTOMER = 9_000
 #: Measured CSV bytes per customer (5,000 customers: 15.9 MB; 1,000,000: 3.26 GB).
 DISK_BYTES_PER_CUSTOMER = 3_300
-#: Measured Parquet bytes per customer (benchmarks/bench_parquet.py).
-PARQUET_BYTES_PER_CUSTOMER = 700
+#: Measured Parquet bytes per customer (benchmarks/bench_parquet.py, 1,000,000 customers: 506 MB;
+#: 100,000: 52 MB). Peak memory of a Parquet write is that of a CSV write (1,000,000: 6.09 GB).
+PARQUET_BYTES_PER_CUSTOMER = 520
 #: Safety margin on the estimates (they are averages over seeds).
 MARGIN = 1.25
 
