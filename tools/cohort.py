@@ -664,9 +664,16 @@ def build(c: Cohort) -> int:
     bar.total = bar.n + sum(s.estimate for s in todo) + pack_estimate
     bar.refresh()
     failed: list[Step] = []
-    with _env(COURSE_DATA_DIR=str(c.folder / "datasets"), COURSE_PROGRESS_FILE="off"):
-        # longest first: two workers finish closer together
-        order = sorted(todo, key=lambda s: -s.estimate)
+    export_state: dict = {}
+    export_future = None
+    lecture_todo = {s.rel for s in todo if s.kind == "lecture"}
+    with _env(COURSE_DATA_DIR=str(c.folder / "datasets"), COURSE_PROGRESS_FILE="off"), \
+            ThreadPoolExecutor(max_workers=1) as side:
+        # lectures first (the decks/handouts export needs them and then runs beside the
+        # solutions), longest first within a kind: the workers finish closer together
+        order = sorted(todo, key=lambda s: (s.kind != "lecture", -s.estimate))
+        if not lecture_todo:
+            export_future = side.submit(export_handouts, c, c.state, export_state)
         with ThreadPoolExecutor(max_workers=c.jobs) as pool:
             futures = {pool.submit(_timed, run_notebook, c, s): s for s in order}
             for fut in as_completed(futures):
@@ -677,8 +684,16 @@ def build(c: Cohort) -> int:
                 except Exception as exc:  # noqa: BLE001 - reported below, others go on
                     s.status, s.note = "failed", str(exc)
                     failed.append(s)
+                lecture_todo.discard(s.rel)
+                if not lecture_todo and export_future is None and not failed:
+                    export_future = side.submit(export_handouts, c, c.state, export_state)
                 bar.set_description_str(Path(s.rel).name)
                 bar.update(s.estimate)
+        export_error = None
+        try:
+            exported = export_future.result() if export_future is not None else ("missing", 0)
+        except Exception as exc:  # noqa: BLE001 - named below, before any pack is written
+            exported, export_error = ("missing", 0), exc
     state = {"version": STATE_VERSION, "name": c.name, "seed": c.seed, "customers": c.customers,
              "trainees": c.trainees, "dataset_manifest_sha256": data_fp,
              "outputs": {}, "seconds": dict(measured)}
@@ -703,14 +718,12 @@ def build(c: Cohort) -> int:
     # 3. documents, agenda, handouts ---------------------------------------------------------
     bar.set_description_str("讲师文档 documents")
     docs = copy_docs(c)
-    bar.set_description_str("讲义/幻灯片 handouts")
-    try:
-        exported = export_handouts(c, c.state, state)
-    except Exception as exc:  # noqa: BLE001 - named, then stop before the packs
+    state.update(export_state)
+    if export_error is not None:
         bar.close()
         write_json_atomic(c.folder / STATE_FILE, state)
-        return _fail(f"导出幻灯片和讲义失败（{exc}），未生成资料包",
-                     f"exporting slides and handouts failed ({exc}); no pack was written", 1)
+        return _fail(f"导出幻灯片和讲义失败（{export_error}），未生成资料包",
+                     f"exporting slides and handouts failed ({export_error}); no pack was written", 1)
 
     # 4. packs ---------------------------------------------------------------------------------
     bar.set_description_str("资料包 packs")
