@@ -215,9 +215,17 @@ NO_NETWORK = {"PIP_INDEX_URL": "http://127.0.0.1:9/simple", "PIP_EXTRA_INDEX_URL
 LECTURES = ["L1_overview", "L2_profiling", "L3_churn", "L4_recommendation", "L5_outlook"]
 
 
+CPU: dict[str, float] = {}
+
+
 def _timed(cmd, **kw) -> tuple[subprocess.CompletedProcess, float]:
-    t0 = time.monotonic()
+    """Run ``cmd``; (result, wall seconds). CPU seconds of its process tree go to CPU[cmd name]."""
+    import resource
+
+    t0, c0 = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kw)
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[" ".join(map(str, cmd))] = (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime)
     return r, time.monotonic() - t0
 
 
@@ -256,8 +264,9 @@ def test_offline_install_from_a_wheelhouse_runs_the_lectures(tmp_path):
     off.pop(wh.ENV_VAR, None)
     base_python = getattr(sys, "_base_executable", sys.executable)
     # `course.py lab --version`: the whole set-up, then JupyterLab prints its version and exits.
-    r, t_install = _timed([base_python, root / "course.py", "lab", "--version"], cwd=tmp_path, env=off,
-                          timeout=1800)
+    install_cmd = [base_python, root / "course.py", "lab", "--version"]
+    r, t_install = _timed(install_cmd, cwd=tmp_path, env=off, timeout=1800)
+    cpu_install = CPU[" ".join(map(str, install_cmd))]
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert "from the wheelhouse" in r.stdout and "offline, no index" in r.stdout
     assert "4.6.6" in r.stdout                      # the pinned JupyterLab answered
@@ -294,4 +303,4 @@ def test_offline_install_from_a_wheelhouse_runs_the_lectures(tmp_path):
     size = sum(f["size"] for f in manifest["files"])
     print(f"\n[wheelhouse] {target} cp{py.replace('.', '')}: {len(manifest['files'])} wheels, "
           f"{size / 1e6:.0f} MB; build {t_build:.0f} s (cached: {CACHE}); offline install "
-          f"{t_install:.0f} s; notebooks " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()))
+          f"{t_install:.0f} s (CPU {cpu_install:.0f} s); notebooks " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()))
