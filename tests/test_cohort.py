@@ -281,3 +281,12 @@ def test_another_seed_in_the_same_folder_is_refused_without_force(built):
     line = _one_bilingual_line(_run(["--name", NAME, "--out", str(folder), "--customers", "900"], timeout=300))
     assert "--force" in line
     assert _snapshot(folder) == before
+
+
+def test_doctests_of_the_instructor_kit():
+    import doctest
+
+    from tools import agenda
+
+    assert doctest.testmod(cohort).failed == 0
+    assert doctest.testmod(agenda).failed == 0
