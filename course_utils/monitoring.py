@@ -414,8 +414,28 @@ def churn_tables(bank_or_tables, cutoffs, outcome_months: int = 6,
         return {cut: build_churn_table(tb, cut, outcome_months, lookback_months) for cut in cuts}
     n = len(cid)
 
+    try:                          # Arrow strings (pandas 3 + pyarrow): look the ids up in Arrow
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        pa = pc = None
+    value_set = None
+    if pa is not None:
+        try:
+            value_set = pa.array(c["customer_id"].astype(str))
+        except (TypeError, ValueError, pa.ArrowException):
+            value_set = None
+
     def codes(frame) -> np.ndarray:
-        return index.get_indexer(frame["customer_id"].astype(str))
+        """Row position in ``customers`` of each row's customer_id (-1 = not a known customer)."""
+        ids = frame["customer_id"].astype(str)
+        if value_set is not None:
+            try:
+                found = pc.index_in(pa.array(ids), value_set=value_set)
+                return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+            except (TypeError, ValueError, pa.ArrowException):
+                pass
+        return index.get_indexer(ids)
 
     open_ns, churn_ns = _ns(c["open_date"], "open_date"), _ns(c["churn_date"], "churn_date")
     age = pd.to_numeric(c["age"], errors="coerce").to_numpy()

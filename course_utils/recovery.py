@@ -160,25 +160,17 @@ def risk_model(bank, train_cutoff: str = RISK_TRAIN_CUTOFF, random_state: int = 
     """Lecture 3's churn random forest, fitted on the churn table at ``train_cutoff`` (6-month outcome).
 
     ``table``: that churn table when the caller has it already (e.g. from
-    :func:`course_utils.monitoring.churn_tables`); built here otherwise. The trees are grown on
-    two threads (each tree has its own seed, so the forest is the same as on one thread);
-    the returned model predicts on one thread, so its sums are added in a fixed order.
+    :func:`course_utils.monitoring.churn_tables`); built here otherwise. Fitted with
+    :func:`course_utils.churn_models.fit_model`: the trees are grown on two threads (each tree
+    has its own seed, so the forest is the same as on one thread) and the returned model
+    predicts on one thread, so its sums are added in a fixed order.
     """
     from .churn import FEATURES
-    from .churn_models import make_churn_model
+    from .churn_models import fit_model, make_churn_model
 
     train = _churn_table(bank, train_cutoff) if table is None else table
     model = make_churn_model("forest", FEATURES, [], random_state=random_state, n_estimators=RISK_TREES)
-    steps = getattr(model, "named_steps", {})
-    forest = steps.get("model") if hasattr(steps, "get") else None
-    if forest is None or "n_jobs" not in forest.get_params():
-        return model.fit(train[FEATURES], train["churned"])
-    forest.set_params(n_jobs=2)
-    try:
-        model.fit(train[FEATURES], train["churned"])
-    finally:
-        forest.set_params(n_jobs=1)
-    return model
+    return fit_model(model, train[FEATURES], train["churned"])
 
 
 def customer_scores(bank, as_of: str = AS_OF, train_cutoff: str = RISK_TRAIN_CUTOFF,

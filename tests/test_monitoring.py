@@ -323,3 +323,19 @@ def test_churn_tables_duplicate_ids_and_bad_arguments():
         monitoring.churn_tables({"customers": tables["customers"]}, ["2023-02-01"])
     with pytest.raises(CourseArgumentError):
         monitoring.churn_tables("bank", ["2023-02-01"])
+
+
+def test_churn_tables_without_the_arrow_lookup(monkeypatch):
+    """The id lookup falls back to pandas when Arrow's index_in fails: the same tables."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    tables = _toy_tables()
+    want = monitoring.churn_tables(tables, ["2023-02-01"])[pd.Timestamp("2023-02-01")]
+
+    def refuse(*args, **kwargs):
+        raise pa.ArrowNotImplementedError("no lookup")
+
+    monkeypatch.setattr(pc, "index_in", refuse)
+    got = monitoring.churn_tables(tables, ["2023-02-01"])[pd.Timestamp("2023-02-01")]
+    pd.testing.assert_frame_equal(got, want)
