@@ -274,8 +274,10 @@ def test_appendix_runs_in_the_spark_kernel(spark_python, tmp_path):
     errors = [o for c in done["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors
-    text = json.dumps(done, ensure_ascii=False)
-    assert "✗" not in text, "a Spark-vs-pandas check in the appendix failed"
+    shown = json.dumps([c.get("outputs", []) for c in done["cells"] if c["cell_type"] == "code"],
+                       ensure_ascii=False)
+    assert "✗" not in shown, "a Spark-vs-pandas check in the appendix failed"
+    assert shown.count("✓ 相同") >= 3 and "完全相同 ✓" in shown, "the appendix's table of checks is missing"
 
 
 # --------------------------------------------------------------------------
