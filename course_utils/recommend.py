@@ -42,6 +42,7 @@ first in product-id order, so the same data gives the same lists on every CPU.
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -1475,6 +1476,26 @@ def simulate_holdings(n_customers: int = 3000, n_products: int = 30, n_tastes: i
     >>> list(h.columns), h["customer_id"].nunique()
     (['customer_id', 'product_id', 'start_date'], 100)
     """
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        draws = _simulation_draws_cached(int(n_customers), int(n_products), int(n_tastes),
+                                         float(mean_holdings), int(seed))
+    else:
+        draws = _simulation_draws(n_customers, n_products, n_tastes, mean_holdings, seed)
+    pop, like, taste, gumbel, n_hold, dates, cust_ids, prod_ids = draws
+    w = pop[None, :] + float(taste_strength) * like[taste] + gumbel
+    order = np.argsort(-w, axis=1, kind="stable")
+    take = np.arange(n_products)[None, :] < n_hold[:, None]
+    rows, cols = np.nonzero(take)
+    return pd.DataFrame({"customer_id": cust_ids[rows], "product_id": prod_ids[order[rows, cols]],
+                         "start_date": dates})
+
+
+def _simulation_draws(n_customers, n_products, n_tastes, mean_holdings, seed) -> tuple:
+    """Every random draw of :func:`simulate_holdings` (none depends on ``taste_strength``).
+
+    In the order of the generator: popularity, likings, tastes, Gumbel noise, number of
+    holdings, start dates (one per holding: their count does not depend on the strength).
+    """
     from .config import WINDOW_END, WINDOW_START
     from .datagen import detmath as dm
 
@@ -1482,19 +1503,26 @@ def simulate_holdings(n_customers: int = 3000, n_products: int = 30, n_tastes: i
     pop = rng.standard_normal(n_products)
     like = (rng.random((n_tastes, n_products)) < 1 / 3).astype(np.float64)
     taste = rng.integers(0, n_tastes, n_customers)
-    w = pop[None, :] + float(taste_strength) * like[taste] + dm.gumbel(rng, (n_customers, n_products))
-    order = np.argsort(-w, axis=1, kind="stable")
+    gumbel = dm.gumbel(rng, (n_customers, n_products))
     n_hold = np.minimum(1 + rng.poisson(max(mean_holdings - 1, 0.0), n_customers), n_products)
-    take = np.arange(n_products)[None, :] < n_hold[:, None]
-    rows, cols = np.nonzero(take)
     lo = np.datetime64(WINDOW_START, "D").astype(np.int64)
     hi = np.datetime64(WINDOW_END, "D").astype(np.int64)
-    start = lo + np.floor(rng.random(len(rows)) * (hi - lo + 1)).astype(np.int64)
-    return pd.DataFrame({
-        "customer_id": np.array([f"S{i + 1:06d}" for i in range(n_customers)], dtype=object)[rows],
-        "product_id": np.array([f"Q{j + 1:03d}" for j in range(n_products)], dtype=object)[order[rows, cols]],
-        "start_date": np.datetime_as_string(start.astype("datetime64[D]"), unit="D"),
-    })
+    start = lo + np.floor(rng.random(int(n_hold.sum())) * (hi - lo + 1)).astype(np.int64)
+    dates = np.datetime_as_string(start.astype("datetime64[D]"), unit="D")
+    cust_ids = np.array([f"S{i + 1:06d}" for i in range(n_customers)], dtype=object)
+    prod_ids = np.array([f"Q{j + 1:03d}" for j in range(n_products)], dtype=object)
+    out = (pop, like, taste, gumbel, n_hold, dates, cust_ids, prod_ids)
+    for a in out:
+        a.flags.writeable = False
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _simulation_draws_cached(n_customers: int, n_products: int, n_tastes: int, mean_holdings: float,
+                             seed: int) -> tuple:
+    """:func:`_simulation_draws` for an integer seed, remembered: the banks of
+    :func:`taste_experiment` differ only in the taste strength (read-only arrays)."""
+    return _simulation_draws(n_customers, n_products, n_tastes, mean_holdings, seed)
 
 
 def taste_experiment(strengths: Sequence[float] = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0),
