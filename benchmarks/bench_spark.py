@@ -208,14 +208,38 @@ def _fmt_size(n: int) -> str:
     return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
 
 
+def ratio_lines(rows: list[dict]) -> list[str]:
+    """Spark vs pandas per size (both measured), and the pandas memory extrapolation (an estimate)."""
+    by = {(r["size"], r["engine"] == "pandas"): r for r in rows if r.get("rc") == 0 and "compute_s" in r}
+    out = ["", "| customers | Spark / pandas wall time | Spark / pandas compute | pandas / Spark peak memory |",
+           "|---|---|---|---|"]
+    for n in sorted({k[0] for k in by}):
+        p, s = by.get((n, True)), by.get((n, False))
+        if p and s:
+            out.append(f"| {_fmt_size(n)} | {s['wall_s'] / p['wall_s']:.1f}x | {s['compute_s'] / p['compute_s']:.1f}x "
+                       f"| {p['peak_gib'] / s['peak_gib']:.1f}x |")
+    big = [r for (n, is_pd), r in by.items() if is_pd and n >= 1_000_000]
+    notes = []
+    if big:
+        r = max(big, key=lambda r: r["size"])
+        per_m = r["peak_gib"] / (r["size"] / 1e6)
+        notes.append(f"pandas peak memory grows about linearly ({per_m:.1f} GiB per million customers at "
+                     f"{_fmt_size(r['size'])}): estimated {per_m * 10:.0f} GiB at 10M customers, so pandas runs "
+                     f"out of this 24 GiB machine from about {24 / per_m:.1f}M customers (an extrapolation, "
+                     "not a measurement).")
+    return out + ([""] + [f"- {n}" for n in notes] if notes else [])
+
+
 def write_results(rows: list[dict], args) -> None:
+    rows = sorted(rows, key=lambda r: (r["size"], r["engine"] != "pandas"))
     load = os.getloadavg()
     lines = [
         "# pandas vs Spark benchmark (bench_spark.py)", "",
-        f"Command: `.venv/bin/python benchmarks/bench_spark.py {' '.join(sys.argv[1:])}`", "",
+        "Command: `.venv/bin/python benchmarks/bench_spark.py --sizes 100000 1000000 --results-json rows.json` "
+        "(each size and engine in its own child process; sizes may be run in separate invocations).", "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared with other jobs), "
         f"Python {platform.python_version()}, PySpark 4.3.0 (local[2], driver memory {args.spark_memory}), "
-        f"Java 17; 1-min load average at the end: {load[0]:.1f}.", "",
+        "Java 17" + ("." if args.report_only else f"; 1-min load average at the end: {load[0]:.1f}."), "",
         "Work: RFM of the last 365 days + the Lecture 3 churn feature table (one cut-off), read from Parquet. "
         "Wall time = child process start to exit (Python import / JVM start included); "
         "peak memory = largest summed RSS of the whole process tree (JVM included), sampled every 0.2 s.", "",
@@ -229,7 +253,8 @@ def write_results(rows: list[dict], args) -> None:
         lines.append(f"| {r['size_label']} | {r.get('rows_tx', r.get('rows_hint', 0)):,} | {r['engine']} | "
                      f"{r['wall_s']:.1f} | {'' if first is None else f'{first:.1f}'} | "
                      f"{'' if 'compute_s' not in r else format(r['compute_s'], '.1f')} | {r['peak_gib']:.2f} | {ok} |")
-    lines += ["", "Notes:", ""] + [f"- {n}" for n in args.notes]
+    lines += ratio_lines(rows)
+    lines += [f"- {n}" for n in args.notes]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(RESULTS.read_text(encoding="utf-8"))
 
@@ -244,8 +269,13 @@ def main() -> None:
                     help="address-space cap of the pandas child (GiB): MemoryError instead of the OOM killer")
     ap.add_argument("--keep-data", action="store_true")
     ap.add_argument("--results-json", type=Path, default=None, help="append raw rows here too")
+    ap.add_argument("--note", action="append", default=[], help="a line for the Notes section")
+    ap.add_argument("--report-only", action="store_true", help="only rewrite the results from --results-json")
     args = ap.parse_args()
-    args.notes = []
+    args.notes = args.note
+    if args.report_only:
+        write_results(json.loads(args.results_json.read_text()), args)
+        return
     args.data.mkdir(parents=True, exist_ok=True)
     rows = []
     old = []
