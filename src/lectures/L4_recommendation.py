@@ -83,7 +83,7 @@ print(POP)
 wealth = products.loc[products["category"] == "理财", "product_id"]
 holders = train[train["product_id"].isin(wealth)]["product_id"].value_counts()
 TOP5 = holders.index[:5].tolist()                          # 持有人数最多的 5 只理财产品
-grid = pd.crosstab(train["customer_id"], train["product_id"])[TOP5]
+grid = train.groupby(["customer_id", "product_id"]).size().unstack(fill_value=0)[TOP5]   # 客户 × 产品的持有次数
 grid = grid[grid.sum(axis=1) >= 2].head(6).rename(columns=NAME)
 grid.index.name, grid.columns.name = "客户", "产品（1 = 持有）"
 grid
@@ -113,8 +113,8 @@ Markdown(f"手算一遍：持有“{a}”的 {n_a:,} 人，持有“{b}”的 {n
 # （挑了一位推荐命中过的客户来演示；整体有多准，第四节用全部测试客户量）：
 
 # %%
-holds = train.groupby("customer_id")["product_id"].agg(set)      # 每位客户切分日前持有的产品
-later = test.groupby("customer_id")["product_id"].agg(set)       # 切分日后新买的产品
+holds = rec.held_products(train)      # 每位客户切分日前持有的产品（集合）
+later = rec.held_products(test)       # 切分日后新买的产品
 recs5 = engine.recommend("item_cf", k=5)
 hits5 = recs5.merge(test[["customer_id", "product_id"]], on=["customer_id", "product_id"])   # 推荐中了的
 two = [c for c in hits5["customer_id"].unique() if len(holds[c] & set(TOP5)) >= 2]   # 持有两只热门理财、推荐命中过的客户（演示用）
@@ -135,7 +135,7 @@ Markdown(f"这位客户在 {SPLIT} 之后真的买了：{'、'.join(NAME[p] for 
 # 另一种思路：“和你相似的客户买了什么”。先找持有产品最像这位客户的几位客户（近邻），再看他们还持有什么：
 
 # %%
-H = pd.crosstab(train["customer_id"], train["product_id"]).astype(float)
+H = train.groupby(["customer_id", "product_id"]).size().unstack(fill_value=0).astype(float)   # 客户 × 产品
 norm = np.sqrt(H.sum(axis=1))
 user_sim = (H @ H.loc[who]) / (norm * norm[who])          # 每位客户与这位客户的余弦相似度
 user_sim = user_sim.drop(who).sort_values(ascending=False, kind="stable").head(5)
@@ -347,9 +347,9 @@ mine5 = recs5.loc[recs5["customer_id"] == ex, "product_id"].tolist()
 hit_pos = [i + 1 for i, p in enumerate(mine5) if p in later[ex]]
 by_hand = {"precision@5": len(hit_pos) / 5, "recall@5": len(hit_pos) / len(later[ex]),
            "ndcg@5": sum(1 / np.log2(i + 1) for i in hit_pos) / sum(1 / np.log2(i + 2) for i in range(min(5, len(later[ex]))))}
-one = test[test["customer_id"] == ex]
-lib = {"precision@5": rec.precision_at_k(one, recs5, k=5), "recall@5": rec.recall_at_k(one, recs5, k=5),
-       "ndcg@5": rec.ndcg_at_k(one, recs5, k=5)}
+one, one_recs = test[test["customer_id"] == ex], recs5[recs5["customer_id"] == ex]   # 这位客户的真实购买 / 推荐
+lib = {"precision@5": rec.precision_at_k(one, one_recs, k=5), "recall@5": rec.recall_at_k(one, one_recs, k=5),
+       "ndcg@5": rec.ndcg_at_k(one, one_recs, k=5)}
 print(f"客户 {ex} 的推荐：", "、".join(NAME[p] for p in mine5))
 print("后来买了：", "、".join(NAME[p] for p in sorted(later[ex])), "｜ 命中位置：", hit_pos)
 pd.DataFrame({"手算": by_hand, "函数库": lib}).map(percent)
