@@ -122,7 +122,13 @@ def get_session(master: str = "local[2]", app_name: str = "course-appendix-A1",
     # PySpark 4.3 warns that pandas 3 is "not yet fully supported"; the course's tests check
     # every conversion the appendix uses (toPandas, mapInPandas) against pandas itself.
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
-    from pyspark.sql import SparkSession
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise ImportError(
+            "这里没有 PySpark：Spark 附录要在内核「Python 3 (Spark 附录)」里运行，先运行 python3 course.py spark。\n"
+            "PySpark is not installed here: the Spark appendix runs in the kernel \"Python 3 (Spark 附录)\"; "
+            "run `python3 course.py spark` first.") from None
 
     if not os.environ.get("JAVA_HOME"):
         home = _java_home()

@@ -358,3 +358,14 @@ def test_spark_command_opens_lab_on_the_appendix(monkeypatch):
     assert f"--LabApp.default_url=/lab/tree/{spark_env.APPENDIX}" in argv
     assert f"--ServerApp.root_dir={ROOT.resolve()}" in argv
     assert seen["env"]["PYSPARK_PYTHON"] == str(spark_env.venv_python())
+
+
+def test_course_utils_spark_imports_without_pyspark_and_says_what_to_do():
+    """.venv has no PySpark: the module imports, and a call explains the fix instead of a bare traceback."""
+    import importlib.util
+
+    from course_utils import spark as cs
+
+    assert importlib.util.find_spec("pyspark") is None  # this suite runs in .venv
+    with pytest.raises(ImportError, match="course.py spark"):
+        cs.get_session()
