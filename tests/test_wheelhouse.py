@@ -56,7 +56,14 @@ def test_windows_resolution_has_its_own_packages_linux_does_not():
 def test_shared_pins_equal_lock_txt():
     base = {p.key: p.version for p in BASE}
     for key, pins in LOCKS.items():
-        assert wh.shared_pin_mismatches(BASE, pins) == [], key
+        overrides = wh.OVERRIDES.get(key, {})
+        assert wh.shared_pin_mismatches(BASE, pins, overrides) == [], key
+        # An override is the only difference, it is stated in the lock's header, and it is real.
+        differs = {p.key for p in pins if p.key in base and base[p.key] != p.version}
+        assert differs == set(overrides), key
+        head = wh.lock_path(key).read_text(encoding="utf-8")
+        for name, (version, _why) in overrides.items():
+            assert f"{name}=={version}" in head.split("\n# Not lock.txt's version here: ")[1], key
         shared = [p for p in pins if p.key in base]
         assert len(shared) >= len(base) - 2, key   # Windows drops pexpect/ptyprocess only
     # Linux is where lock.txt is made: every package of lock.txt is there, on every Python.
@@ -70,6 +77,12 @@ def test_each_lock_gives_one_version_per_package_and_python():
         for py in wh.PYTHONS:
             keys = [p.key for p in pins if p.applies(py)]
             assert len(keys) == len(set(keys)), (key, py)
+
+
+def test_only_intel_macs_override_a_pin():
+    assert set(wh.OVERRIDES) == {"macosx_x86_64"}
+    assert wh.OVERRIDES["macosx_x86_64"].keys() == {"argon2-cffi-bindings"}
+    assert wh.constraints_text(BASE, wh.OVERRIDES["macosx_x86_64"]).count("argon2-cffi-bindings==25.1.0") == 1
 
 
 def test_a_stale_platform_lock_is_caught():
