@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -313,6 +314,7 @@ def test_offline_install_from_a_wheelhouse_runs_the_lectures(tmp_path):
         nb = json.loads(out.read_text(encoding="utf-8"))
         errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
         assert errors == [], name
+    shutil.rmtree(root / ".venv", ignore_errors=True)  # 1.2 GB; kept only when the test fails
     size = sum(f["size"] for f in manifest["files"])
     print(f"\n[wheelhouse] {target} cp{py.replace('.', '')}: {len(manifest['files'])} wheels, "
           f"{size / 1e6:.0f} MB; build {t_build:.0f} s (cached: {CACHE}); offline install "
