@@ -521,7 +521,7 @@ def churn_tables(bank_or_tables, cutoffs, outcome_months: int = 6,
 
         if bal is not None:
             cut_p = pd.Period(cut, freq="M").ordinal
-            seen = bal["month"] <= cut_p - 1                     # month-ends known at the cut-off
+            seen = (bal["month"] <= cut_p - 1) & (bal["month"] >= cut_p - 6)   # the 6 month-ends read
             val = bal["value"]
             have = seen & ~np.isnan(val)
             codes_k = bal["code"][have]

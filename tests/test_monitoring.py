@@ -274,14 +274,16 @@ def test_churn_tables_equal_build_churn_table(seed, n):
 
 
 def _toy_tables():
-    cust = pd.DataFrame({"customer_id": ["A", "B", "C"], "age": [30, 40, 50], "monthly_income": [8e3, None, 5e3],
-                         "satisfaction": [80, 60, 70], "open_date": ["2020-01-01", "2023-01-15", "2021-06-01"],
-                         "churn_date": ["2023-03-10", "", ""]})
+    cust = pd.DataFrame({"customer_id": ["A", "B", "C", "D"], "age": [30, 40, 50, 60],
+                         "monthly_income": [8e3, None, 5e3, 6e3], "satisfaction": [80, 60, 70, 90],
+                         "open_date": ["2020-01-01", "2023-01-15", "2021-06-01", "2021-01-01"],
+                         "churn_date": ["2023-03-10", "", "", ""]})
     txn = pd.DataFrame({"customer_id": ["A", "A", "B", "Z"], "amount": [100.0, None, 20.0, 5.0],
                         "txn_date": ["2022-12-01", "2023-01-20", "2023-01-25", "2023-01-02"]})
-    bal = pd.DataFrame({"customer_id": ["A"] * 4 + ["C"] * 3 + ["Z"],
-                        "month": ["2022-09", "2022-10", "2022-12", "2023-01", "2022-08", "2022-09", "2022-12", "2023-01"],
-                        "balance": [100.0, 200.0, 300.0, np.nan, 50.0, -500.0, 10.0, 1.0]})
+    bal = pd.DataFrame({"customer_id": ["A"] * 4 + ["C"] * 3 + ["Z"] + ["D"] * 2,
+                        "month": ["2022-09", "2022-10", "2022-12", "2023-01", "2022-08", "2022-09", "2022-12", "2023-01",
+                                  "2022-05", "2023-01"],
+                        "balance": [100.0, 200.0, 300.0, np.nan, 50.0, -500.0, 10.0, 1.0, 70.0, np.nan]})
     hold = pd.DataFrame({"customer_id": ["A", "C", "C"], "start_date": ["2022-01-01", "2023-01-31", "2023-02-01"]})
     acc = pd.DataFrame({"customer_id": ["A", "C"], "open_date": ["2020-01-01", "2021-06-01"],
                         "close_date": ["2023-01-31", ""]})
@@ -306,6 +308,7 @@ def test_churn_tables_on_text_tables_edge_cases():
     feb = monitoring.churn_tables(tables, ["2023-02-01"])[pd.Timestamp("2023-02-01")].set_index("customer_id")
     assert feb.loc["A", "balance_last"] == 300.0          # January is NaN: the latest known month-end counts
     assert np.isnan(feb.loc["C", "balance_trend"])        # reference months average <= 0: no trend
+    assert np.isnan(feb.loc["D", "balance_last"])         # only months 1-6 before the cut-off are read
 
 
 def test_churn_tables_duplicate_ids_and_bad_arguments():
