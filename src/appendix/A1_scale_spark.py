@@ -55,6 +55,7 @@ except ImportError:
         "This appendix needs the kernel \"Python 3 (Spark 附录)\": run `python3 course.py spark`,\n"
         "or choose that kernel (Kernel → Change Kernel…), then run the notebook again.") from None
 
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -291,7 +292,8 @@ display(pd.Series(now, name="当前设置").to_frame())
 print("分成 3 份重算 RFM：客户、天数、笔数与 pandas", "完全相同 ✓" if same else "不同 ✗")
 
 # %%
-spark.stop()      # 用完关闭 Spark（释放内存和临时文件）
+spark.stop()                                   # 用完关闭 Spark（释放内存和临时文件）
+shutil.rmtree(parquet_dir, ignore_errors=True)  # 删除本附录写的临时 Parquet 副本
 
 # %% [markdown]
 # ## 小结 · Summary
