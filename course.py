@@ -350,7 +350,8 @@ def _tool(module: str):
     """A subcommand that runs ``python -m tools.<module> ARGS`` in the course environment."""
     def command(args: list[str]) -> int:
         ensure_env()
-        return run_foreground([venv_python(), "-m", f"tools.{module}", *args])
+        # from the caller's folder: relative paths (--out, progress/) mean what the user typed
+        return run_foreground([venv_python(), "-m", f"tools.{module}", *args], cwd=Path.cwd())
     command.__name__ = f"cmd_{module}"
     return command
 

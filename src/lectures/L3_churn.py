@@ -52,7 +52,7 @@ from threadpoolctl import threadpool_limits
 
 from course_utils import automation, churn_models, domain, evaluation, plotting, retention, segments, uplift
 from course_utils.churn import FEATURES, build_churn_table
-from course_utils.config import L3_TEST_CUTOFF, L3_TRAIN_CUTOFF
+from course_utils.config import BUILTIN_CUSTOMERS, L3_TEST_CUTOFF, L3_TRAIN_CUTOFF
 from course_utils.data import get_bank
 from course_utils.viz import lecture3 as charts     # 第三讲的图表
 from course_utils.viz import money, percent
@@ -556,7 +556,7 @@ Markdown(f"预测增益最高的两档（{int(top2['customers'].sum()):,} 人）
 # 所以能算出每个方案“预计挽留多少人”。预算是方案造成的**全部**成本：联系成本 + 优惠成本。
 
 # %%
-PLAN_BUDGET = round(20_000 * N_CUSTOMERS / DEFAULT_CUSTOMERS, -3)    # 元：两种挑法花同样多的钱
+PLAN_BUDGET = round(20_000 * N_CUSTOMERS / BUILTIN_CUSTOMERS, -3)    # 元：每 5,000 位客户 2 万元，两种挑法花同样多的钱
 plans = {
     "按风险 + 统一优惠": retention.simulate_plan(ctx, "risk", PLAN_BUDGET, retention.STANDARD_OFFERS),
     "按增益 + 统一优惠": retention.simulate_plan(ctx, "uplift", PLAN_BUDGET, retention.STANDARD_OFFERS),
