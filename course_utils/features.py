@@ -281,7 +281,7 @@ def rfm(
             keys, label_of = cust, lambda rows, c=cust, u=arrow[1]: u.take(c[rows])
         else:
             keys, label_of = _group_keys(cust)
-        order = np.argsort(keys)
+        order = np.argsort(keys, kind="stable")  # stable: the same summing order on every CPU (SIMD sorts differ)
         sorted_keys = keys[order]
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
         frequency = np.diff(np.r_[starts, len(sorted_keys)])
