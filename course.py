@@ -517,8 +517,11 @@ def cmd_lock(args: list[str]) -> int:
 
 
 def cmd_wheelhouse(args: list[str]) -> int:
-    """Download every pinned wheel for offline rooms (tools/wheelhouse.py; online, no .venv)."""
-    return run([sys.executable, "-m", "tools.wheelhouse", *args])
+    """Download every pinned wheel for offline rooms (tools/wheelhouse.py; online, no .venv).
+
+    Runs with this (system) Python, from the caller's folder: a relative --out means what was typed.
+    """
+    return run([sys.executable, ROOT / "tools" / "wheelhouse.py", *args], cwd=Path.cwd())
 
 
 COMMANDS = {"lab": cmd_lab, "test": cmd_test, "build": cmd_build, "app": cmd_app,
