@@ -7,6 +7,7 @@
     python3 course.py app NB   # show a notebook full-screen (Voila, loopback + access token); app L3 = L3's exercises
     python3 course.py data ... # write a dataset (python -m course_utils generate ...)
     python3 course.py lock     # re-pin requirements/lock.txt and environment.yml
+    python3 course.py wheelhouse  # download every pinned wheel for offline rooms (docs/OFFLINE_INSTALL.md)
 
 Instructor kit (see docs/INSTRUCTOR.md)::
 
@@ -108,9 +109,12 @@ def check(cmd: list[str | Path], **kw) -> None:
 
 
 def stamp_value() -> str:
+    from tools import wheelhouse  # standard library only
+
     h = hashlib.sha256()
-    for p in (LOCK, ROOT / "pyproject.toml"):
-        h.update(p.read_bytes())
+    for p in (LOCK, ROOT / "pyproject.toml", wheelhouse.online_lock(ROOT)):
+        if p.exists():
+            h.update(p.read_bytes())
     h.update(platform.python_version().encode())
     return h.hexdigest()
 
@@ -512,7 +516,8 @@ def cmd_lock(args: list[str]) -> int:
                     + "\n".join(lines) + "\n")
     check([venv_python(), "-m", "tools.envfile"])
     STAMP.write_text(stamp_value())
-    say(f"pinned {len(lines)} packages")
+    say(f"pinned {len(lines)} packages; now re-resolve the per-platform locks: "
+        "python3 course.py wheelhouse --lock")
     return 0
 
 
