@@ -33,9 +33,16 @@ GOAL_RATIO = 4.0
 TIMEOUT_S = 600
 
 
+def _kernel(path: Path) -> str:
+    import json
+
+    return json.loads(path.read_text(encoding="utf-8"))["metadata"].get("kernelspec", {}).get("name", "")
+
+
 def notebooks(only: list[str] | None) -> list[Path]:
+    """The notebooks run in the course kernel (the Spark appendix has its own: bench_spark.py)."""
     paths = [p for folder in ("notebooks", "exercises", "solutions")
-             for p in sorted((ROOT / folder).glob("*.ipynb"))]
+             for p in sorted((ROOT / folder).glob("*.ipynb")) if _kernel(p) == "python3"]
     if only:
         paths = [p for p in paths if any(p.stem.startswith(k) for k in only)]
     return paths
