@@ -176,3 +176,12 @@ def test_command_demo_report_and_refusals(tmp_path):
     assert other.read_text() == "my notes"
     for bad in (["--trainees", "x", str(demo)], [], ["--out"], ["--what"]):
         assert dashboard_cli.main(bad) == 2
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_dashboard_notebook_reruns_to_its_committed_outputs():
+    """instructor/dashboard.ipynb (demo of 30 made-up trainees) under nbval, as the lectures are."""
+    from tests.test_notebooks import _nbval
+
+    _nbval(ROOT / "instructor" / "dashboard.ipynb", lax=False)
