@@ -357,7 +357,7 @@ def render_html(data: ProgressData, exercises: pd.DataFrame | None = None,
                     f"<td>{r['attempted']}</td><td>{r['correct']}</td><td><b>{r['stuck']}</b>"
                     f"（{r['stuck_share']:.0%}）</td><td>{reasons}</td></tr>")
     parts.append("<table class='stuck'><tr><th>题目</th><th>尝试人数</th><th>答对人数</th>"
-                 "<th>卡住人数</th><th>最常见的错误提示</th></tr>" + "".join(rows) + "</table>"
+                 "<th>卡住人数</th><th>最常见的错误提示</th></tr>" + "\n".join(rows) + "</table>"
                  if rows else "<p>还没有人检查过答案。</p>")
     parts.append("<h3>学员 × 题目</h3>")
     head = "".join(f"<th title='{e(t)}'>{e(x)}</th>" for x, t in zip(order["exercise"], order["title"]))
@@ -374,7 +374,7 @@ def render_html(data: ProgressData, exercises: pd.DataFrame | None = None,
                          f"{STATE_ICONS[state]} {STATE_LABELS[state]}{count}</td>")
         body.append(f"<tr><th>{e(learner)}</th>{''.join(cells)}</tr>")
     parts.append(f"<div class='wrap'><table class='matrix'><tr><th>学员</th>{head}</tr>"
-                 + "".join(body) + "</table></div>")
+                 + "\n".join(body) + "</table></div>")
     if data.problems:
         items = "".join(f"<li>{e(str(p))}</li>" for p in data.problems[:200])
         more = f"<li>……还有 {len(data.problems) - 200} 处</li>" if len(data.problems) > 200 else ""
@@ -383,7 +383,7 @@ def render_html(data: ProgressData, exercises: pd.DataFrame | None = None,
              "margin:6px 0}.dash td,.dash th{border:1px solid #d0d7de;padding:3px 6px;"
              "text-align:left;white-space:nowrap}.dash .stuck td{white-space:normal}"
              ".dash .wrap{overflow-x:auto}</style>")
-    return style + "<div class='dash'>" + "".join(parts) + "</div>"
+    return style + "<div class='dash'>" + "\n".join(parts) + "</div>"
 
 
 def summary_text(data: ProgressData, exercises: pd.DataFrame | None = None, top: int = 5) -> str:
