@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+from tools import sidevenv
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-airflow"
 LOCK = ROOT / "requirements" / "airflow-lock.txt"
@@ -52,12 +54,12 @@ def say(msg: str) -> None:
 
 def venv_python(venv: Path = VENV) -> Path:
     """The Python interpreter of the Airflow venv (it may not exist yet)."""
-    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    return sidevenv.venv_python(venv)
 
 
 def venv_bin(name: str, venv: Path = VENV) -> Path:
     """A console script of the Airflow venv, e.g. ``venv_bin("airflow")``."""
-    return venv / ("Scripts" if os.name == "nt" else "bin") / (f"{name}.exe" if os.name == "nt" else name)
+    return sidevenv.venv_bin(name, venv)
 
 
 def stamp_value(lock_bytes: bytes | None = None, python_version: str | None = None) -> str:
@@ -79,11 +81,7 @@ def is_ready(venv: Path = VENV, lock: Path = LOCK) -> bool:
 
 
 def _fail(zh: str, en: str, log: Path | None = None) -> AirflowEnvError:
-    tail = ""
-    if log is not None and log.exists():
-        lines = log.read_text(errors="replace").splitlines()[-15:]
-        tail = f"\n--- {log} (last lines) ---\n" + "\n".join(lines)
-    return AirflowEnvError(f"{zh}\n{en}{tail}")
+    return AirflowEnvError(sidevenv.failure_message(zh, en, log))
 
 
 def _add_repo_to_path(python: Path) -> None:

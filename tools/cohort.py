@@ -62,6 +62,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course_utils.manifest import file_digest
+
 ROOT = Path(__file__).resolve().parent.parent
 STATE_FILE = "cohort.json"
 STATE_VERSION = 1
@@ -163,12 +165,8 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+#: SHA-256 of a file: the dataset manifest's own digest (one definition).
+sha256_file = file_digest
 
 
 def _skip(rel_parts: tuple[str, ...]) -> bool:

@@ -53,6 +53,8 @@ import sys
 import time
 from pathlib import Path
 
+from tools import sidevenv
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-spark"
 LOCK = ROOT / "requirements" / "spark-lock.txt"
@@ -80,16 +82,12 @@ def say(msg: str) -> None:
 
 
 def _fail(zh: str, en: str, log: Path | None = None) -> SparkEnvError:
-    tail = ""
-    if log is not None and log.exists():
-        lines = log.read_text(errors="replace").splitlines()[-15:]
-        tail = f"\n--- {log} (last lines) ---\n" + "\n".join(lines)
-    return SparkEnvError(f"{zh}\n{en}{tail}")
+    return SparkEnvError(sidevenv.failure_message(zh, en, log))
 
 
 def venv_python(venv: Path = VENV) -> Path:
     """The Python interpreter of the Spark venv (it may not exist yet)."""
-    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    return sidevenv.venv_python(venv)
 
 
 def course_site_packages() -> Path:
@@ -166,14 +164,22 @@ def find_java(minimum: int = MIN_JAVA) -> tuple[str, int] | None:
 
 
 def _is_debian() -> bool:
-    return Path("/etc/debian_version").exists() and shutil.which("apt-get") is not None
+    """Debian/Ubuntu with apt (course.py's check, the one the browser install uses)."""
+    return _course()._is_debian()
 
 
 def _root_prefix() -> list[str] | None:
-    """[] as root, ["sudo"] when sudo exists, else None (cannot install)."""
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        return []
-    return ["sudo"] if shutil.which("sudo") else None
+    """[] as root, ["sudo"] when sudo exists, else None (course.py's rule)."""
+    return _course()._root_prefix()
+
+
+def _course():
+    """The repository's course.py (standard library only), imported from the repo root."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import course
+
+    return course
 
 
 def _apt_candidate_major(package: str) -> int | None:
