@@ -235,7 +235,8 @@ def write_results(rows: list[dict], args) -> None:
     load = os.getloadavg()
     lines = [
         "# pandas vs Spark benchmark (bench_spark.py)", "",
-        "Command: `.venv/bin/python benchmarks/bench_spark.py --sizes 100000 1000000 --results-json rows.json` "
+        "Command: `.venv/bin/python benchmarks/bench_spark.py --sizes 100000 1000000 10000000 --pandas-cap-gb 18 "
+        "--results-json rows.json` "
         "(each size and engine in its own child process; sizes may be run in separate invocations).", "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared with other jobs), "
         f"Python {platform.python_version()}, PySpark 4.3.0 (local[2], driver memory {args.spark_memory}), "
