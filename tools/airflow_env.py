@@ -23,7 +23,6 @@ warm call < 0.1 s.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import platform
 import subprocess
@@ -37,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-airflow"
 LOCK = ROOT / "requirements" / "airflow-lock.txt"
 STAMP_NAME = ".airflow-stamp"
-LOG_NAME = "install.log"
-TIMING_NAME = "install-seconds.txt"
+LOG_NAME = sidevenv.LOG_NAME
+TIMING_NAME = sidevenv.TIMING_NAME
 
 __all__ = ["AirflowEnvError", "ensure", "venv_python", "venv_bin", "stamp_value", "is_ready",
            "airflow_environ", "migrate_db", "check_dag", "ROOT", "VENV", "LOCK"]
@@ -64,20 +63,13 @@ def venv_bin(name: str, venv: Path = VENV) -> Path:
 
 def stamp_value(lock_bytes: bytes | None = None, python_version: str | None = None) -> str:
     """Hash of the lock file and the Python version: what a finished install is stamped with."""
-    h = hashlib.sha256()
-    h.update(LOCK.read_bytes() if lock_bytes is None else lock_bytes)
-    h.update((python_version or platform.python_version()).encode())
-    return h.hexdigest()
+    return sidevenv.stamp_value(LOCK.read_bytes() if lock_bytes is None else lock_bytes,
+                                python_version or platform.python_version())
 
 
 def is_ready(venv: Path = VENV, lock: Path = LOCK) -> bool:
     """True when ``venv`` holds a finished install of ``lock`` (stamp matches)."""
-    stamp = venv / STAMP_NAME
-    try:
-        ok = stamp.read_text().strip() == stamp_value(lock.read_bytes())
-    except OSError:
-        return False
-    return ok and venv_python(venv).exists()
+    return sidevenv.is_ready(venv, lock, STAMP_NAME, stamp_value)
 
 
 def _fail(zh: str, en: str, log: Path | None = None) -> AirflowEnvError:
@@ -86,11 +78,7 @@ def _fail(zh: str, en: str, log: Path | None = None) -> AirflowEnvError:
 
 def _add_repo_to_path(python: Path) -> None:
     """Write ``course_workbook.pth`` into the venv's site-packages (repo on sys.path)."""
-    site = subprocess.check_output(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip()
-    pth = Path(site) / "course_workbook.pth"
-    if not pth.exists() or pth.read_text().strip() != str(ROOT):
-        pth.write_text(str(ROOT) + "\n")
+    sidevenv.write_pth(python, "course_workbook.pth", f"{ROOT}\n")
 
 
 def ensure(venv: Path = VENV, lock: Path = LOCK, quiet: bool = False) -> Path:
@@ -102,44 +90,16 @@ def ensure(venv: Path = VENV, lock: Path = LOCK, quiet: bool = False) -> Path:
     delete ``.venv-airflow`` and retry); no stamp is written then.
     """
     venv, lock = Path(venv), Path(lock)
-    if sys.version_info < (3, 11):
-        raise _fail(f"Airflow 环境需要 Python 3.11 或更新版本，当前是 {platform.python_version()}。",
-                    f"The Airflow environment needs Python 3.11+, this is {platform.python_version()}.")
-    if not lock.is_file():
-        raise _fail(f"找不到锁定文件 {lock}：请从课程仓库恢复它。",
-                    f"Lock file {lock} is missing: restore it from the course repository.")
+    sidevenv.preflight("Airflow", lock, AirflowEnvError)
     if is_ready(venv, lock):
         return venv_python(venv)
-    start = time.monotonic()
     py = venv_python(venv)
-    if not py.exists():
-        if not quiet:
-            say(f"creating {venv} (Airflow's own environment, not the course .venv) ...")
-        r = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True)
-        if r.returncode != 0:
-            raise _fail(f"无法创建虚拟环境 {venv}（python -m venv 退出码 {r.returncode}）。"
-                        "在 Debian/Ubuntu 上请安装 python3-venv，然后重试。",
-                        f"Could not create the virtual environment {venv} (python -m venv exit code "
-                        f"{r.returncode}): {r.stderr.strip()[-300:]}. On Debian/Ubuntu install "
-                        "python3-venv, then retry.")
-    log = venv / LOG_NAME
-    if not quiet:
-        say(f"installing the pinned Airflow set from {lock.name} (first run only, ~1.5 min, ~450 MB) ...")
-    with open(log, "w", encoding="utf-8") as fh:
-        r = subprocess.run([str(py), "-m", "pip", "install", "--disable-pip-version-check",
-                            "--no-input", "-r", str(lock)], stdout=fh, stderr=subprocess.STDOUT)
-    if r.returncode != 0:
-        raise _fail(f"Airflow 安装失败（pip 退出码 {r.returncode}），日志：{log}。请检查网络或 PyPI 镜像，"
-                    f"删除 {venv} 文件夹后重试。",
-                    f"Installing Airflow failed (pip exit code {r.returncode}); log: {log}. Check the network "
-                    f"or your PyPI mirror, delete the folder {venv} and retry.", log)
-    _add_repo_to_path(py)
-    seconds = time.monotonic() - start
-    (venv / TIMING_NAME).write_text(f"{seconds:.1f}\n")
-    (venv / STAMP_NAME).write_text(stamp_value(lock.read_bytes()))
-    if not quiet:
-        say(f"Airflow environment ready in {seconds:.0f} s: {venv}")
-    return py
+    return sidevenv.install(
+        venv, lock, engine="Airflow", package="Airflow", stamp_of=stamp_value, stamp_name=STAMP_NAME,
+        pip=[str(py), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-r", str(lock)],
+        installing=f"installing the pinned Airflow set from {lock.name} "
+                   "(first run only, ~1.5 min, ~450 MB) ...",
+        error=AirflowEnvError, say=say, quiet=quiet, after_pip=_add_repo_to_path)
 
 
 def install_seconds(venv: Path = VENV) -> float | None:

@@ -42,7 +42,6 @@ where PySpark is absent).
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import os
 import platform
@@ -50,7 +49,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tools import sidevenv
@@ -59,8 +57,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-spark"
 LOCK = ROOT / "requirements" / "spark-lock.txt"
 STAMP_NAME = ".spark-stamp"
-LOG_NAME = "install.log"
-TIMING_NAME = "install-seconds.txt"
+LOG_NAME = sidevenv.LOG_NAME
+TIMING_NAME = sidevenv.TIMING_NAME
 APPENDIX = "notebooks/A1_scale_spark.ipynb"
 KERNEL_NAME = "course-spark"
 KERNEL_DISPLAY = "Python 3 (Spark 附录)"
@@ -100,11 +98,8 @@ def course_site_packages() -> Path:
 def stamp_value(lock_bytes: bytes | None = None, python_version: str | None = None,
                 course_env: str | None = None) -> str:
     """Hash of the lock file, the Python version and the course env: what an install is stamped with."""
-    h = hashlib.sha256()
-    h.update(LOCK.read_bytes() if lock_bytes is None else lock_bytes)
-    h.update((python_version or platform.python_version()).encode())
-    h.update((course_env or sys.prefix).encode())
-    return h.hexdigest()
+    return sidevenv.stamp_value(LOCK.read_bytes() if lock_bytes is None else lock_bytes,
+                                python_version or platform.python_version(), course_env or sys.prefix)
 
 
 def kernel_dir(prefix: str | os.PathLike | None = None) -> Path:
@@ -114,11 +109,7 @@ def kernel_dir(prefix: str | os.PathLike | None = None) -> Path:
 
 def is_ready(venv: Path = VENV, lock: Path = LOCK) -> bool:
     """True when ``venv`` holds a finished install of ``lock`` and the kernel is registered."""
-    try:
-        ok = (venv / STAMP_NAME).read_text().strip() == stamp_value(lock.read_bytes())
-    except OSError:
-        return False
-    return ok and venv_python(venv).exists() and (kernel_dir() / "kernel.json").exists()
+    return sidevenv.is_ready(venv, lock, STAMP_NAME, stamp_value) and (kernel_dir() / "kernel.json").exists()
 
 
 # --------------------------------------------------------------------------
@@ -271,12 +262,7 @@ def spark_environ(java_home: str | None = None, base: dict | None = None) -> dic
 
 def _write_pth(python: Path) -> None:
     """``course_env.pth`` in the Spark venv: the course .venv's site-packages, then the repo root."""
-    site = subprocess.check_output(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip()
-    text = f"{course_site_packages()}\n{ROOT}\n"
-    pth = Path(site) / "course_env.pth"
-    if not pth.exists() or pth.read_text() != text:
-        pth.write_text(text)
+    sidevenv.write_pth(python, "course_env.pth", f"{course_site_packages()}\n{ROOT}\n")
 
 
 def register_kernel(java_home: str, prefix: str | os.PathLike | None = None) -> Path:
@@ -313,61 +299,35 @@ def ensure(venv: Path = VENV, lock: Path = LOCK, quiet: bool = False) -> Path:
     message says what failed and the fix; no stamp is written then.
     """
     venv, lock = Path(venv), Path(lock)
-    if sys.version_info < (3, 11):
-        raise _fail(f"Spark 环境需要 Python 3.11 或更新版本，当前是 {platform.python_version()}。",
-                    f"The Spark environment needs Python 3.11+, this is {platform.python_version()}.")
-    if not lock.is_file():
-        raise _fail(f"找不到锁定文件 {lock}：请从课程仓库恢复它。",
-                    f"Lock file {lock} is missing: restore it from the course repository.")
+    sidevenv.preflight("Spark", lock, SparkEnvError)
     java_home, _major = ensure_java(quiet=quiet)
     if is_ready(venv, lock):
         register_kernel(java_home)  # cheap; follows a JAVA_HOME that moved
         return venv_python(venv)
-    start = time.monotonic()
-    py = venv_python(venv)
-    if not py.exists():
-        if not quiet:
-            say(f"creating {venv} (PySpark's own environment, not the course .venv) ...")
-        r = subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)],
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            raise _fail(f"无法创建虚拟环境 {venv}（python -m venv 退出码 {r.returncode}）。"
-                        "在 Debian/Ubuntu 上请安装 python3-venv，然后重试。",
-                        f"Could not create the virtual environment {venv} (python -m venv exit code "
-                        f"{r.returncode}): {r.stderr.strip()[-300:]}. On Debian/Ubuntu install "
-                        "python3-venv, then retry.")
-    _write_pth(py)
-    log = venv / LOG_NAME
-    if not quiet:
-        say(f"installing the pinned PySpark from {lock.name} (first run only, ~2 min, ~450 MB download) ...")
-    site = subprocess.check_output(
-        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip()
-    with open(log, "w", encoding="utf-8") as fh:
-        # pip of the course env installs into the Spark venv's site-packages (--target would not
-        # record an uninstallable dist; --prefix of the venv does, and --no-deps keeps .venv's pins)
-        r = subprocess.run([sys.executable, "-m", "pip", "install", "--disable-pip-version-check",
-                            "--no-input", "--no-deps", "--ignore-installed", "--no-warn-script-location",
-                            "--prefix", str(venv), "-r", str(lock)],
-                           stdout=fh, stderr=subprocess.STDOUT)
-    if r.returncode != 0:
-        raise _fail(f"PySpark 安装失败（pip 退出码 {r.returncode}），日志：{log}。请检查网络或 PyPI 镜像，"
-                    f"删除 {venv} 文件夹后重试。",
-                    f"Installing PySpark failed (pip exit code {r.returncode}); log: {log}. Check the network "
-                    f"or your PyPI mirror, delete the folder {venv} and retry.", log)
-    check = subprocess.run([str(py), "-c", "import pyspark, pandas, sklearn, ipykernel; print(pyspark.__version__)"],
-                           capture_output=True, text=True)
-    if check.returncode != 0 or not Path(site, "pyspark").is_dir():
-        raise _fail(f"PySpark 装好了但无法导入（{venv}）。删除该文件夹后重试。",
-                    f"PySpark was installed but cannot be imported in {venv}: {check.stderr.strip()[-500:]}. "
-                    "Delete the folder and retry.", log)
-    register_kernel(java_home)
-    seconds = time.monotonic() - start
-    (venv / TIMING_NAME).write_text(f"{seconds:.1f}\n")
-    (venv / STAMP_NAME).write_text(stamp_value(lock.read_bytes()))
-    if not quiet:
-        say(f"Spark environment ready in {seconds:.0f} s: {venv} (PySpark {check.stdout.strip()}, "
-            f"kernel '{KERNEL_DISPLAY}')")
-    return py
+
+    def check_and_register(py: Path) -> str:
+        """PySpark and the course packages import in the venv; then the kernel. Part of the ready line."""
+        check = subprocess.run(
+            [str(py), "-c", "import pyspark, pandas, sklearn, ipykernel; print(pyspark.__version__)"],
+            capture_output=True, text=True)
+        if check.returncode != 0 or not (sidevenv.site_packages(py) / "pyspark").is_dir():
+            raise _fail(f"PySpark 装好了但无法导入（{venv}）。删除该文件夹后重试。",
+                        f"PySpark was installed but cannot be imported in {venv}: "
+                        f"{check.stderr.strip()[-500:]}. "
+                        "Delete the folder and retry.", venv / LOG_NAME)
+        register_kernel(java_home)
+        return f" (PySpark {check.stdout.strip()}, kernel '{KERNEL_DISPLAY}')"
+
+    # pip of the course env installs into the Spark venv's site-packages (--target would not
+    # record an uninstallable dist; --prefix of the venv does, and --no-deps keeps .venv's pins)
+    return sidevenv.install(
+        venv, lock, engine="Spark", package="PySpark", stamp_of=stamp_value, stamp_name=STAMP_NAME,
+        pip=[sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-deps",
+             "--ignore-installed", "--no-warn-script-location", "--prefix", str(venv), "-r", str(lock)],
+        installing=f"installing the pinned PySpark from {lock.name} "
+                   "(first run only, ~2 min, ~450 MB download) ...",
+        error=SparkEnvError, say=say, quiet=quiet, venv_options=["--without-pip"], before_pip=_write_pth,
+        after_pip=check_and_register)
 
 
 _SMOKE = r"""
