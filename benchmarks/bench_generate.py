@@ -18,7 +18,6 @@ import argparse
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks._measure import measure  # noqa: E402
 from course_utils import config  # noqa: E402
 
 TARGETS = {config.DEFAULT_CUSTOMERS: 10, 100_000: 30, 1_000_000: 300}
@@ -33,30 +33,6 @@ TARGETS = {config.DEFAULT_CUSTOMERS: 10, 100_000: 30, 1_000_000: 300}
 
 def _target(n: int) -> str:
     return f"≤ {TARGETS[n]} s" if n in TARGETS else "–"
-
-
-def _watch_tree(proc: subprocess.Popen, every: float = 0.2) -> int:
-    """Peak of the summed RSS (bytes) of ``proc`` and all its descendants, sampled."""
-    try:
-        import psutil
-    except ImportError:                          # pragma: no cover - psutil is in the lock
-        proc.wait()
-        return 0
-    peak = 0
-    root = psutil.Process(proc.pid)
-    while proc.poll() is None:
-        total = 0
-        try:
-            for p in [root] + root.children(recursive=True):
-                try:
-                    total += p.memory_info().rss
-                except psutil.Error:
-                    pass
-        except psutil.Error:
-            pass
-        peak = max(peak, total)
-        time.sleep(every)
-    return peak
 
 
 def run(n: int, seed: int) -> dict:
@@ -68,16 +44,14 @@ def run(n: int, seed: int) -> dict:
             "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
             "print(w, u.ru_maxrss, u.ru_utime + u.ru_stime)")
     load0 = os.getloadavg()[0]
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    tree_peak = _watch_tree(proc)
-    stdout, _ = proc.communicate()
-    if proc.returncode:
+    m = measure([sys.executable, "-c", code], cwd=ROOT, stderr=None)   # stderr stays on the terminal
+    if m.returncode:
         raise SystemExit(f"generation of {n} customers failed")
-    wall, rss_kb, cpu = stdout.split()
+    wall, rss_kb, cpu = m.output.split()
     size = sum(p.stat().st_size for p in out.glob("*.csv"))
     rows = {p.stem: sum(1 for _ in p.open("rb")) - 1 for p in out.glob("*.csv")} if n <= 100_000 else {}
     shutil.rmtree(out)
-    return {"n": n, "wall": float(wall), "cpu": float(cpu), "rss_gb": int(rss_kb) / 1024 ** 2, "tree_gb": tree_peak / 1024 ** 3, "size_mb": size / 1e6,
+    return {"n": n, "wall": float(wall), "cpu": float(cpu), "rss_gb": int(rss_kb) / 1024 ** 2, "tree_gb": m.peak_gib, "size_mb": size / 1e6,
             "load": load0, "rows": rows}
 
 

@@ -11,14 +11,13 @@ Writes benchmarks/results/rfm.md.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from benchmarks._measure import header, load1
 from course_utils.features import rfm
 
 
@@ -61,16 +60,11 @@ def main() -> None:
     tx_text = tx.assign(txn_date=tx["txn_date"].dt.strftime("%Y-%m-%d"))
     best_txt, all_txt = best_of(lambda: rfm(tx_text, as_of), max(1, args.repeat - 1))
 
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    lines = [
+    lines = header(
         "# rfm() benchmark",
-        "",
-        f"Command: `.venv/bin/python benchmarks/bench_rfm.py --rows {args.rows} "
-        f"--customers {args.customers}`",
-        "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared), Python "
-        f"{platform.python_version()}, pandas {pd.__version__}, numpy {np.__version__}; "
-        f"1-min load average at the end: {load:.1f}.",
+        f".venv/bin/python benchmarks/bench_rfm.py --rows {args.rows} --customers {args.customers}",
+        f"pandas {pd.__version__}, numpy {np.__version__}; 1-min load average at the end: {load1():.1f}.",
+    ) + [
         "",
         "| input | rows | customers | best (s) | all runs (s) | target |",
         "|---|---|---|---|---|---|",

@@ -18,8 +18,6 @@ Writes benchmarks/results/sentiment.md.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import time
 from pathlib import Path
@@ -28,6 +26,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 
+from benchmarks._measure import header, load1
 from course_utils.chatbot import FaqBot, threshold_table
 from course_utils.datagen.texts import make_messages
 from course_utils.sentiment import (
@@ -117,16 +116,13 @@ def main() -> None:
         rows += bench_size(size, args.repeat)
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    lines = [
+    lines = header(
         "# Smart-service tools benchmark (sentiment, emotions, FAQ bot)",
-        "",
-        f"Command: `.venv/bin/python benchmarks/bench_sentiment.py --sizes {' '.join(map(str, args.sizes))} "
-        f"--repeat {args.repeat}`",
-        "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}, "
+        f".venv/bin/python benchmarks/bench_sentiment.py --sizes {' '.join(map(str, args.sizes))} "
+        f"--repeat {args.repeat}",
         f"scikit-learn {sklearn.__version__}, pandas {pd.__version__}; peak memory of the process "
-        f"{peak_mb:,.0f} MB; 1-min load average at the end: {load:.1f}. Best of {args.repeat} runs.",
+        f"{peak_mb:,.0f} MB; 1-min load average at the end: {load1():.1f}. Best of {args.repeat} runs.",
+    ) + [
         "",
         "| messages | step | wall s | CPU s | note |",
         "|---:|---|---:|---:|---|",

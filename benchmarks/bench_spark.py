@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._measure import measure  # noqa: E402
 from tools import spark_env  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "spark.md"
@@ -86,38 +87,14 @@ spark.stop()
 
 def watch(cmd, env=None, preexec=None) -> dict:
     """Run ``cmd``; wall seconds, peak summed RSS of its process tree (GiB), its output."""
-    import psutil
-
-    t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-                            cwd=ROOT, preexec_fn=preexec)
-    root = psutil.Process(proc.pid)
-    peak = 0
-    out_chunks: list[str] = []
-    import threading
-
-    reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()), daemon=True)
-    reader.start()
-    while proc.poll() is None:
-        total = 0
-        try:
-            for p in [root, *root.children(recursive=True)]:
-                try:
-                    total += p.memory_info().rss
-                except psutil.Error:
-                    pass
-        except psutil.Error:
-            pass
-        peak = max(peak, total)
-        time.sleep(0.2)
-    reader.join(timeout=30)
-    out = "".join(out_chunks)
-    res = {"wall_s": time.monotonic() - t0, "peak_gib": peak / 1024 ** 3, "rc": proc.returncode}
+    m = measure(cmd, cwd=ROOT, env=env, preexec=preexec)
+    res = {"wall_s": m.wall_s, "peak_gib": m.peak_gib, "rc": m.returncode}
+    out = m.output
     lines = [ln for ln in out.splitlines() if ln.startswith("BENCH ")]
     if lines:
         res.update(json.loads(lines[-1][6:]))
     else:
-        res["error"] = out.strip().splitlines()[-1][:200] if out.strip() else f"exit {proc.returncode}"
+        res["error"] = out.strip().splitlines()[-1][:200] if out.strip() else f"exit {m.returncode}"
         res["log"] = out[-3000:]
     return res
 
