@@ -12,12 +12,14 @@ there: **ratio - 1, 0 = flat**, -0.3 = down 30 %.
 """
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from . import domain
+from .errors import CourseArgumentError
 from .churn_models import (make_churn_model, odds_ratios, permutation_importance_table,
                            reason_codes, tree_rules)
 from .evaluation import budget_metrics, calibration_table, lift_table, profit_curve
@@ -38,12 +40,111 @@ FEATURES = ["tenure_days", "age", "monthly_income", "satisfaction", "recency_day
 BALANCE_SMOOTHING_CNY = 100.0
 
 
+#: The columns :func:`build_churn_table` reads, per table: (Chinese name, columns, date columns,
+#: number columns). ``customers`` and ``transactions`` are required, the others optional.
+TABLE_COLUMNS = {
+    "customers": ("客户表", ("customer_id", "open_date", "churn_date", "age", "monthly_income",
+                             "satisfaction"), ("open_date", "churn_date"), ("age", "monthly_income", "satisfaction")),
+    "transactions": ("交易表", ("customer_id", "txn_date", "amount"), ("txn_date",), ("amount",)),
+    "balances": ("月末余额表", ("customer_id", "month", "balance"), ("month",), ("balance",)),
+    "holdings": ("持仓表", ("customer_id", "start_date"), ("start_date",), ()),
+    "accounts": ("账户表", ("customer_id", "open_date", "close_date"), ("open_date", "close_date"), ()),
+    "messages": ("消息表", ("customer_id", "msg_date", "intent", "sentiment"), ("msg_date",), ()),
+    "app_usage": ("App 使用表", ("customer_id", "week_start", "minutes"), ("week_start",), ("minutes",)),
+}
+_REQUIRED_TABLES = ("customers", "transactions")
+
+
 def _tables(bank) -> Mapping:
     if isinstance(bank, Mapping):
         return bank
     if hasattr(bank, "tables"):
         return bank.tables
-    raise TypeError("build_churn_table 需要 Bank 对象或表格字典 (expects a Bank or a dict of tables)")
+    raise CourseArgumentError(
+        f"build_churn_table 需要 Bank 对象（load_bank() / get_bank()）或表格字典 "
+        f"{{'customers': df, 'transactions': df, ...}}，收到 {type(bank).__name__}。\n"
+        f"build_churn_table expects a Bank (load_bank() / get_bank()) or a dict of tables "
+        f"{{'customers': df, 'transactions': df, ...}}, got {type(bank).__name__}.")
+
+
+def _table_error(table: str, zh: str, en: str, fix_zh: str, fix_en: str) -> CourseArgumentError:
+    """A bilingual error about one input table of :func:`build_churn_table`."""
+    name_zh = TABLE_COLUMNS[table][0]
+    return CourseArgumentError(f"build_churn_table：{name_zh} {table} {zh}。修复方法：{fix_zh}\n"
+                               f"build_churn_table: table {table} {en}. Fix: {fix_en}")
+
+
+def _check_months(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise CourseArgumentError(f"{name} 应是正整数（月数），例如 6，收到 {value!r}。\n"
+                                  f"{name} must be a positive whole number of months, e.g. 6, got {value!r}.")
+    return int(value)
+
+
+def _check_inputs(tb: Mapping, cutoff) -> tuple[pd.Timestamp, Mapping]:
+    """Validate the tables and the cut-off of :func:`build_churn_table` up front (bilingual errors).
+
+    Missing table / column, a table that is not a DataFrame, text that is not a date in a
+    date column, text that is not a number in a number column, a cut-off that is not a date.
+    Returns the cut-off and the tables, date columns given as text replaced by the parsed
+    dates (parsed once, here). Datetime64 and numeric columns (a loaded Bank) cost one dtype
+    look-up each.
+    """
+    if isinstance(cutoff, (bool, numbers.Number)):  # pd.Timestamp(2022) is 1970-01-01 + 2022 ns
+        raise CourseArgumentError(f"cutoff 应是日期，例如 '2022-07-01'，收到数字 {cutoff!r}。\n"
+                                  f"cutoff must be a date, e.g. '2022-07-01', got the number {cutoff!r}.")
+    cut = domain.as_date(cutoff, "cutoff")
+    found = ", ".join(map(str, list(tb)[:12])) or "（无 none）"
+    for table in _REQUIRED_TABLES:
+        if table not in tb:
+            raise _table_error(table, f"缺失：build_churn_table 需要 customers 和 transactions（收到的表：{found}）",
+                               f"is missing: build_churn_table needs customers and transactions (tables given: {found})",
+                               f"传入 load_bank() 的结果，或字典中加上 '{table}': 数据表",
+                               f"pass the result of load_bank(), or add '{table}': DataFrame to the dict")
+    tables = tb
+    for table, (_zh, cols, dates, nums) in TABLE_COLUMNS.items():
+        if table not in tables:
+            continue
+        df = tables[table]
+        if not isinstance(df, pd.DataFrame):
+            raise _table_error(table, f"应是 pandas DataFrame，收到 {type(df).__name__}",
+                               f"must be a pandas DataFrame, got {type(df).__name__}",
+                               "传入数据表，例如 pd.read_csv(...) 的结果", "pass a table, e.g. the result of pd.read_csv(...)")
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            have = ", ".join(map(str, list(df.columns)[:12]))
+            optional_zh = "" if table in _REQUIRED_TABLES else "；这张表是可选的，也可以不传入"
+            optional_en = "" if table in _REQUIRED_TABLES else "; this table is optional, you may leave it out"
+            raise _table_error(table, f"缺少列 {missing}（现有列，前 12 个：{have}）",
+                               f"is missing column(s) {missing} (found, first 12: {have})",
+                               f"把列改名为需要的名字 {list(cols)}，例如 df.rename(columns={{'你的列名': "
+                               f"'{missing[0]}'}})" + optional_zh,
+                               f"rename the columns to the names it needs {list(cols)}, e.g. "
+                               f"df.rename(columns={{'your_name': '{missing[0]}'}})" + optional_en)
+        for col in dates:
+            if not (pd.api.types.is_datetime64_any_dtype(df[col]) or isinstance(df[col].dtype, pd.PeriodDtype)):
+                try:
+                    parsed = domain.as_dates(df[col], col, strict=True)
+                except CourseArgumentError as e:
+                    zh, en = str(e).split("\n", 1)
+                    raise CourseArgumentError(f"build_churn_table：{TABLE_COLUMNS[table][0]} {table}：{zh}\n"
+                                              f"build_churn_table: table {table}: {en}") from None
+                if tables is tb:
+                    tables = dict(tb)
+                df = tables[table] = df.assign(**{col: parsed})
+        for col in nums:
+            s = df[col]
+            if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
+                bad = pd.to_numeric(s, errors="coerce").isna() & s.notna()
+                if pd.api.types.is_bool_dtype(s) or bad.any():
+                    row = s.index[bad.to_numpy()][0] if bad.any() else s.index[0]
+                    raise _table_error(table, f"的列 “{col}” 应是数字，但第 {row!r} 行的值是 {s[row]!r}"
+                                              f"（共 {int(bad.sum())} 个非数字值）",
+                                       f"column '{col}' must be numeric, but row {row!r} holds {s[row]!r} "
+                                       f"({int(bad.sum())} non-numeric value(s))",
+                                       f"把 “{col}” 转换为数字，例如 pd.to_numeric(df['{col}'], errors='coerce')",
+                                       f"convert '{col}' to numbers, e.g. pd.to_numeric(df['{col}'], errors='coerce')")
+    return cut, tables
 
 
 def build_churn_table(bank_or_tables, cutoff, outcome_months: int = 6,
@@ -84,8 +185,9 @@ def build_churn_table(bank_or_tables, cutoff, outcome_months: int = 6,
     >>> t["churned"].mean()                                      # doctest: +SKIP
     0.09...
     """
-    tb = _tables(bank_or_tables)
-    cut = domain.as_date(cutoff, "cutoff")
+    cut, tb = _check_inputs(_tables(bank_or_tables), cutoff)
+    outcome_months = _check_months(outcome_months, "outcome_months")
+    lookback_months = _check_months(lookback_months, "lookback_months")
     end = cut + pd.DateOffset(months=outcome_months)
     look = cut - pd.DateOffset(months=lookback_months)
     last3 = cut - pd.DateOffset(months=3)

@@ -1,0 +1,144 @@
+"""Lecture 3/4 public APIs on tables of the usual shape: a bad table gives a clear bilingual error.
+
+Each case breaks one input (a missing table or column, text where a number or date is expected,
+a wrong argument type) and asserts the error type and that the message names the table and
+the column in its Chinese line and its English line -- never a bare KeyError or numpy traceback.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_utils.churn import FEATURES, TABLE_COLUMNS, build_churn_table
+from course_utils.errors import CourseArgumentError
+
+CUT = "2023-07-01"
+
+
+def _bank() -> dict:
+    """A tiny bank in the shape of load_bank()'s tables (text dates, as pd.read_csv gives them)."""
+    customers = pd.DataFrame({
+        "customer_id": ["A", "B", "C"], "open_date": ["2020-01-01", "2021-03-01", "2022-01-01"],
+        "churn_date": ["", "2023-09-01", ""], "age": [30, 40, 50],
+        "monthly_income": [1e4, 2e4, np.nan], "satisfaction": [90, 70, 50],
+        "city": ["上海", "北京", "深圳"],                      # an extra column, never read
+    }, index=[10, 11, 12])                                       # not a RangeIndex
+    transactions = pd.DataFrame({
+        "customer_id": ["A", "A", "B", "C"],
+        "txn_date": ["2023-01-05", "2023-06-30", "2022-12-01", "2023-07-02"],
+        "amount": [100.0, 250.0, 80.0, 10.0], "channel": ["app", "app", "柜台", "app"],
+    })
+    balances = pd.DataFrame({"customer_id": ["A", "B"] * 6,
+                             "month": [f"2023-{m:02d}" for m in range(1, 7) for _ in range(2)],
+                             "balance": [1000.0, 500.0] * 6})
+    holdings = pd.DataFrame({"customer_id": ["A"], "start_date": ["2022-05-01"], "product_id": ["P1"]})
+    accounts = pd.DataFrame({"customer_id": ["A", "B"], "open_date": ["2020-01-01", "2021-03-01"],
+                             "close_date": ["", ""]})
+    messages = pd.DataFrame({"customer_id": ["B"], "msg_date": ["2023-05-01"], "intent": ["投诉"],
+                             "sentiment": ["负面"]})
+    app_usage = pd.DataFrame({"customer_id": ["A"] * 10,
+                              "week_start": pd.date_range("2023-04-24", periods=10, freq="7D").strftime("%Y-%m-%d"),
+                              "minutes": [30] * 10})
+    return {"customers": customers, "transactions": transactions, "balances": balances,
+            "holdings": holdings, "accounts": accounts, "messages": messages, "app_usage": app_usage}
+
+
+def _drop(table, col):
+    return lambda tb: {**tb, table: tb[table].drop(columns=[col])}
+
+
+def _set(table, col, row, value):
+    def change(tb):
+        df = tb[table].copy()
+        df[col] = df[col].astype(object)
+        df.loc[df.index[row], col] = value
+        return {**tb, table: df}
+    return change
+
+
+def _assert_bilingual(message: str, *names: str) -> None:
+    zh, en = message.split("\n", 1)
+    for name in names:
+        assert name in zh and name in en, f"{name!r} not in both lines of:\n{message}"
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh), f"no Chinese in the first line:\n{message}"
+    assert any(w in en for w in ("Fix", "e.g.", "must be", "expects")), f"no fix in the English line:\n{message}"
+
+
+def test_the_tiny_bank_builds():
+    """The fixture is valid: every case below fails because of its one change, not the fixture."""
+    t = build_churn_table(_bank(), CUT)
+    assert list(t.columns) == ["customer_id", *FEATURES, "churned"]
+    assert t["customer_id"].tolist() == ["A", "B", "C"] and t["churned"].tolist() == [0, 1, 0]
+    assert t.set_index("customer_id").loc["B", "complaints"] == 1.0
+
+
+@pytest.mark.parametrize("change, names", [
+    (lambda tb: {k: v for k, v in tb.items() if k != "customers"}, ["customers"]),
+    (lambda tb: {k: v for k, v in tb.items() if k != "transactions"}, ["transactions"]),
+    (_drop("customers", "age"), ["customers", "'age'"]),
+    (_drop("customers", "churn_date"), ["customers", "'churn_date'"]),
+    (_drop("customers", "customer_id"), ["customers", "'customer_id'"]),
+    (_drop("transactions", "txn_date"), ["transactions", "'txn_date'"]),
+    (_drop("transactions", "amount"), ["transactions", "'amount'"]),
+    (_drop("balances", "balance"), ["balances", "'balance'"]),
+    (_drop("holdings", "start_date"), ["holdings", "'start_date'"]),
+    (_drop("accounts", "close_date"), ["accounts", "'close_date'"]),
+    (_drop("messages", "intent"), ["messages", "'intent'"]),
+    (_drop("app_usage", "minutes"), ["app_usage", "'minutes'"]),
+    (_set("customers", "open_date", 1, "上个月"), ["customers", "open_date", "上个月"]),
+    (_set("transactions", "txn_date", 2, "2023-13-45"), ["transactions", "txn_date", "2023-13-45"]),
+    (_set("messages", "msg_date", 0, "yesterday"), ["messages", "msg_date", "yesterday"]),
+    (_set("customers", "age", 0, "三十"), ["customers", "age", "三十"]),
+    (_set("transactions", "amount", 1, "1,000"), ["transactions", "amount", "1,000"]),
+    (_set("app_usage", "minutes", 3, "n/a"), ["app_usage", "minutes", "n/a"]),
+    (lambda tb: {**tb, "balances": [1, 2]}, ["balances", "DataFrame"]),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_build_churn_table_names_the_table_and_column(change, names):
+    with pytest.raises(CourseArgumentError) as err:
+        build_churn_table(change(_bank()), CUT)
+    _assert_bilingual(str(err.value), "build_churn_table", *names)
+    assert TABLE_COLUMNS[names[0]][0] in str(err.value).split("\n")[0]   # 客户表, 交易表, ...
+
+
+def test_missing_column_message_shows_what_was_found_and_the_fix():
+    tb = _bank()
+    tb["customers"] = tb["customers"].rename(columns={"age": "年龄"})
+    with pytest.raises(CourseArgumentError) as err:
+        build_churn_table(tb, CUT)
+    zh, en = str(err.value).split("\n")
+    assert "年龄" in zh and "年龄" in en                     # what the table has instead
+    assert "rename" in en and "df.rename" in zh            # the fix
+    assert "可选" not in zh                                  # customers is not optional...
+    tb = _bank()
+    tb["holdings"] = tb["holdings"].drop(columns=["start_date"])
+    with pytest.raises(CourseArgumentError, match="optional"):  # ...holdings is
+        build_churn_table(tb, CUT)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"cutoff": 2023}, "cutoff"), ({"cutoff": None}, "cutoff"), ({"cutoff": "next month"}, "cutoff"),
+    ({"cutoff": CUT, "outcome_months": 0}, "outcome_months"),
+    ({"cutoff": CUT, "outcome_months": 6.5}, "outcome_months"),
+    ({"cutoff": CUT, "lookback_months": "12"}, "lookback_months"),
+])
+def test_build_churn_table_bad_arguments(kwargs, name):
+    with pytest.raises(CourseArgumentError) as err:
+        build_churn_table(_bank(), **kwargs)
+    _assert_bilingual(str(err.value), name)
+
+
+def test_build_churn_table_needs_tables():
+    with pytest.raises(CourseArgumentError) as err:
+        build_churn_table([1, 2, 3], CUT)
+    _assert_bilingual(str(err.value), "build_churn_table", "list")
+
+
+def test_text_and_datetime_tables_give_the_same_table():
+    """Dates as text (pd.read_csv) or datetime64 (load_bank), optional tables left out: no error."""
+    tb = _bank()
+    parsed = {k: v.assign(**{c: pd.to_datetime(v[c].replace("", None)) for c in v.columns
+                             if c.endswith("_date") or c in ("month", "week_start")}) for k, v in tb.items()}
+    pd.testing.assert_frame_equal(build_churn_table(tb, CUT), build_churn_table(parsed, CUT))
+    bare = build_churn_table({"customers": tb["customers"], "transactions": tb["transactions"]}, CUT)
+    assert bare["balance_last"].isna().all() and (bare["product_count"] == 0).all()
