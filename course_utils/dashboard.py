@@ -278,6 +278,35 @@ def matrix(data: ProgressData, exercises: pd.DataFrame | None = None) -> pd.Data
     return table.pivot(index="learner", columns="exercise", values="state")[order]
 
 
+def state_counts(data: ProgressData, exercises: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Trainees per exercise and state: the numbers behind the dashboard's bar chart.
+
+    One row per exercise in teaching order (index ``exercise``; exercises of the course
+    first, then ids found only in the files); columns ``lecture``, ``title`` and one count
+    of trainees per state in :data:`STATES` (``correct``, ``incorrect`` = checked but never
+    correct, i.e. stuck, ``not_attempted``). Every trainee is in every row, so each row
+    sums to ``attrs["learners"]`` (the number of trainees read).
+
+    >>> cat = pd.DataFrame({"exercise": ["L1.a", "L1.b"], "lecture": ["L1", "L1"], "title": ["题 a", "题 b"]})
+    >>> ev = pd.DataFrame({"learner": ["s1", "s1", "s2"], "exercise": ["L1.a"] * 3,
+    ...                    "event": ["check"] * 3, "status": ["incorrect", "correct", "incorrect"],
+    ...                    "ts": pd.to_datetime(["2026-12-07 09:00"] * 3, utc=True)})
+    >>> c = state_counts(ProgressData(events=ev), cat)
+    >>> c[list(STATES)].to_dict("index")
+    {'L1.a': {'correct': 1, 'incorrect': 1, 'not_attempted': 0}, 'L1.b': {'correct': 0, 'incorrect': 0, 'not_attempted': 2}}
+    >>> c.attrs["learners"]
+    2
+    """
+    order = _exercise_order(data, exercises)
+    table = status_table(data, order)
+    counts = (pd.crosstab(table["exercise"], table["state"])
+              .reindex(index=order["exercise"], columns=list(STATES), fill_value=0).astype(int))
+    counts.columns.name = None
+    out = order.set_index("exercise")[["lecture", "title"]].join(counts)
+    out.attrs["learners"] = len(data.learners)
+    return out
+
+
 def stuck_exercises(data: ProgressData, exercises: pd.DataFrame | None = None,
                     top: int = 3) -> pd.DataFrame:
     """Exercises ordered by how many trainees are stuck on them (attempted, never correct).

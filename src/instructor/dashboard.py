@@ -91,24 +91,12 @@ for row in top.itertuples():
 # 所以越往后的讲次，“未尝试”越多是正常的——还没讲到。
 
 # %%
-import matplotlib.pyplot as plt
+from course_utils.viz import instructor as charts
 
 table = dashboard.status_table(data)
-counts = (table.groupby(["exercise", "state"], sort=False).size().unstack(fill_value=0)
-          .reindex(columns=list(dashboard.STATES), fill_value=0)
-          .reindex(dashboard.catalogue()["exercise"]))
-fig, ax = plt.subplots(figsize=(9, 7))
-left = 0
-colors = {"correct": "#1a7f37", "incorrect": "#d4700a", "not_attempted": "#c8ced6"}
-for state in dashboard.STATES:
-    ax.barh(counts.index, counts[state], left=left, color=colors[state],
-            label=dashboard.STATE_LABELS[state])
-    left = left + counts[state]
-ax.invert_yaxis()
-ax.set_xlabel(f"学员人数（共 {len(data.learners)} 位）")
-ax.set_title(f"每道练习的学员状态（{label}）")
-ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3, frameon=False)
-plt.show()
+counts = dashboard.state_counts(data)   # 每道题：答对 / 还没答对 / 未尝试 的学员人数
+charts.progress_figure(counts, population=f"统计范围：{label}中的 {len(data.learners)} 位学员；"
+                                          "每根条都是全部学员，含未尝试的")
 
 # %% [markdown]
 # ## 三、学员 × 题目
