@@ -36,8 +36,6 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-airflow"
 LOCK = ROOT / "requirements" / "airflow-lock.txt"
 STAMP_NAME = ".airflow-stamp"
-LOG_NAME = sidevenv.LOG_NAME
-TIMING_NAME = sidevenv.TIMING_NAME
 
 __all__ = ["AirflowEnvError", "ensure", "venv_python", "venv_bin", "stamp_value", "is_ready",
            "airflow_environ", "migrate_db", "check_dag", "ROOT", "VENV", "LOCK"]
@@ -104,10 +102,7 @@ def ensure(venv: Path = VENV, lock: Path = LOCK, quiet: bool = False) -> Path:
 
 def install_seconds(venv: Path = VENV) -> float | None:
     """Seconds the last full install into ``venv`` took (written by :func:`ensure`), or None."""
-    try:
-        return float((venv / TIMING_NAME).read_text().strip())
-    except (OSError, ValueError):
-        return None
+    return sidevenv.install_seconds(venv)
 
 
 def venv_size_mb(venv: Path = VENV) -> float:

@@ -51,6 +51,14 @@ def failure_message(zh: str, en: str, log: Path | None = None, lines: int = 15) 
     return f"{zh}\n{en}{tail}"
 
 
+def install_seconds(venv: Path) -> float | None:
+    """Seconds the last full :func:`install` into ``venv`` took (``install-seconds.txt``), or None."""
+    try:
+        return float((Path(venv) / TIMING_NAME).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
 def stamp_value(lock_bytes: bytes, *parts: str) -> str:
     """SHA-256 (hex) of the lock file's bytes followed by ``parts`` (Python version, ...), in order."""
     h = hashlib.sha256()

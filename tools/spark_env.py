@@ -57,8 +57,6 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-spark"
 LOCK = ROOT / "requirements" / "spark-lock.txt"
 STAMP_NAME = ".spark-stamp"
-LOG_NAME = sidevenv.LOG_NAME
-TIMING_NAME = sidevenv.TIMING_NAME
 APPENDIX = "notebooks/A1_scale_spark.ipynb"
 KERNEL_NAME = "course-spark"
 KERNEL_DISPLAY = "Python 3 (Spark 附录)"
@@ -314,7 +312,7 @@ def ensure(venv: Path = VENV, lock: Path = LOCK, quiet: bool = False) -> Path:
             raise _fail(f"PySpark 装好了但无法导入（{venv}）。删除该文件夹后重试。",
                         f"PySpark was installed but cannot be imported in {venv}: "
                         f"{check.stderr.strip()[-500:]}. "
-                        "Delete the folder and retry.", venv / LOG_NAME)
+                        "Delete the folder and retry.", venv / sidevenv.LOG_NAME)
         register_kernel(java_home)
         return f" (PySpark {check.stdout.strip()}, kernel '{KERNEL_DISPLAY}')"
 
