@@ -68,6 +68,11 @@ def measure(cmd: list[str], *, cwd=None, env: dict | None = None, preexec=None,
     ``stderr``: ``subprocess.STDOUT`` (default) merges it into the output, ``None`` leaves it on
     this process's stderr. ``preexec`` runs in the child before ``cmd`` (e.g. ``setrlimit``).
     The output is read by a thread while sampling, so a chatty child never blocks on a full pipe.
+
+    >>> import sys
+    >>> m = measure([sys.executable, "-c", "print(6 * 7)"])
+    >>> (m.returncode, m.output.strip(), m.wall_s > 0, m.peak_bytes >= 0)
+    (0, '42', True, True)
     """
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env, cwd=cwd,

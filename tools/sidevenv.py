@@ -52,7 +52,11 @@ def failure_message(zh: str, en: str, log: Path | None = None, lines: int = 15) 
 
 
 def install_seconds(venv: Path) -> float | None:
-    """Seconds the last full :func:`install` into ``venv`` took (``install-seconds.txt``), or None."""
+    """Seconds the last full :func:`install` into ``venv`` took (``install-seconds.txt``), or None.
+
+    >>> install_seconds(Path("/no/such/venv")) is None
+    True
+    """
     try:
         return float((Path(venv) / TIMING_NAME).read_text().strip())
     except (OSError, ValueError):
@@ -69,7 +73,11 @@ def stamp_value(lock_bytes: bytes, *parts: str) -> str:
 
 
 def is_ready(venv: Path, lock: Path, stamp_name: str, stamp_of: Callable[[bytes], str]) -> bool:
-    """True when ``venv/stamp_name`` holds ``stamp_of(lock bytes)`` and the venv's python exists."""
+    """True when ``venv/stamp_name`` holds ``stamp_of(lock bytes)`` and the venv's python exists.
+
+    >>> is_ready(Path("/no/such/venv"), Path("/no/lock.txt"), ".stamp", stamp_value)
+    False
+    """
     try:
         ok = (Path(venv) / stamp_name).read_text().strip() == stamp_of(Path(lock).read_bytes())
     except OSError:
@@ -81,6 +89,11 @@ def preflight(engine: str, lock: Path, error: type[Exception]) -> None:
     """Raise ``error`` (bilingual) when this Python is older than 3.11 or ``lock`` is missing.
 
     ``engine`` names the environment in the message ("Airflow", "Spark").
+
+    >>> preflight("Spark", Path("/no/lock.txt"), RuntimeError)
+    Traceback (most recent call last):
+    RuntimeError: 找不到锁定文件 /no/lock.txt：请从课程仓库恢复它。
+    Lock file /no/lock.txt is missing: restore it from the course repository.
     """
     if sys.version_info < (3, 11):
         raise error(failure_message(
