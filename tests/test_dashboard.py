@@ -185,3 +185,32 @@ def test_dashboard_notebook_reruns_to_its_committed_outputs():
     from tests.test_notebooks import _nbval
 
     _nbval(ROOT / "instructor" / "dashboard.ipynb", lax=False)
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+@pytest.mark.parametrize("content", ["empty", "missing"])
+def test_dashboard_notebook_on_an_empty_or_missing_folder_explains_instead_of_failing(tmp_path, content):
+    """PROGRESS_DIR set to a folder without progress files (or a wrong path): every cell runs,
+    the notebook says what it found and how to fix it; the chart says there is nothing to show."""
+    import nbformat
+
+    from tests.test_notebooks import CELL_TIMEOUT, run_bounded
+
+    folder = tmp_path / "progress"
+    if content == "empty":
+        folder.mkdir()
+    out = tmp_path / "out.ipynb"
+    rc, log = run_bounded([sys.executable, "-m", "papermill", str(ROOT / "instructor" / "dashboard.ipynb"),
+                           str(out), "-k", "python3", "--cwd", str(tmp_path), "-p", "PROGRESS_DIR", str(folder),
+                           "--execution-timeout", str(CELL_TIMEOUT), "--start-timeout", "120",
+                           "--no-progress-bar", "--log-level", "WARNING"], timeout=300)
+    assert rc == 0, log[-3000:]
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    assert "读取了 0 个文件，0 位学员" in text
+    assert ("没有 .jsonl 进度文件" if content == "empty" else "找不到这个文件或文件夹") in text
+    assert "没有学员卡住" in text
+    assert any("image/png" in o.get("data", {}) for o in outputs), "the chart cell still shows a figure"

@@ -80,6 +80,8 @@ if len(data.problems) > 15:
 # %%
 stuck = dashboard.stuck_exercises(data)
 top = stuck[stuck["stuck"] > 0].head(5)
+if top.empty:
+    print("没有学员卡住：要么做过的题都答对了，要么还没有读到检查记录（见上面的人数）。")
 for row in top.itertuples():
     print(f"{row.exercise}（{row.title}）：{row.stuck}/{row.attempted} 位尝试过的学员卡住"
           f"（{row.stuck_share:.0%}）")
