@@ -18,6 +18,13 @@ Markers in ``src/exercises/*.py`` (whole lines, inside one code cell)::
     # BEGIN SOLUTION / # END SOLUTION        kept only in solutions/
     # BEGIN PLACEHOLDER / # END PLACEHOLDER  kept only in exercises/
 
+A whole line ``# INSERT <module>:<name>`` in a code cell (in ``src/exercises/*.py``)
+is replaced by the text of that string (``name`` may be dotted, e.g.
+``Automation.solution_code``), indented like the line. Put it in a SOLUTION
+region to make the solution cell and the exercise's ``solution_code`` (what
+``q.solution()`` shows) one text: the module is the source, the notebook is
+generated from it, and ``--check`` reports a notebook the text has moved away from.
+
 Cell tags ``solution-only`` / ``exercise-only`` keep a whole cell (markdown or
 code) in one build only; these two tags are removed from the output. Markers
 never appear in generated notebooks; unbalanced or nested markers, a marker
@@ -76,6 +83,7 @@ from __future__ import annotations
 import argparse
 import copy
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -121,6 +129,7 @@ WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 MARKER_RE = re.compile(r"^\s*#\s*(BEGIN|END)\s+(SOLUTION|PLACEHOLDER)\s*$")
 MARKER_ANY_RE = re.compile(r"#\s*(BEGIN|END)\s+(SOLUTION|PLACEHOLDER)\b")
 CELL_RE = re.compile(r"^# %%")
+INSERT_RE = re.compile(r"^(\s*)#\s*INSERT\s+([\w.]+):([\w.]+)\s*$")
 
 #: Notebook metadata key of the build record (see "A rebuild never destroys ...").
 RECORD_KEY = "nbbuild"
@@ -226,6 +235,8 @@ def validate_markers(text: str, source: Path, allow: bool) -> None:
     for lineno, line in enumerate(text.splitlines(), 1):
         m = MARKER_RE.match(line)
         if m is None:
+            if INSERT_RE.match(line) and not allow:
+                raise BuildError(f"{source}:{lineno}: '# INSERT' is only allowed in src/exercises/*.py")
             if MARKER_ANY_RE.search(line):
                 raise BuildError(f"{source}:{lineno}: a marker must be alone on its line: "
                                  f"{line.strip()!r}")
@@ -271,6 +282,31 @@ def strip_regions(code: str, keep: str) -> str:
     return "\n".join(out)
 
 
+def expand_inserts(code: str, where: str) -> str:
+    """Replace each ``# INSERT <module>:<name>`` line by that string, indented like the line.
+
+    >>> expand_inserts("x = 1\\n    # INSERT tools.nbbuild:BACKUP_DIR", "demo.py")
+    'x = 1\\n    backups'
+    """
+    out = []
+    for line in code.split("\n"):
+        m = INSERT_RE.match(line)
+        if m is None:
+            out.append(line)
+            continue
+        indent, module, name = m.groups()
+        try:
+            obj = importlib.import_module(module)
+            for part in name.split("."):
+                obj = getattr(obj, part)
+        except (ImportError, AttributeError) as exc:
+            raise BuildError(f"{where}: cannot insert {module}:{name} ({type(exc).__name__}: {exc})") from None
+        if not isinstance(obj, str):
+            raise BuildError(f"{where}: {module}:{name} is not a text ({type(obj).__name__}): nothing to insert")
+        out.extend(indent + t if t else t for t in obj.strip("\n").split("\n"))
+    return "\n".join(out)
+
+
 #: Names the ``parameters`` cell must set, per target kind (instructors' notebooks
 #: read progress files, not a bank).
 REQUIRED_PARAMETERS = {"instructor": ("PROGRESS_DIR",)}
@@ -301,7 +337,10 @@ def _output_cell(cell, keep: str, lecture: bool, source: Path):
     else:
         meta.pop("tags", None)
     if cell.cell_type == "code":
-        code = strip_regions(cell.source, keep).strip("\n")
+        code = strip_regions(cell.source, keep)
+        if not lecture:
+            code = expand_inserts(code, _rel(source))
+        code = code.strip("\n")
         if not code.strip():
             return None  # a cell that only held the other build's region
         return nbformat.v4.new_code_cell(source=code, metadata=meta)

@@ -237,43 +237,16 @@ def handoff(history):               # history[-1] 是最新一条消息
 
 def grade(reply):
     return ____                      # "A"、"B" 或 "C"
-# END PLACEHOLDER
-# BEGIN SOLUTION
-FEE_WORDS = ("利率", "费率", "利息", "手续费", "年费", "罚息", "违约金")
-ASK_WORDS = ("能不能", "能否", "商量", "协商", "减免", "打折", "少收", "调低", "低一点", "降", "免了", "优惠")
 
-
-def handoff(history):  # noqa: F811 (the exercise notebook defines it as a skeleton)
-    latest = history[-1]
-    if latest in history[:-1]:                    # 同一个问题又问了一遍 → 转人工
-        return True
-    return any(w in latest for w in FEE_WORDS) and any(w in latest for w in ASK_WORDS)   # 要求降利率/减费用
-
-
-NOT_REFUSAL = ("不是不需要", "不是不想", "不用考虑")   # 看着像拒绝、其实不是
-REFUSE = ("不需要", "不用", "没兴趣", "别再打", "不要再", "不办", "没有这个需要", "不缺钱", "已经有", "挂了")
-HESITATE = ("考虑", "再想想", "不确定", "改天", "晚点", "没空", "商量", "短信", "链接", "不着急", "过段时间",
-            "再说", "不方便")
-ACCEPT = ("开通", "同意", "可以", "好的", "没问题", "办", "行", "需要我", "了解详情")
-
-
-def grade(reply):  # noqa: F811
-    text = str(reply)
-    for phrase in NOT_REFUSAL:
-        text = text.replace(phrase, "，")
-    if any(w in text for w in REFUSE):            # 先看拒绝
-        return "C"
-    if any(w in text for w in HESITATE):          # 再看犹豫
-        return "B"
-    if any(w in text for w in ACCEPT):            # 最后才看同意
-        return "A"
-    return "B"                                    # 听不清的不打扰客户经理
-# END SOLUTION
 
 # 写好后先在开发集上自查（去掉下一行开头的 # 运行）：
 # print((dev["history"].map(handoff) == dev["handoff"]).mean(), (replies["reply"].map(grade) == replies["intent_grade"]).mean())
 answer5 = {"handoff": handoff, "grade": grade}
 q5.check(answer5)
+# END PLACEHOLDER
+# BEGIN SOLUTION
+# INSERT course_utils.exercises.lecture3.q5_automation:SOLUTION_CODE
+# END SOLUTION
 
 # %% tags=["exercise-only"]
 # q5.hint()

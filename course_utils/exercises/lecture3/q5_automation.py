@@ -32,40 +32,14 @@ MAX_FALSE_TRANSFER = 0.02
 MIN_ACCURACY = 0.90
 MIN_PRECISION_A = 0.90
 
-# --- the reference solution (the code of ``solution_code``) ----------------------------------
-FEE_WORDS = ("利率", "费率", "利息", "手续费", "年费", "罚息", "违约金")
-ASK_WORDS = ("能不能", "能否", "商量", "协商", "减免", "打折", "少收", "调低", "低一点", "降", "免了", "优惠")
-NOT_REFUSAL = ("不是不需要", "不是不想", "不用考虑")
-REFUSE = ("不需要", "不用", "没兴趣", "别再打", "不要再", "不办", "没有这个需要", "不缺钱", "已经有", "挂了")
-HESITATE = ("考虑", "再想想", "不确定", "改天", "晚点", "没空", "商量", "短信", "链接", "不着急", "过段时间",
-            "再说", "不方便")
-ACCEPT = ("开通", "同意", "可以", "好的", "没问题", "办", "行", "需要我", "了解详情")
-
-
-def solution_handoff(history) -> bool:
-    """Reference hand-off rule: the latest message repeats an earlier one, or asks to lower a rate/fee."""
-    latest = history[-1]
-    if latest in history[:-1]:
-        return True
-    return any(w in latest for w in FEE_WORDS) and any(w in latest for w in ASK_WORDS)
-
-
-def solution_grade(reply) -> str:
-    """Reference intent grader: refusal -> C, hesitation -> B, acceptance -> A, unclear -> B."""
-    text = str(reply)
-    for phrase in NOT_REFUSAL:
-        text = text.replace(phrase, "，")
-    if any(w in text for w in REFUSE):
-        return "C"
-    if any(w in text for w in HESITATE):
-        return "B"
-    if any(w in text for w in ACCEPT):
-        return "A"
-    return "B"
-
-
+# --- the reference solution: ONE text -----------------------------------------------------------
+# ``q5.solution()`` shows SOLUTION_CODE; the solutions notebook's cell is generated from it
+# (``# INSERT`` in src/exercises/L3_exercises.py, tools/nbbuild.py); the reference functions
+# below are this very code, run. The grader uses the lecture's keyword lists
+# (automation.REFUSAL_WORDS ...): one rule set for the lecture and the exercise.
 SOLUTION_CODE = '''FEE_WORDS = ("利率", "费率", "利息", "手续费", "年费", "罚息", "违约金")
 ASK_WORDS = ("能不能", "能否", "商量", "协商", "减免", "打折", "少收", "调低", "低一点", "降", "免了", "优惠")
+
 
 def handoff(history):
     latest = history[-1]
@@ -73,26 +47,40 @@ def handoff(history):
         return True
     return any(w in latest for w in FEE_WORDS) and any(w in latest for w in ASK_WORDS)   # 要求降利率/减费用
 
-NOT_REFUSAL = ("不是不需要", "不是不想", "不用考虑")   # 看着像拒绝、其实不是
-REFUSE = ("不需要", "不用", "没兴趣", "别再打", "不要再", "不办", "没有这个需要", "不缺钱", "已经有", "挂了")
-HESITATE = ("考虑", "再想想", "不确定", "改天", "晚点", "没空", "商量", "短信", "链接", "不着急", "过段时间",
-            "再说", "不方便")
-ACCEPT = ("开通", "同意", "可以", "好的", "没问题", "办", "行", "需要我", "了解详情")
+
+# 分级用讲义里的关键词表（automation 模块），按顺序判断：先拒绝、再犹豫、最后才看同意
+from course_utils import automation
+
+RULES = [("C", automation.REFUSAL_WORDS), ("B", automation.HESITATION_WORDS), ("A", automation.ACCEPT_WORDS)]
+
 
 def grade(reply):
     text = str(reply)
-    for phrase in NOT_REFUSAL:
+    for phrase in automation.NOT_REFUSAL_PHRASES:  # “不是不需要”“不用考虑了”看着像拒绝、其实不是
         text = text.replace(phrase, "，")
-    if any(w in text for w in REFUSE):            # 先看拒绝
-        return "C"
-    if any(w in text for w in HESITATE):          # 再看犹豫
-        return "B"
-    if any(w in text for w in ACCEPT):            # 最后才看同意
-        return "A"
+    for level, words in RULES:
+        if any(w in text for w in words):
+            return level
     return "B"                                    # 听不清的不打扰客户经理
+
 
 answer5 = {"handoff": handoff, "grade": grade}
 q5.check(answer5)'''
+
+
+def _reference() -> dict:
+    """The functions SOLUTION_CODE defines (run without its last two lines, the check)."""
+    code = SOLUTION_CODE[: SOLUTION_CODE.index("answer5 = ")]
+    namespace: dict = {"__name__": __name__}
+    exec(compile(code, f"<{__name__}.SOLUTION_CODE>", "exec"), namespace)  # noqa: S102 - our own text
+    return namespace
+
+
+_REFERENCE = _reference()
+#: Reference hand-off rule: the latest message repeats an earlier one, or asks to lower a rate/fee.
+solution_handoff = _REFERENCE["handoff"]
+#: Reference intent grader (the lecture's word lists): refusal -> C, hesitation -> B, acceptance -> A, else B.
+solution_grade = _REFERENCE["grade"]
 
 
 def _held_out(ids: pd.Series) -> pd.Series:

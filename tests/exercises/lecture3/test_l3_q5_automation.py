@@ -49,10 +49,45 @@ def test_checks(qs):
     )
 
 
-def test_hidden_replies_agree_with_the_lecture_grader():
-    for reply, grade in Q5.HIDDEN_REPLIES:
+def test_the_reference_grader_is_the_lecture_rule(bank):
+    """One rule set: the exercise's reference grader uses automation's word lists, so it grades
+    every reply the data can hold (the generator's reply pool with every prefix), the bank's
+    replies and the held-out new replies exactly like ``automation.grade_intent``."""
+    from course_utils.datagen.texts import _CALL_PREFIX, _REPLIES
+
+    pool = [(p + r, g) for g, rs in _REPLIES.items() for r in rs for p in dict.fromkeys(_CALL_PREFIX)]
+    calls = bank.outbound_calls
+    cases = pool + list(zip(calls["reply"], calls["intent_grade"].astype(str))) + list(Q5.HIDDEN_REPLIES)
+    for reply, grade in cases:
         assert automation.grade_intent(reply) == grade, reply
         assert Q5.solution_grade(reply) == grade, reply
+    for junk in ("", "不感兴趣", "以后再说", "不是不要", "什么时候到账", None, 3):
+        assert Q5.solution_grade(junk) == automation.grade_intent(junk), junk
+    # the word lists are the library's, not copies
+    assert "automation.REFUSAL_WORDS" in Q5.SOLUTION_CODE and "REFUSE = (" not in Q5.SOLUTION_CODE
+
+
+def test_solution_is_one_text(qs):
+    """What q5.solution() shows, the code the reference answer runs and the solutions notebook's
+    cell are the same text (the notebook cell is generated from SOLUTION_CODE by nbbuild)."""
+    import json
+
+    from tools import nbbuild
+
+    q5 = qs[4]
+    shown = q5.solution()
+    assert shown.text == Q5.SOLUTION_CODE and q5.solution_code == Q5.SOLUTION_CODE
+    assert Q5.solution_grade.__code__.co_filename.endswith("SOLUTION_CODE>")
+    assert Q5.solution_handoff.__code__.co_filename.endswith("SOLUTION_CODE>")
+    sol = next(t for t in nbbuild.targets(["L3_exercises"]) if t.kind == "solution")
+    ex = next(t for t in nbbuild.targets(["L3_exercises"]) if t.kind == "exercise")
+    assert Q5.SOLUTION_CODE in [c.source for c in nbbuild.generate(sol).cells]
+    built = json.loads(sol.path.read_text(encoding="utf-8"))
+    assert Q5.SOLUTION_CODE in ["".join(c["source"]) for c in built["cells"]]
+    # the exercise notebook does not give the rules away
+    exercise_text = "\n".join(c.source for c in nbbuild.generate(ex).cells)
+    assert "FEE_WORDS" not in exercise_text and "REFUSAL_WORDS" not in exercise_text
+    assert not any("REFUSAL_WORDS" in h or "grade_intent" in h for h in q5.hints)
 
 
 def test_held_out_and_dev_split_the_customers(qs):
