@@ -9,13 +9,7 @@ import pytest
 
 from course_utils import automation as A
 from course_utils import domain
-from course_utils.data import get_bank
 from course_utils.errors import CourseArgumentError
-
-
-@pytest.fixture(scope="module")
-def bank():
-    return get_bank()
 
 
 @pytest.fixture(scope="module")

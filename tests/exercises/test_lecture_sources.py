@@ -9,36 +9,15 @@ answer cells replaced by a trainee's (wrong) answer.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-from tools.nbbuild import ROOT, Target, generate
+from helpers import run_source_cells, source_code_cells
 
 SOURCES = ["L1_exercises", "L2_exercises"]
 
 
-def _code_cells(stem: str, kind: str = "exercise") -> list[tuple[list[str], str]]:
-    target = Target(ROOT / "src" / "exercises" / f"{stem}.py", Path("/nonexistent.ipynb"), kind)
-    return [(list(c.metadata.get("tags", [])), c.source) for c in generate(target).cells
-            if c.cell_type == "code"]
-
-
-def _run(cells: list[tuple[list[str], str]], edit=lambda code: code) -> dict:
-    """Execute the cells in order in one namespace, on a small bank (like a papermill run)."""
-    ns: dict = {}
-    for i, (tags, code) in enumerate(cells):
-        if "parameters" in tags:
-            code += "\nSEED = 7\nN_CUSTOMERS = 800\n"
-        else:
-            code = edit(code)
-        exec(compile(code, f"<cell {i}>", "exec"), ns)   # noqa: S102 - our own notebook source
-    return ns
-
-
 @pytest.mark.parametrize("stem", SOURCES)
 def test_setup_cell_has_no_placeholder(stem):
-    setup_cells = [code for _, code in _code_cells(stem) if "setup(bank" in code]
+    setup_cells = [code for _, code in source_code_cells(stem) if "setup(bank" in code]
     assert len(setup_cells) == 1
     assert "____" not in setup_cells[0]
     assert "import *" in setup_cells[0]
@@ -46,7 +25,7 @@ def test_setup_cell_has_no_placeholder(stem):
 
 @pytest.mark.parametrize("stem", SOURCES)
 def test_untouched_notebook_runs_and_says_not_attempted(stem):
-    ns = _run(_code_cells(stem))
+    ns = run_source_cells(source_code_cells(stem))
     for name in ("q1", "q2", "q3", "q4"):
         q = ns[name]
         assert q.check(ns["____"]).status == "not_attempted"
@@ -58,7 +37,7 @@ def test_untouched_notebook_runs_and_says_not_attempted(stem):
 def test_edited_answer_cells_cannot_break_the_notebook(stem, answer):
     """Every ``____`` of every answer cell replaced: each later cell still runs, and the
     checks give feedback (never a traceback)."""
-    ns = _run(_code_cells(stem), edit=lambda code: code.replace("____", answer))
+    ns = run_source_cells(source_code_cells(stem), edit=lambda code: code.replace("____", answer))
     for name in ("q1", "q2", "q3", "q4"):
         r = ns[name].check(ns[f"answer{name[1]}"] if f"answer{name[1]}" in ns else ns["X"])
         assert r.status in ("incorrect", "not_attempted"), (name, r)
@@ -66,7 +45,7 @@ def test_edited_answer_cells_cannot_break_the_notebook(stem, answer):
 
 @pytest.mark.parametrize("stem", SOURCES)
 def test_solution_notebook_is_all_correct(stem):
-    ns = _run(_code_cells(stem, kind="solution"))
+    ns = run_source_cells(source_code_cells(stem, kind="solution"))
     answers = [ns["answer1"], ns["answer2"], ns["answer3"], ns.get("answer4", ns.get("X"))]
     for name, answer in zip(("q1", "q2", "q3", "q4"), answers):
         r = ns[name].check(answer)

@@ -35,12 +35,6 @@ def toy_customers(n: int = 1500, seed: int = 3) -> pd.DataFrame:
                          "satisfaction": satisfaction, "loyal": loyal, "clv": clv})
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _chinese_font():
-    from course_utils.plotting import setup
-    setup()
-
-
 @pytest.fixture(scope="module")
 def customers() -> pd.DataFrame:
     return toy_customers()
@@ -55,9 +49,3 @@ def current(customers) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def qs(customers):
     return L1.setup(customers)
-
-
-@pytest.fixture(scope="module")
-def bank():
-    from course_utils.data import get_bank
-    return get_bank()

@@ -1,10 +1,8 @@
 """Lecture 1's package: setup(), what ``import *`` gives a notebook, docstring examples."""
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import pytest
+from helpers import assert_doctests_pass, assert_hints_and_solutions_render, assert_star_import
 
 from course_utils.exercises import lecture1 as L1
 
@@ -25,23 +23,15 @@ def test_setup_accepts_a_bank_or_its_customers(customers):
 
 
 def test_star_import_gives_the_notebook_what_it_needs():
-    ns: dict = {}
-    exec("from course_utils.exercises.lecture1 import *", ns)   # noqa: S102
-    from course_utils.exercises import ____
-    assert ns["____"] is ____
-    assert {"setup", "churn_trend_app", "render_churn_trend"} <= set(ns)
+    assert_star_import("course_utils.exercises.lecture1", {"setup", "churn_trend_app", "render_churn_trend"})
 
 
 def test_hints_and_solutions_render(qs):
-    for q in qs:
-        assert len(q.hints) >= 3
-        h = q.hint(1)
-        assert "提示 1/" in str(h) and h._repr_html_()
-        assert q.solution().code and q.solution()._repr_html_()
+    assert_hints_and_solutions_render(qs)
+    for q in qs:                                 # Lecture 1 also shows hint 1 and the solution's code
+        assert q.hint(1)._repr_html_() and q.solution().code
 
 
 @pytest.mark.parametrize("suffix", MODULES)
 def test_docstring_examples(suffix):
-    module = importlib.import_module("course_utils.exercises.lecture1" + suffix)
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0
+    assert_doctests_pass("course_utils.exercises.lecture1" + suffix)

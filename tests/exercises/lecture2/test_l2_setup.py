@@ -1,10 +1,8 @@
 """Lecture 2's package: setup(), what ``import *`` gives a notebook, docstring examples."""
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import pytest
+from helpers import assert_doctests_pass, assert_hints_and_solutions_render, assert_star_import
 
 from course_utils import campaign
 from course_utils.config import L2_CUTOFF
@@ -24,21 +22,13 @@ def test_setup_binds_one_view(bank, qs):
 
 
 def test_star_import_gives_the_notebook_what_it_needs():
-    ns: dict = {}
-    exec("from course_utils.exercises.lecture2 import *", ns)   # noqa: S102
-    from course_utils.exercises import ____
-    assert ns["____"] is ____
-    assert {"setup", "campaign_app"} <= set(ns)
+    assert_star_import("course_utils.exercises.lecture2", {"setup", "campaign_app"})
 
 
 def test_hints_and_solutions_render(qs):
-    for q in qs:
-        assert len(q.hints) >= 3
-        assert "提示 1/" in str(q.hint(1)) and q.solution()._repr_html_()
+    assert_hints_and_solutions_render(qs)
 
 
 @pytest.mark.parametrize("suffix", MODULES)
 def test_docstring_examples(suffix):
-    module = importlib.import_module("course_utils.exercises.lecture2" + suffix)
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0
+    assert_doctests_pass("course_utils.exercises.lecture2" + suffix)

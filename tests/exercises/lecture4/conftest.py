@@ -6,12 +6,6 @@ import pytest
 from course_utils.exercises import lecture4 as L4
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _chinese_font():
-    from course_utils.plotting import setup
-    setup()
-
-
 @pytest.fixture(scope="session")
 def bank():
     from course_utils.data import get_bank

@@ -1,15 +1,9 @@
-"""Fixtures of the Lecture 5 exercise tests: the committed default bank and its exercises."""
+"""Fixtures of the Lecture 5 exercise tests: the exercises on the committed default bank (tests/conftest.py)."""
 from __future__ import annotations
 
 import pytest
 
 from course_utils.exercises import lecture5 as L5
-
-
-@pytest.fixture(scope="session")
-def bank():
-    from course_utils.data import get_bank
-    return get_bank()
 
 
 @pytest.fixture(scope="session")
