@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import bilingual
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
@@ -18,14 +19,6 @@ from course_utils.churn_models import (MISSING_CATEGORY, _churn_proba, feature_n
 from course_utils.errors import CourseArgumentError
 
 KINDS = ["logistic", "tree", "forest"]
-
-
-def _bilingual(err: pytest.ExceptionInfo) -> str:
-    msg = str(err.value)
-    zh, en = msg.split("\n")
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh), msg
-    assert en.isascii(), msg
-    return msg
 
 
 # ---------------------------------------------------------------------------
@@ -164,7 +157,7 @@ def test_column_types_are_cleaned_consistently():
     y = [0, 1, 0, 1, 1, 0]
     with pytest.raises(CourseArgumentError) as e:              # "1,5" is not a number
         make_churn_model("tree", ["n_int", "n_float", "n_bool", "n_text"], ["c_code", "c_cat"]).fit(train, y)
-    assert "n_text" in _bilingual(e) and "1,5" in str(e.value)
+    assert "n_text" in bilingual(e) and "1,5" in str(e.value)
     train["n_text"] = ["1.5", "2", "", None, "3", "4"]
     m = make_churn_model("logistic", ["n_int", "n_float", "n_bool", "n_text"], ["c_code", "c_cat"]).fit(train, y)
     g = m.named_steps["columns"]
@@ -204,7 +197,7 @@ def test_all_missing_numeric_column_is_tolerated_without_warnings():
 def test_bad_arguments_give_bilingual_messages(args, kwargs, word):
     with pytest.raises(CourseArgumentError) as e:
         make_churn_model(*args, **kwargs)
-    assert word in _bilingual(e)
+    assert word in bilingual(e)
 
 
 @pytest.mark.parametrize("X, y, word", [
@@ -219,7 +212,7 @@ def test_bad_arguments_give_bilingual_messages(args, kwargs, word):
 def test_bad_data_gives_bilingual_messages(X, y, word):
     with pytest.raises(CourseArgumentError) as e:
         make_churn_model("forest", ["a"], ["b"]).fit(X, y)
-    assert word in _bilingual(e)
+    assert word in bilingual(e)
 
 
 def test_missing_column_at_predict_time():
@@ -227,7 +220,7 @@ def test_missing_column_at_predict_time():
     m = make_churn_model("tree", ["a"], ["b"]).fit(X, [0, 1, 0, 1])
     with pytest.raises(CourseArgumentError) as e:
         m.predict_proba(X[["a"]])
-    assert "['b']" in _bilingual(e)
+    assert "['b']" in bilingual(e)
 
 
 # ---------------------------------------------------------------------------
@@ -264,16 +257,16 @@ def test_odds_ratios_refuse_other_models_and_bad_options():
     X, y = _logistic_data(500)
     with pytest.raises(CourseArgumentError) as e:
         odds_ratios(make_churn_model("forest", ["x"]).fit(X, y))
-    assert "logistic" in _bilingual(e)
+    assert "logistic" in bilingual(e)
     with pytest.raises(CourseArgumentError) as e:
         odds_ratios(make_churn_model("logistic", ["x"]).fit(X, y), per="year")
-    assert "per" in _bilingual(e)
+    assert "per" in bilingual(e)
     with pytest.raises(CourseArgumentError) as e:
         odds_ratios(make_churn_model("logistic", ["x"]))
-    assert "not fitted" in _bilingual(e)
+    assert "not fitted" in bilingual(e)
     with pytest.raises(CourseArgumentError) as e:
         odds_ratios(LogisticRegression())
-    assert "make_churn_model" in _bilingual(e)
+    assert "make_churn_model" in bilingual(e)
 
 
 def test_permutation_importance_ranks_the_real_drivers_first():

@@ -56,6 +56,13 @@ def _edit(folder, table, row, col, value):
     return p
 
 
+def _backdate(folder, table, col, nth, value) -> int:
+    """Set the ``nth`` filled (non-empty) ``col`` of ``table`` to ``value``; returns its row index."""
+    i = int(np.flatnonzero(_read(folder / f"{table}.csv")[col] != "")[nth])
+    _edit(folder, table, i, col, value)
+    return i
+
+
 def _refused(folder, tables=None, **kw) -> str:
     with pytest.raises(DataFileError) as e:
         load_bank(folder, tables=tables, **kw)
@@ -233,21 +240,13 @@ def test_duplicated_message_id(bank_dir):
 # Dates and references
 # ---------------------------------------------------------------------------
 def test_churn_date_before_open_date(bank_dir):
-    p = bank_dir / "customers.csv"
-    c = _read(p)
-    i = int(np.flatnonzero(c["churn_date"] != "")[1])
-    c.loc[i, "churn_date"] = "2001-01-01"
-    _write(c, p)
+    i = _backdate(bank_dir, "customers", "churn_date", 1, "2001-01-01")
     _says(_refused(bank_dir, tables=["customers"]), "customers.csv", "churn_date", "open_date",
           f"第 {i + 2} 行", f"line {i + 2}", "2001-01-01", "早于", "before")
 
 
 def test_account_closed_before_opened(bank_dir):
-    p = bank_dir / "accounts.csv"
-    a = _read(p)
-    i = int(np.flatnonzero(a["close_date"] != "")[0])
-    a.loc[i, "close_date"] = "2000-02-03"
-    _write(a, p)
+    i = _backdate(bank_dir, "accounts", "close_date", 0, "2000-02-03")
     _says(_refused(bank_dir, tables=["accounts"]), "accounts.csv", "close_date", f"line {i + 2}", "2000-02-03")
 
 

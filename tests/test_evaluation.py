@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import bilingual
 from sklearn.metrics import precision_score, recall_score
 
 from course_utils.errors import CourseArgumentError
@@ -18,14 +19,6 @@ from course_utils.evaluation import (bin_sizes, budget_metrics, calibration_tabl
 ROOT = Path(__file__).resolve().parents[1]
 LIFT_COLUMNS = ["bin", "customers", "churners", "churn_rate", "lift", "cum_share_customers",
                 "cum_share_churners"]
-
-
-def _bilingual(err: pytest.ExceptionInfo) -> str:
-    msg = str(err.value)
-    zh, en = msg.split("\n")
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh), msg
-    assert en.isascii(), msg
-    return msg
 
 
 # ---------------------------------------------------------------------------
@@ -104,7 +97,7 @@ def test_inputs_are_matched_by_position_and_accept_pandas_types():
     assert lift_table(y.to_numpy(), s.to_numpy(), bins=2).equals(t)
     with pytest.raises(CourseArgumentError) as e:
         lift_table(y, s.reset_index(drop=True), bins=2)
-    assert "index" in _bilingual(e)
+    assert "index" in bilingual(e)
 
 
 @pytest.mark.parametrize("y, s, bins, word", [
@@ -127,7 +120,7 @@ def test_inputs_are_matched_by_position_and_accept_pandas_types():
 def test_lift_table_bad_input_gives_bilingual_message(y, s, bins, word):
     with pytest.raises(CourseArgumentError) as e:
         lift_table(y, s, bins=bins)
-    assert word in _bilingual(e)
+    assert word in bilingual(e)
 
 
 def test_predict_proba_column_vector_and_two_column_matrix():
@@ -135,7 +128,7 @@ def test_predict_proba_column_vector_and_two_column_matrix():
     assert lift_table(y, np.array([[0.9], [0.1], [0.8], [0.2]]), bins=2)["churners"].tolist() == [2, 0]
     with pytest.raises(CourseArgumentError) as e:
         lift_table(y, np.array([[0.1, 0.9], [0.9, 0.1], [0.2, 0.8], [0.8, 0.2]]), bins=2)
-    assert "[:, 1]" in _bilingual(e)
+    assert "[:, 1]" in bilingual(e)
 
 
 # ---------------------------------------------------------------------------
@@ -176,7 +169,7 @@ def test_budget_metrics_edges_and_ties():
 def test_budget_metrics_bad_budget(budget, word):
     with pytest.raises(CourseArgumentError) as e:
         budget_metrics([1, 0, 0, 1], [0.9, 0.1, 0.2, 0.3], budget)
-    assert word in _bilingual(e)
+    assert word in bilingual(e)
 
 
 # ---------------------------------------------------------------------------
@@ -225,7 +218,7 @@ def test_profit_curve_bad_input(kw, word):
     args.update(kw)
     with pytest.raises(CourseArgumentError) as e:
         profit_curve([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.2], budgets=budgets, **args)
-    assert word in _bilingual(e)
+    assert word in bilingual(e)
 
 
 # ---------------------------------------------------------------------------
@@ -266,7 +259,7 @@ def test_calibration_of_a_calibrated_score_is_close():
 def test_calibration_bad_input(p, kw, word):
     with pytest.raises(CourseArgumentError) as e:
         calibration_table([0, 1, 0], p, **kw)
-    assert word in _bilingual(e)
+    assert word in bilingual(e)
 
 
 # ---------------------------------------------------------------------------

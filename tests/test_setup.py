@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import assert_loopback_only
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -206,11 +207,7 @@ def test_lab_command_serves_loopback_with_token_auth(tmp_path):
             nb = json.loads(resp.read())["content"]
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
         assert code and all(c["metadata"].get("trusted") is True for c in code)
-        # Not reachable on another interface of this machine.
-        other = socket.gethostbyname(socket.gethostname())
-        if not other.startswith("127."):
-            with pytest.raises(OSError):
-                socket.create_connection((other, port), timeout=3).close()
+        assert_loopback_only(port)                # not reachable on another interface of this machine
     finally:
         _kill_group(proc)
 
@@ -245,11 +242,7 @@ def test_app_command_refuses_requests_without_its_token(tmp_path):
         with urllib.request.urlopen(url, timeout=120) as resp:
             assert resp.status == 200
             assert "只给有令牌的人看" in resp.read().decode("utf-8")
-        # Not reachable on another interface of this machine.
-        other = socket.gethostbyname(socket.gethostname())
-        if not other.startswith("127."):
-            with pytest.raises(OSError):
-                socket.create_connection((other, port), timeout=3).close()
+        assert_loopback_only(port)                # not reachable on another interface of this machine
     finally:
         _kill_group(proc)
         log.close()

@@ -6,6 +6,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import bilingual
 from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier
 
@@ -13,14 +14,6 @@ from course_utils.churn_models import make_churn_model
 from course_utils.errors import CourseArgumentError
 from course_utils.uplift import (TLearner, compare_targeting, fit_t_learner, qini_coefficient, qini_curve,
                                  uplift_by_decile)
-
-
-def _bilingual(err: pytest.ExceptionInfo) -> str:
-    msg = str(err.value)
-    zh, en = msg.split("\n")
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh), msg
-    assert en.isascii(), msg
-    return msg
 
 
 # ---------------------------------------------------------------------------
@@ -141,10 +134,10 @@ def test_t_learner_model_options_and_pickle():
         assert np.array_equal(again.predict_uplift(X), t.predict_uplift(X))
     with pytest.raises(CourseArgumentError) as e:
         fit_t_learner(X, treated, churned, make_model="forest")
-    assert "make_model" in _bilingual(e)
+    assert "make_model" in bilingual(e)
     with pytest.raises(CourseArgumentError) as e:
         TLearner().predict_uplift(X)
-    assert "not fitted" in _bilingual(e)
+    assert "not fitted" in bilingual(e)
 
 
 @pytest.mark.parametrize("treated, churned, word", [
@@ -159,7 +152,7 @@ def test_t_learner_bad_input(treated, churned, word):
     X = pd.DataFrame({"x": [0, 0, 1, 1] * 4})
     with pytest.raises(CourseArgumentError) as e:
         fit_t_learner(X, treated, churned)
-    assert word in _bilingual(e)
+    assert word in bilingual(e)
 
 
 # ---------------------------------------------------------------------------
@@ -223,10 +216,10 @@ def test_uplift_tables_bad_input(args, word):
     for fn in (uplift_by_decile, qini_curve, qini_coefficient):
         with pytest.raises(CourseArgumentError) as e:
             fn(*args)
-        assert word in _bilingual(e)
+        assert word in bilingual(e)
     with pytest.raises(CourseArgumentError) as e:
         uplift_by_decile([1, 0, 1], [0, 1, 1], [0.1, 0.2, 0.3], bins=4)
-    assert "between 1 and" in _bilingual(e)
+    assert "between 1 and" in bilingual(e)
 
 
 # ---------------------------------------------------------------------------
@@ -258,14 +251,14 @@ def test_compare_targeting_edges_and_bad_input():
     assert np.isnan(r.loc["risk", "customers_saved"])           # no control customer in the group
     with pytest.raises(CourseArgumentError) as e:
         compare_targeting([1, 0], [1, 0], [0.9, 0.1], [0.1, 0.9], budget=3, **kw)
-    assert "between 0 and" in _bilingual(e)
+    assert "between 0 and" in bilingual(e)
     with pytest.raises(CourseArgumentError) as e:
         compare_targeting([1, 0], None, [0.9, 0.1], [0.1, 0.9], budget=1, **kw)
-    assert "treatment and outcome" in _bilingual(e)
+    assert "treatment and outcome" in bilingual(e)
     with pytest.raises(CourseArgumentError) as e:
         compare_targeting(None, None, [0.9, 0.1], [0.1], budget=1, true_uplift=[0.0, 0.1], **kw)
-    assert "lengths differ" in _bilingual(e)
+    assert "lengths differ" in bilingual(e)
     with pytest.raises(CourseArgumentError) as e:
         compare_targeting([1, 0], [1, 0], [0.9, 0.1], [0.1, 0.9], budget=1, value_saved=-5, contact_cost=1,
                           offer_cost=1)
-    assert "value_saved" in _bilingual(e)
+    assert "value_saved" in bilingual(e)

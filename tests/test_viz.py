@@ -3,11 +3,11 @@ labels, one colour meaning, number formats, population notes, robustness."""
 from __future__ import annotations
 
 import io
-import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import drawn_texts, figure_title, png_warnings, small_texts
 from matplotlib.figure import Figure
 
 from course_utils import charts
@@ -78,14 +78,12 @@ def _all_figures():
 
 def test_every_chart_has_a_message_a_note_and_no_text_below_11pt():
     for name, fig in _all_figures().items():
-        fig.canvas.draw()
-        texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
-                 if t.get_text().strip() and t.get_visible()]
-        small = [(t.get_text(), t.get_fontsize()) for t in texts if t.get_fontsize() < 11]
+        texts = drawn_texts(fig)
+        small = small_texts(texts)
         assert small == [], (name, small)
         joined = " ".join(t.get_text() for t in texts)
         assert any(w in joined for w in ("统计范围", "口径", "权重", "模拟结果")), name   # population note
-        title = fig.axes[0].get_title(loc="left") or (fig._suptitle.get_text() if fig._suptitle else "")
+        title = figure_title(fig)
         assert len(title) >= 6, (name, title)
 
 
@@ -227,12 +225,7 @@ def test_charts_render_chinese_without_missing_glyphs():
         charts.churn_reason_figure({"收益率低于他行": 3, "服务体验一般": 2}),
     ]
     figs += list(_all_figures().values())
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for fig in figs:
-            fig.savefig(io.BytesIO(), format="png", dpi=40)
-    missing = [str(w.message) for w in caught if "missing" in str(w.message).lower()]
-    assert missing == []
+    assert png_warnings(figs) == []
 
 
 def test_churn_trend_title_follows_direction_and_fixed_scale():

@@ -2,12 +2,10 @@
 use readable sizes and the course colours, and render Chinese without missing glyphs."""
 from __future__ import annotations
 
-import io
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import png_warnings
 from matplotlib.colors import to_hex
 
 from course_utils import churn_models, evaluation, uplift
@@ -128,13 +126,7 @@ def test_long_titles_and_notes_are_wrapped():
 
 
 def test_figures_render_without_missing_glyphs(figures):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for fig in figures.values():
-            fig.savefig(io.BytesIO(), format="png", dpi=40)
-    problems = [str(w.message) for w in caught if "missing" in str(w.message).lower()
-                or "constrained_layout not applied" in str(w.message)]
-    assert problems == []
+    assert png_warnings(figures.values(), layout=True) == []
 
 
 def test_feature_labels_cover_the_churn_features():

@@ -3,11 +3,11 @@ population in a note, no text below 11 pt, Chinese without missing glyphs, one c
 from __future__ import annotations
 
 import io
-import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import drawn_texts, figure_title, png_warnings, small_texts
 from matplotlib.colors import to_hex
 
 from course_utils.viz import lecture4 as L4
@@ -52,29 +52,19 @@ def _figures() -> dict:
     }
 
 
-def _title(fig) -> str:
-    return fig.axes[0].get_title(loc="left") or (fig._suptitle.get_text() if fig._suptitle else "")
-
-
 def test_every_chart_has_a_message_a_note_and_no_text_below_11pt():
     for name, fig in _figures().items():
-        fig.canvas.draw()
-        texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
-                 if t.get_text().strip() and t.get_visible()]
-        small = [(t.get_text(), t.get_fontsize()) for t in texts if t.get_fontsize() < 11]
+        texts = drawn_texts(fig)
+        small = small_texts(texts)
         assert small == [], (name, small)
         assert any("统计范围" in t.get_text() for t in texts), name
-        assert len(_title(fig)) >= 10, (name, _title(fig))
+        assert len(figure_title(fig)) >= 10, (name, figure_title(fig))
 
 
 def test_charts_render_chinese_without_missing_glyphs():
     from course_utils.plotting import setup
     setup()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for fig in _figures().values():
-            fig.savefig(io.BytesIO(), format="png", dpi=40)
-    assert [str(w.message) for w in caught if "missing" in str(w.message).lower()] == []
+    assert png_warnings(_figures().values()) == []
 
 
 def test_method_comparison_draws_values_intervals_and_greys_the_baseline():
@@ -85,13 +75,13 @@ def test_method_comparison_draws_values_intervals_and_greys_the_baseline():
     colours = {round(p.get_width(), 3): to_hex(p.get_facecolor()).lower() for p in ax.patches}
     assert colours[0.09] == NEUTRAL.lower() and colours[0.22] == GOOD.lower()
     assert [t.get_text() for t in ax.get_yticklabels()][-1] == "协同过滤"     # best on top
-    assert "2.4 倍" in _title(fig) and "不重叠" in _title(fig)
+    assert "2.4 倍" in figure_title(fig) and "不重叠" in figure_title(fig)
     # overlapping intervals are called what they are
     t = _boot().assign(low=[0.05, 0.05, 0.05], high=[0.3, 0.3, 0.3])
-    assert "重叠" in _title(L4.method_comparison_figure(t)) and "不重叠" not in _title(L4.method_comparison_figure(t))
+    assert "重叠" in figure_title(L4.method_comparison_figure(t)) and "不重叠" not in figure_title(L4.method_comparison_figure(t))
     # a method below the baseline is not called a win
     worse = _boot().assign(value=[0.05, 0.04, 0.09], low=[0.04, 0.03, 0.08], high=[0.06, 0.05, 0.10])
-    assert "没有超过" in _title(L4.method_comparison_figure(worse))
+    assert "没有超过" in figure_title(L4.method_comparison_figure(worse))
 
 
 def test_suitability_and_bot_titles_follow_the_numbers():
@@ -101,9 +91,9 @@ def test_suitability_and_bot_titles_follow_the_numbers():
     red = L4.suitability_figure(suit).axes[1].patches[0]
     assert to_hex(red.get_facecolor()).lower() == BAD.lower()
     pos = {"raw": 2.0, "raw_low": 1.0, "raw_high": 3.0, "adjusted": 1.5, "adjusted_low": 0.5, "adjusted_high": 2.5}
-    assert "不是因果" in _title(L4.bot_comparison_figure(pos))
+    assert "不是因果" in figure_title(L4.bot_comparison_figure(pos))
     neg = {k: -v for k, v in pos.items()} | {"adjusted_low": -2.5, "adjusted_high": -0.5}
-    assert "更不满意" in _title(L4.bot_comparison_figure(neg))
+    assert "更不满意" in figure_title(L4.bot_comparison_figure(neg))
 
 
 def test_gap_figure_draws_one_line_per_catalogue_size_and_a_zero_line():
@@ -119,12 +109,12 @@ def test_threshold_and_exposure_and_confusion_show_the_given_data():
     figs = _figures()
     thr = figs["threshold"].axes[0]
     assert list(thr.lines[0].get_ydata()) == [0.4, 0.25, 0.1]
-    assert "0.50" in _title(figs["threshold"])
+    assert "0.50" in figure_title(figs["threshold"])
     conf = figs["confusion"]
     assert "90.0%" in conf.get_suptitle() and "20.0%" in conf.get_suptitle()
     cells = [t.get_text() for t in conf.axes[0].texts]
     assert "80\n80.0%" in cells and "90\n90.0%" in cells
-    assert "50.0%" in _title(figs["exposure"])
+    assert "50.0%" in figure_title(figs["exposure"])
 
 
 @pytest.mark.parametrize("bad", [pd.DataFrame({"value": [np.nan], "low": [np.nan], "high": [np.nan], "diff": [0.0]},

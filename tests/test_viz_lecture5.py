@@ -2,11 +2,9 @@
 a population, use readable sizes and the course colours, and render Chinese without missing glyphs."""
 from __future__ import annotations
 
-import io
-import warnings
-
 import pandas as pd
 import pytest
+from helpers import png_warnings
 from matplotlib.colors import to_hex
 
 from course_utils.plotting import setup
@@ -97,10 +95,4 @@ def test_good_is_blue_and_risk_is_vermilion(figures):
 
 
 def test_figures_render_without_missing_glyphs(figures):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for fig in figures.values():
-            fig.savefig(io.BytesIO(), format="png", dpi=40)
-    problems = [str(w.message) for w in caught if "missing" in str(w.message).lower()
-                or "constrained_layout not applied" in str(w.message)]
-    assert problems == []
+    assert png_warnings(figures.values(), layout=True) == []
