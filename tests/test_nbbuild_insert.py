@@ -31,7 +31,7 @@ def test_the_solution_build_inserts_the_text_the_exercise_shows(tmp_path):
 
 
 def test_insert_keeps_the_indentation_of_its_line(tmp_path):
-    body = "if True:\n    # INSERT tools.nbbuild:BACKUP_DIR\n"
+    body = "if True:\n    # BEGIN SOLUTION\n    # INSERT tools.nbbuild:BACKUP_DIR\n    # END SOLUTION\n"
     assert build(tmp_path, body) == ["if True:\n    backups"]
 
 
@@ -42,8 +42,16 @@ def test_insert_keeps_the_indentation_of_its_line(tmp_path):
 ])
 def test_a_bad_insert_stops_the_build_naming_the_file(tmp_path, spec, fragment):
     with pytest.raises(BuildError) as err:
-        build(tmp_path, f"# INSERT {spec}\n")
+        build(tmp_path, f"# BEGIN SOLUTION\n# INSERT {spec}\n# END SOLUTION\n")
     assert "T9_exercises.py" in str(err.value) and fragment in str(err.value)
+
+
+@pytest.mark.parametrize("body", ["# INSERT tools.nbbuild:BACKUP_DIR\n",
+                                  "# BEGIN PLACEHOLDER\n# INSERT tools.nbbuild:BACKUP_DIR\n# END PLACEHOLDER\n"])
+def test_insert_only_inside_a_solution_region(tmp_path, body):
+    # exercise notebooks are cached without the course code (tools/cohort.py): they must not depend on it
+    with pytest.raises(BuildError, match=r"T9_exercises.py:\d+: '# INSERT' must stand inside a SOLUTION region"):
+        build(tmp_path, body, kind="exercise")
 
 
 def test_insert_is_refused_in_lecture_sources(tmp_path):

@@ -18,12 +18,12 @@ Markers in ``src/exercises/*.py`` (whole lines, inside one code cell)::
     # BEGIN SOLUTION / # END SOLUTION        kept only in solutions/
     # BEGIN PLACEHOLDER / # END PLACEHOLDER  kept only in exercises/
 
-A whole line ``# INSERT <module>:<name>`` in a code cell (in ``src/exercises/*.py``)
-is replaced by the text of that string (``name`` may be dotted, e.g.
-``Automation.solution_code``), indented like the line. Put it in a SOLUTION
-region to make the solution cell and the exercise's ``solution_code`` (what
-``q.solution()`` shows) one text: the module is the source, the notebook is
-generated from it, and ``--check`` reports a notebook the text has moved away from.
+A whole line ``# INSERT <module>:<name>`` inside a SOLUTION region (in
+``src/exercises/*.py``) is replaced by the text of that string (``name`` may be
+dotted, e.g. ``Automation.solution_code``), indented like the line. It makes the
+solution cell and the exercise's ``solution_code`` (what ``q.solution()`` shows)
+one text: the module is the source, the notebook is generated from it, and
+``--check`` reports a notebook the text has moved away from.
 
 Cell tags ``solution-only`` / ``exercise-only`` keep a whole cell (markdown or
 code) in one build only; these two tags are removed from the output. Markers
@@ -237,6 +237,9 @@ def validate_markers(text: str, source: Path, allow: bool) -> None:
         if m is None:
             if INSERT_RE.match(line) and not allow:
                 raise BuildError(f"{source}:{lineno}: '# INSERT' is only allowed in src/exercises/*.py")
+            if INSERT_RE.match(line) and open_kind != "SOLUTION":
+                # only solution notebooks (executed; their cache keys include the course code) hold it
+                raise BuildError(f"{source}:{lineno}: '# INSERT' must stand inside a SOLUTION region")
             if MARKER_ANY_RE.search(line):
                 raise BuildError(f"{source}:{lineno}: a marker must be alone on its line: "
                                  f"{line.strip()!r}")
