@@ -185,6 +185,11 @@ class ColumnGuard(TransformerMixin, BaseEstimator):
             raise arg_error(f"数据表缺少列 {missing}；现有列（前 12 个）：{have}。请检查拼写，或从 numeric/categorical 中去掉",
                             f"the table lacks columns {missing}; it has (first 12): {have}. "
                             "Check the spelling or drop them from numeric/categorical")
+        if len(X) == 0:  # scikit-learn's own message ("Found array with 0 sample(s)") names no table
+            have = [str(c) for c in X.columns[:12]]
+            raise arg_error(f"数据表没有行（0 个客户）；现有列（前 12 个）：{have}。请检查之前的筛选条件，至少保留一行",
+                            f"the table has no rows (0 customers); its columns (first 12): {have}. Check the "
+                            "filter that built it and keep at least one row")
         out = {c: _as_float(X[c], c) for c in num}
         out.update({c: _as_labels(X[c]) for c in cat})
         return pd.DataFrame(out, index=X.index, columns=num + cat)

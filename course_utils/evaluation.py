@@ -229,6 +229,11 @@ def bin_sizes(n: int, bins: int) -> np.ndarray:
     >>> bin_sizes(10, 3).tolist()
     [4, 3, 3]
     """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
+        raise arg_error(f"n 是客户人数，应是不小于 0 的整数，收到 {n!r}",
+                        f"n is the number of customers and must be a whole number >= 0, got {n!r}")
+    if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or bins < 1:
+        raise arg_error(f"bins 应是正整数，收到 {bins!r}", f"bins must be a positive integer, got {bins!r}")
     q, r = divmod(int(n), int(bins))
     return np.array([q + 1] * r + [q] * (bins - r), dtype=np.int64)
 

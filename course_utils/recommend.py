@@ -586,6 +586,8 @@ class RecommendationEngine:
 
     def _scaled(self, s: np.ndarray) -> np.ndarray:
         s = np.where(self._held, 0.0, s)
+        if s.size == 0:  # no products or no customers (an empty table): nothing to scale
+            return s
         return s / np.maximum(s.max(axis=1, keepdims=True), 1e-12)
 
     def scores(self, method: str = "item_cf", neighbours: int | None = 20, alpha: float = 0.7) -> np.ndarray:

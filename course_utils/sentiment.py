@@ -400,6 +400,16 @@ class SentimentPipeline(Pipeline):
                                       "the model is not fitted yet: call model.fit(texts, y) first "
                                       "(y: 1 = negative)") from None
 
+    def fit(self, X, y=None, **params):
+        n = len(as_texts(X, "X"))
+        if n == 0:
+            raise _arg_error("没有可训练的消息（X 是空的）：至少需要负面（1）和非负面（0）消息各一条",
+                             "no messages to train on (X is empty): it needs negative (1) and non-negative (0) ones")
+        if y is not None and len(as_texts(y, "y")) != n:
+            raise _arg_error(f"消息 X 有 {n} 条，标签 y 有 {len(as_texts(y, 'y'))} 个：请给每条消息一个标签",
+                             f"X has {n} messages but y has {len(as_texts(y, 'y'))} labels: pass one label per message")
+        return super().fit(X, y, **params)
+
     def predict_proba(self, X, **params):
         self._require_fitted()
         if not as_texts(X, "X"):  # no messages (e.g. an empty filter): no rows, not an error
@@ -701,7 +711,15 @@ def escalate(emotions, high_value=None, emotions_to_escalate=("anxiety", "compla
     if bad or not keys:
         raise _arg_error(f"emotions_to_escalate 只能取 {list(EMOTION_CUES)}，收到 {bad or keys}",
                          f"emotions_to_escalate must be among {list(EMOTION_CUES)}, got {bad or keys}")
-    flags = np.column_stack([emo[k].to_numpy(dtype=float) >= thr for k in keys])
+    try:
+        flags = np.column_stack([emo[k].to_numpy(dtype=float) >= thr for k in keys])
+    except (TypeError, ValueError):
+        k = next(k for k in keys if pd.to_numeric(emo[k], errors="coerce").isna().gt(emo[k].isna()).any())
+        v = emo[k][pd.to_numeric(emo[k], errors="coerce").isna() & emo[k].notna()].iloc[0]
+        raise _arg_error(f"emotions 表的列 “{k}” 应是情绪得分（数字），但有值 {v!r}；"
+                         "请传入 detect_emotions(texts) 的结果，或直接传入消息文本",
+                         f"column '{k}' of the emotions table must hold emotion scores (numbers), found {v!r}; "
+                         "pass the result of detect_emotions(texts), or the message texts") from None
     esc = flags.any(axis=1)
     n = len(emo)
     if high_value is None:

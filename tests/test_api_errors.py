@@ -62,7 +62,7 @@ def _assert_bilingual(message: str, *names: str) -> None:
     for name in names:
         assert name in zh and name in en, f"{name!r} not in both lines of:\n{message}"
     assert any("\u4e00" <= ch <= "\u9fff" for ch in zh), f"no Chinese in the first line:\n{message}"
-    assert any(w in en for w in ("Fix", "e.g.", "must be", "expects")), f"no fix in the English line:\n{message}"
+    assert any(w in en for w in ("Fix", "e.g.", "must", "expects", "pass", "Check", "check", "needs")), f"no fix in the English line:\n{message}"
 
 
 def test_the_tiny_bank_builds():
@@ -142,3 +142,74 @@ def test_text_and_datetime_tables_give_the_same_table():
     pd.testing.assert_frame_equal(build_churn_table(tb, CUT), build_churn_table(parsed, CUT))
     bare = build_churn_table({"customers": tb["customers"], "transactions": tb["transactions"]}, CUT)
     assert bare["balance_last"].isna().all() and (bare["product_count"] == 0).all()
+
+
+# ---------------------------------------------------------------------------
+# the other Lecture 3/4 APIs: cases that gave a bare scikit-learn / numpy error before
+# ---------------------------------------------------------------------------
+def _churn_like(n: int = 60) -> tuple[pd.DataFrame, pd.Series]:
+    """A table of the public bank-churn shape (other column names than ours)."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"CreditScore": rng.integers(350, 850, n), "Geography": rng.choice(["France", "Spain"], n),
+                      "Age": rng.integers(18, 80, n)})
+    return X, pd.Series(np.arange(n) % 3 == 0, dtype=int)
+
+
+@pytest.mark.parametrize("kind", ["logistic", "tree", "forest"])
+@pytest.mark.parametrize("call", ["predict_proba", "reason_codes"])
+def test_churn_model_on_an_empty_table(kind, call):
+    from course_utils.churn_models import make_churn_model, reason_codes
+
+    X, y = _churn_like()
+    m = make_churn_model(kind, ["CreditScore", "Age"], ["Geography"], n_estimators=5).fit(X, y)
+    with pytest.raises(CourseArgumentError) as err:
+        m.predict_proba(X.iloc[:0]) if call == "predict_proba" else reason_codes(m, X.iloc[:0])
+    _assert_bilingual(str(err.value), "CreditScore")     # it lists the columns it did find
+    assert "0 个客户" in str(err.value) and "no rows" in str(err.value)
+
+
+@pytest.mark.parametrize("n, bins, name", [(10, "3", "bins"), (10, 0, "bins"), (10, 2.0, "bins"),
+                                           ("10", 3, "n"), (-1, 3, "n")])
+def test_bin_sizes_bad_arguments(n, bins, name):
+    from course_utils.evaluation import bin_sizes
+
+    with pytest.raises(CourseArgumentError) as err:
+        bin_sizes(n, bins)
+    _assert_bilingual(str(err.value), name)
+
+
+def test_hybrid_on_an_empty_holdings_table_is_empty_like_the_others():
+    from course_utils.recommend import content_based, hybrid, item_based_cf
+
+    h = pd.DataFrame({"customer_id": pd.Series([], dtype=str), "product_id": pd.Series([], dtype=str)})
+    p = pd.DataFrame({"product_id": ["P1", "P2"], "category": ["基金", "存款"], "risk_level": ["R4", "R1"]})
+    want = item_based_cf(h)
+    assert want.empty and content_based(h, p).empty
+    got = hybrid(h, p)
+    assert got.empty and list(got.columns) == list(want.columns)
+
+
+def test_escalate_with_text_in_an_emotion_column():
+    from course_utils.sentiment import detect_emotions, escalate
+
+    emo = detect_emotions(["卡丢了，急！怎么办", "网点几点关门"])
+    bad = emo.astype(object)
+    bad.iloc[1, bad.columns.get_loc("anxiety")] = "高"
+    with pytest.raises(CourseArgumentError) as err:
+        escalate(bad)
+    _assert_bilingual(str(err.value), "'高'", "detect_emotions")
+    assert "“anxiety”" in str(err.value) and "'anxiety'" in str(err.value)
+    assert escalate(emo)["route"].tolist() == ["VIP专线", "常规处理"]   # the scores themselves still work
+
+
+@pytest.mark.parametrize("texts, y, words", [
+    ([], [], ["X"]),
+    (["服务太差", "很满意", "还行"], [1, 0], ["X", "y", "3"]),
+    (pd.Series(["服务太差", "很满意"]), [1, 0, 1], ["X", "y", "2"]),
+])
+def test_sentiment_model_fit_bad_inputs(texts, y, words):
+    from course_utils.sentiment import make_sentiment_model
+
+    with pytest.raises(CourseArgumentError) as err:
+        make_sentiment_model().fit(texts, y)
+    _assert_bilingual(str(err.value), *words)
