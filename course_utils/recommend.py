@@ -199,7 +199,11 @@ def time_split(holdings: pd.DataFrame, cutoff) -> tuple[pd.DataFrame, pd.DataFra
     except (TypeError, ValueError):
         raise _error(f"cutoff 应该是日期，例如 '2023-07-01'，收到 {cutoff!r}。",
                      f"cutoff must be a date such as '2023-07-01', got {cutoff!r}.") from None
-    start = domain.as_dates(holdings["start_date"], "start_date")
+    try:  # text that is not a date would silently fall out of both train and test
+        start = domain.as_dates(holdings["start_date"], "start_date", strict=True)
+    except CourseArgumentError as e:
+        zh, en = str(e).split("\n", 1)
+        raise _error(f"holdings：{zh}", f"holdings: {en}") from None
     is_train = (start < cut).to_numpy()
     is_later = (start >= cut).to_numpy()
     c_codes, _ = pd.factorize(holdings["customer_id"])
@@ -371,8 +375,14 @@ def suitable_pairs(customer_ids, product_ids, customers: pd.DataFrame, products:
     >>> suitable_pairs(["a", "a", "b", "zz"], ["P1", "P2", "P1", "P2"], cust, prod).tolist()
     [False, True, True, False]
     """
-    appetite = _appetite_of(customers, list(customer_ids))
-    risk = _risk_of(products, list(product_ids))
+    customer_ids, product_ids = list(customer_ids), list(product_ids)
+    if len(customer_ids) != len(product_ids):
+        raise _error(f"customer_ids 有 {len(customer_ids)} 个，product_ids 有 {len(product_ids)} 个："
+                     "应一一对应（第 i 个客户配第 i 个产品）。",
+                     f"customer_ids has {len(customer_ids)} values but product_ids has {len(product_ids)}: "
+                     "pass one product per customer (pair i = customer i, product i).")
+    appetite = _appetite_of(customers, customer_ids)
+    risk = _risk_of(products, product_ids)
     with np.errstate(invalid="ignore"):
         return np.asarray(risk <= appetite, dtype=bool)
 
@@ -1029,8 +1039,19 @@ INCOME_BANDS: tuple[tuple[float, str], ...] = ((0, "月收入5千以下"), (5000
                                                (20000, "2万及以上"))
 
 
-def _band(values, bands) -> np.ndarray:
-    v = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+def _band(values, bands, col: str = "age") -> np.ndarray:
+    raw = pd.Series(values)
+    num = pd.to_numeric(raw, errors="coerce")
+    bad = num.isna() & raw.notna()
+    if bad.any():
+        bad &= raw.astype(str).str.strip() != ""
+    if bad.any():
+        v = raw[bad].iloc[0]
+        raise _error(f"customers 的列 '{col}' 应是数字，但有 {int(bad.sum())} 个值不是，例如 {v!r}；"
+                     f"请先转换：pd.to_numeric(customers['{col}'], errors='coerce')（无法识别的记为未知）。",
+                     f"column '{col}' of customers must be numeric, but {int(bad.sum())} value(s) are not, "
+                     f"e.g. {v!r}; convert it first: pd.to_numeric(customers['{col}'], errors='coerce').")
+    v = num.to_numpy(dtype=float)
     edges = np.array([b[0] for b in bands])
     labels = np.array([b[1] for b in bands] + ["未知"], dtype=object)
     pos = np.searchsorted(edges, v, side="right") - 1
@@ -1052,9 +1073,9 @@ def demographic_segments(customers: pd.DataFrame, by: Sequence[str] = ("age", "m
     parts = []
     for col in by:
         if col == "age":
-            parts.append(_band(customers[col], AGE_BANDS))
+            parts.append(_band(customers[col], AGE_BANDS, col))
         elif col == "monthly_income":
-            parts.append(_band(customers[col], INCOME_BANDS))
+            parts.append(_band(customers[col], INCOME_BANDS, col))
         else:
             parts.append(customers[col].astype(str).to_numpy(dtype=object))
     key = parts[0].astype(object)
@@ -1144,7 +1165,20 @@ def _rec_lists(recs, k: int, col_user: str = DEFAULT_USER_COL, col_item: str = D
     """Normalise recommendations to {customer_id: [product_id, ...]} (top k, best first)."""
     if isinstance(recs, pd.DataFrame):
         _check_columns(recs, [col_user, col_item], "recs")
-        r = recs.sort_values(col_rank, kind="stable") if col_rank in recs else recs
+        r = recs
+        if col_rank in recs:
+            rank = recs[col_rank]
+            if not pd.api.types.is_numeric_dtype(rank):  # text ranks sort "10" before "2"
+                num = pd.to_numeric(rank, errors="coerce")
+                bad = num.isna() & rank.notna()
+                if bad.any():
+                    v = rank[bad].iloc[0]
+                    raise _error(f"recs 的列 '{col_rank}' 应是名次（数字 1, 2, 3…），但有值 {v!r}；"
+                                 f"请用 pd.to_numeric(recs['{col_rank}']) 转换，或删去这一列（按行序排名）。",
+                                 f"column '{col_rank}' of recs must hold ranks (numbers 1, 2, 3...), found {v!r}; "
+                                 f"convert it with pd.to_numeric(recs['{col_rank}']) or drop it (row order = rank).")
+                r = recs.assign(**{col_rank: num})
+            r = r.sort_values(col_rank, kind="stable")
         return {c: v[:k] for c, v in _group_values(r[col_user], r[col_item], sort=False)}
     if isinstance(recs, Mapping):
         return {c: list(v)[:k] for c, v in recs.items()}

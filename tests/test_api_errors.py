@@ -213,3 +213,52 @@ def test_sentiment_model_fit_bad_inputs(texts, y, words):
     with pytest.raises(CourseArgumentError) as err:
         make_sentiment_model().fit(texts, y)
     _assert_bilingual(str(err.value), *words)
+
+
+# ---------------------------------------------------------------------------
+# recommend: inputs that were silently misread before (wrong answer, no error)
+# ---------------------------------------------------------------------------
+def test_text_ranks_are_read_as_numbers_or_refused():
+    from course_utils.recommend import precision_at_k
+
+    test = pd.DataFrame({"customer_id": ["a"], "product_id": ["P2"]})
+    recs = pd.DataFrame({"customer_id": ["a"] * 10, "product_id": [f"P{i}" for i in range(10, 0, -1)],
+                         "rank": range(10, 0, -1)})
+    want = precision_at_k(test, recs, k=2)                  # P1, P2 first: 0.5
+    assert want == 0.5
+    assert precision_at_k(test, recs.astype({"rank": str}), k=2) == want   # "10" no longer before "2"
+    with pytest.raises(CourseArgumentError) as err:
+        precision_at_k(test, recs.assign(rank=["第一"] * 10), k=2)
+    _assert_bilingual(str(err.value), "recs", "'rank'", "第一")
+
+
+def test_suitable_pairs_lengths_must_match():
+    from course_utils.recommend import suitable_pairs
+
+    cust = pd.DataFrame({"customer_id": ["a"], "risk_appetite": ["R3"]})
+    prod = pd.DataFrame({"product_id": ["P1", "P2"], "risk_level": ["R1", "R2"]})
+    with pytest.raises(CourseArgumentError) as err:
+        suitable_pairs(["a"], ["P1", "P2"], cust, prod)
+    _assert_bilingual(str(err.value), "customer_ids", "product_ids")
+
+
+@pytest.mark.parametrize("col", ["age", "monthly_income"])
+def test_demographic_segments_refuses_text_numbers(col):
+    from course_utils.recommend import demographic_segments
+
+    c = pd.DataFrame({"customer_id": ["a", "b", "c"], "age": [25, 61, None],
+                      "monthly_income": [8000, None, 3000]})
+    assert demographic_segments(c).tolist()[1] == "60岁及以上｜未知"          # missing = 未知, as before
+    with pytest.raises(CourseArgumentError) as err:
+        demographic_segments(c.astype({col: object}).assign(**{col: ["三十", 40, ""]}))
+    _assert_bilingual(str(err.value), "customers", f"'{col}'", "三十")
+
+
+def test_time_split_refuses_text_that_is_not_a_date():
+    from course_utils.recommend import time_split
+
+    h = pd.DataFrame({"customer_id": ["a", "a", "b"], "product_id": ["P1", "P2", "P1"],
+                      "start_date": ["2023-01-05", "上周", "2023-08-01"]})
+    with pytest.raises(CourseArgumentError) as err:
+        time_split(h, "2023-07-01")
+    _assert_bilingual(str(err.value), "holdings", "start_date", "上周")
