@@ -140,6 +140,21 @@ def _check_columns(df: pd.DataFrame, cols: Iterable[str], what: str) -> None:
                      f"{what} is missing columns {missing}; it has {list(df.columns)}.")
 
 
+def _as_numbers(values: pd.Series, table: str, col: str, what_zh: str, what_en: str,
+                fix_zh: str, fix_en: str) -> pd.Series:
+    """``values`` as numbers (blank text = missing); other text raises a bilingual error naming the column."""
+    num = pd.to_numeric(values, errors="coerce")
+    bad = num.isna() & values.notna()
+    if bad.any():
+        bad &= values.astype(str).str.strip() != ""
+    if bad.any():
+        v = values[bad].iloc[0]
+        raise _error(f"{table} 的列 '{col}' 应是{what_zh}，但有 {int(bad.sum())} 个值不是，例如 {v!r}；{fix_zh}",
+                     f"column '{col}' of {table} must hold {what_en}, but {int(bad.sum())} value(s) do not, "
+                     f"e.g. {v!r}; {fix_en}")
+    return num
+
+
 def _check_k(k) -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise _error(f"k 应该是正整数（例如 5），收到 {k!r}。", f"k must be a positive integer, got {k!r}.")
@@ -1040,18 +1055,9 @@ INCOME_BANDS: tuple[tuple[float, str], ...] = ((0, "月收入5千以下"), (5000
 
 
 def _band(values, bands, col: str = "age") -> np.ndarray:
-    raw = pd.Series(values)
-    num = pd.to_numeric(raw, errors="coerce")
-    bad = num.isna() & raw.notna()
-    if bad.any():
-        bad &= raw.astype(str).str.strip() != ""
-    if bad.any():
-        v = raw[bad].iloc[0]
-        raise _error(f"customers 的列 '{col}' 应是数字，但有 {int(bad.sum())} 个值不是，例如 {v!r}；"
-                     f"请先转换：pd.to_numeric(customers['{col}'], errors='coerce')（无法识别的记为未知）。",
-                     f"column '{col}' of customers must be numeric, but {int(bad.sum())} value(s) are not, "
-                     f"e.g. {v!r}; convert it first: pd.to_numeric(customers['{col}'], errors='coerce').")
-    v = num.to_numpy(dtype=float)
+    v = _as_numbers(pd.Series(values), "customers", col, "数字", "numbers",
+                    f"请先转换：pd.to_numeric(customers['{col}'], errors='coerce')（无法识别的记为未知）。",
+                    f"convert it first: pd.to_numeric(customers['{col}'], errors='coerce').").to_numpy(dtype=float)
     edges = np.array([b[0] for b in bands])
     labels = np.array([b[1] for b in bands] + ["未知"], dtype=object)
     pos = np.searchsorted(edges, v, side="right") - 1
@@ -1169,15 +1175,10 @@ def _rec_lists(recs, k: int, col_user: str = DEFAULT_USER_COL, col_item: str = D
         if col_rank in recs:
             rank = recs[col_rank]
             if not pd.api.types.is_numeric_dtype(rank):  # text ranks sort "10" before "2"
-                num = pd.to_numeric(rank, errors="coerce")
-                bad = num.isna() & rank.notna()
-                if bad.any():
-                    v = rank[bad].iloc[0]
-                    raise _error(f"recs 的列 '{col_rank}' 应是名次（数字 1, 2, 3…），但有值 {v!r}；"
-                                 f"请用 pd.to_numeric(recs['{col_rank}']) 转换，或删去这一列（按行序排名）。",
-                                 f"column '{col_rank}' of recs must hold ranks (numbers 1, 2, 3...), found {v!r}; "
-                                 f"convert it with pd.to_numeric(recs['{col_rank}']) or drop it (row order = rank).")
-                r = recs.assign(**{col_rank: num})
+                r = recs.assign(**{col_rank: _as_numbers(
+                    rank, "recs", col_rank, "名次（数字 1, 2, 3…）", "ranks (numbers 1, 2, 3...)",
+                    f"请用 pd.to_numeric(recs['{col_rank}']) 转换，或删去这一列（按行序排名）。",
+                    f"convert it with pd.to_numeric(recs['{col_rank}']) or drop it (row order = rank).")})
             r = r.sort_values(col_rank, kind="stable")
         return {c: v[:k] for c, v in _group_values(r[col_user], r[col_item], sort=False)}
     if isinstance(recs, Mapping):
