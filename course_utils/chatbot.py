@@ -342,6 +342,11 @@ def threshold_table(bot: FaqBot, texts, true_intents, thresholds=None,
                          f"texts has {len(raw)} messages but true_intents has {len(truth)}: one intent per message")
     if not raw:
         raise _arg_error("texts 是空的：至少需要一条消息", "texts is empty: give at least one message")
+    if isinstance(texts, pd.Series) and isinstance(true_intents, pd.Series) and not texts.index.equals(true_intents.index):
+        raise _arg_error("texts 和 true_intents 的索引 (index) 不同，按位置对齐会把消息配错意图；"
+                         "请从同一张表取两列，例如 chat['text'], chat['intent']，或都用 .tolist()",
+                         "texts and true_intents have different indexes, so matching by position would pair "
+                         "messages with the wrong intents; take both columns from one table or pass .tolist()")
     ths = _thresholds(thresholds)
     if minutes_per_handoff is not None:
         if isinstance(minutes_per_handoff, bool) or not isinstance(minutes_per_handoff, numbers.Real) \

@@ -262,3 +262,15 @@ def test_time_split_refuses_text_that_is_not_a_date():
     with pytest.raises(CourseArgumentError) as err:
         time_split(h, "2023-07-01")
     _assert_bilingual(str(err.value), "holdings", "start_date", "上周")
+
+
+def test_threshold_table_refuses_columns_from_misaligned_tables():
+    from course_utils.chatbot import FaqBot, threshold_table
+
+    chat = pd.DataFrame({"text": ["银行卡丢了怎么挂失", "网点几点开门"], "intent": ["挂失补卡", "转账问题"]})
+    bot = FaqBot()
+    want = threshold_table(bot, chat["text"], chat["intent"], [0.2])
+    assert threshold_table(bot, chat["text"].tolist(), chat["intent"].tolist(), [0.2]).equals(want)
+    with pytest.raises(CourseArgumentError) as err:
+        threshold_table(bot, chat["text"], chat["intent"][::-1], [0.2])      # rows of another order
+    _assert_bilingual(str(err.value), "texts", "true_intents", "index")
