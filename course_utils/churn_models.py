@@ -150,6 +150,20 @@ def _as_labels(s: pd.Series) -> np.ndarray:
     return labels[codes]      # code -1 (missing) picks the last label
 
 
+def _labels_for(X: pd.DataFrame, y) -> np.ndarray:
+    """``y`` as 0/1, one label per row of ``X``: a bilingual error when the lengths differ, or when
+    ``y`` is a Series whose index is not ``X``'s (pairing by position would mix up customers)."""
+    yy = as_binary(y, "y")
+    if len(yy) != len(X):
+        raise arg_error(f"标签 y 有 {len(yy)} 个，特征表有 {len(X)} 行", f"y has {len(yy)} labels but X has {len(X)} rows")
+    if isinstance(y, (pd.Series, pd.DataFrame)) and not y.index.equals(X.index):
+        raise arg_error("标签 y 和特征表 X 的索引 (index) 不同，按位置对齐会配错客户；请从同一张表取，"
+                        "例如 fit(train[F], train['churned'])，或用 y.to_numpy()",
+                        "y and X have different indexes, so pairing by position would mix up customers; take "
+                        "both from one table, e.g. fit(train[F], train['churned']), or pass y.to_numpy()")
+    return yy
+
+
 class ColumnGuard(TransformerMixin, BaseEstimator):
     """First pipeline step: checks the columns and cleans their types (see module doc).
 
@@ -197,11 +211,7 @@ class ColumnGuard(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         Z = self._clean(X)
         if y is not None:
-            yy = as_binary(y, "y")
-            if len(yy) != len(Z):
-                raise arg_error(f"标签 y 有 {len(yy)} 个，特征表有 {len(Z)} 行", f"y has {len(yy)} labels but X has "
-                                f"{len(Z)} rows")
-            check_two_classes(yy, "y")
+            check_two_classes(_labels_for(X, y), "y")
         num, cat = _check_columns(self.numeric, self.categorical)
         self.feature_names_in_ = np.asarray(num + cat, dtype=object)
         self.n_features_in_ = len(num) + len(cat)
@@ -495,9 +505,7 @@ def permutation_importance_table(pipeline, X, y, *, scoring: str = "roc_auc", n_
     guard, prep, model = _fitted_parts(pipeline)
     cols = list(guard.feature_names_in_)
     Xc = guard._clean(X)           # same checks and messages as the model itself
-    yy = as_binary(y, "y")
-    if len(yy) != len(Xc):
-        raise arg_error(f"标签 y 有 {len(yy)} 个，特征表有 {len(Xc)} 行", f"y has {len(yy)} labels but X has {len(Xc)} rows")
+    yy = _labels_for(X, y)
     check_two_classes(yy, "y")
     Xp = None
     if scoring == "roc_auc" and isinstance(model, RandomForestClassifier) and not guard.category_counts_:

@@ -274,3 +274,17 @@ def test_threshold_table_refuses_columns_from_misaligned_tables():
     with pytest.raises(CourseArgumentError) as err:
         threshold_table(bot, chat["text"], chat["intent"][::-1], [0.2])      # rows of another order
     _assert_bilingual(str(err.value), "texts", "true_intents", "index")
+
+
+@pytest.mark.parametrize("how", ["fit", "permutation_importance_table"])
+def test_churn_model_refuses_labels_from_another_table(how):
+    from course_utils.churn_models import make_churn_model, permutation_importance_table
+
+    X, y = _churn_like()
+    m = make_churn_model("tree", ["CreditScore", "Age"], ["Geography"], max_depth=2)
+    shuffled = y.sample(frac=1.0, random_state=0)                 # the same labels, another row order
+    m.fit(X, y.to_numpy())                                        # arrays pair by position: fine
+    with pytest.raises(CourseArgumentError) as err:
+        m.fit(X, shuffled) if how == "fit" else permutation_importance_table(m, X, shuffled, n_repeats=1)
+    _assert_bilingual(str(err.value), "y", "X", "index")
+    permutation_importance_table(m, X, y, n_repeats=1)            # the same index: fine
