@@ -178,12 +178,25 @@ def build_churn_table(bank_or_tables, cutoff, outcome_months: int = 6,
     - ``app_minutes_trend``: mean weekly app minutes, last 4 weeks vs the 4 before
       (+1 on both sides) - 1; NaN where the data does not cover 8 weeks.
 
+    Raises
+    ------
+    CourseArgumentError (a ``ValueError``), Chinese line then English line, naming the table,
+    the column, what was found and the fix: a missing table or column (:data:`TABLE_COLUMNS`),
+    text that is not a date / number in a date / number column, a cut-off that is not a date,
+    month counts that are not positive whole numbers.
+
     Example
     -------
     >>> from course_utils.data import get_bank
     >>> t = build_churn_table(get_bank(), "2022-07-01")       # doctest: +SKIP
     >>> t["churned"].mean()                                      # doctest: +SKIP
     0.09...
+    >>> build_churn_table({"customers": pd.DataFrame({"客户号": ["A"]}), "transactions": pd.DataFrame()},
+    ...                   "2022-07-01")                          # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    course_utils.errors.CourseArgumentError: build_churn_table：客户表 customers 缺少列 ['customer_id', ...（现有列，前 12 个：客户号）...
+    build_churn_table: table customers is missing column(s) ['customer_id', ...] (found, first 12: 客户号). Fix: ...
     """
     cut, tb = _check_inputs(_tables(bank_or_tables), cutoff)
     outcome_months = _check_months(outcome_months, "outcome_months")
