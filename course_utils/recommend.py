@@ -540,6 +540,11 @@ class RecommendationEngine:
         _check_columns(train, ["customer_id", "product_id"], "train")
         if products is not None:
             _check_columns(products, ["product_id"], "products")
+            if products.empty:  # content scores would all be 0: silently the popularity ranking
+                raise _error("products 是空表（0 个产品）：基于内容 / 混合推荐需要产品属性；"
+                             "请传入产品表（如 bank.products），或不传 products。",
+                             "products is empty (0 products): content-based / hybrid scores need product "
+                             "attributes; pass the products table (e.g. bank.products) or leave products out.")
         x, users, items = _sparse_matrix(train)
         self._x_all = x
         self.similarity = similarity

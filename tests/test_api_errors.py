@@ -288,3 +288,17 @@ def test_churn_model_refuses_labels_from_another_table(how):
         m.fit(X, shuffled) if how == "fit" else permutation_importance_table(m, X, shuffled, n_repeats=1)
     _assert_bilingual(str(err.value), "y", "X", "index")
     permutation_importance_table(m, X, y, n_repeats=1)            # the same index: fine
+
+
+@pytest.mark.parametrize("how", ["content_based", "hybrid", "engine"])
+def test_recommenders_refuse_an_empty_products_table(how):
+    from course_utils import recommend as rc
+
+    h = pd.DataFrame({"customer_id": ["a", "a", "b"], "product_id": ["P1", "P2", "P1"]})
+    p = pd.DataFrame({"product_id": ["P1", "P2"], "category": ["基金", "存款"], "risk_level": ["R4", "R1"]})
+    call = {"content_based": rc.content_based, "hybrid": rc.hybrid,
+            "engine": lambda h, p: rc.RecommendationEngine(h, p).recommend("content")}[how]
+    assert len(call(h, p)) > 0
+    with pytest.raises(CourseArgumentError) as err:
+        call(h, p.iloc[:0])
+    _assert_bilingual(str(err.value), "products", "0")
