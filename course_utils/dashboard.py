@@ -353,7 +353,8 @@ def stuck_exercises(data: ProgressData, exercises: pd.DataFrame | None = None,
 # ---------------------------------------------------------------------------
 # Display
 # ---------------------------------------------------------------------------
-_COLORS = {"correct": "#1a7f37", "incorrect": "#b35900", "not_attempted": "#8c959f"}
+# viz.theme GOOD / BAD / NOTE (blue / vermilion / grey; never green vs red), as literals: no matplotlib import
+_COLORS = {"correct": "#0072B2", "incorrect": "#D55E00", "not_attempted": "#51606f"}
 
 
 def _fmt_ts(ts) -> str:

@@ -159,3 +159,11 @@ def test_doctests():
     for test in finder.find(dashboard.state_counts, "state_counts", globs=vars(dashboard)):
         runner.run(test)
     assert runner.failures == 0 and runner.tries > 0
+
+
+def test_html_report_uses_the_theme_colours():
+    """The HTML table's state colours are the charts' (blue / vermilion / grey), never green."""
+    from course_utils import dashboard
+    from course_utils.viz import theme
+
+    assert dashboard._COLORS == {"correct": theme.GOOD, "incorrect": theme.BAD, "not_attempted": theme.NOTE}
