@@ -93,7 +93,7 @@ for row in top.itertuples():
 # 所以越往后的讲次，“未尝试”越多是正常的——还没讲到。
 
 # %%
-from course_utils.viz import instructor as charts
+from course_utils.viz import progress as charts
 
 table = dashboard.status_table(data)
 counts = dashboard.state_counts(data)   # 每道题：答对 / 还没答对 / 未尝试 的学员人数

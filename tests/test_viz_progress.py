@@ -1,4 +1,4 @@
-"""The instructor dashboard's chart (course_utils.viz.instructor): the bars are the counts of
+"""The instructor dashboard's chart (course_utils.viz.progress): the bars are the counts of
 course_utils.dashboard.state_counts, the title names the most stuck exercise as stuck_exercises ranks
 it, the note names the population, text >= 11 pt, nothing outside the figure, course colours, Chinese
 without missing glyphs, and an empty progress folder gives a figure that says so (no traceback)."""
@@ -15,7 +15,7 @@ from matplotlib.colors import to_hex
 
 from course_utils import dashboard
 from course_utils.plotting import setup
-from course_utils.viz import instructor
+from course_utils.viz import progress
 from course_utils.viz.theme import BAD, GOOD, NEUTRAL, TEXT_PT
 
 setup()
@@ -28,7 +28,7 @@ def demo(tmp_path_factory):
     dashboard.simulate_progress(folder, n_trainees=30, seed=3)
     data = dashboard.collect(folder)
     counts = dashboard.state_counts(data)
-    return data, counts, instructor.progress_figure(counts, population=NOTE)
+    return data, counts, progress.progress_figure(counts, population=NOTE)
 
 
 def _texts(fig):
@@ -62,7 +62,7 @@ def test_the_bars_are_the_counts_stacked_in_teaching_order(demo):
         assert widths == counts[state].astype(float).tolist(), state
         assert [p.get_x() for p in bars.patches] == left.tolist(), state
         left += counts[state]
-        assert {to_hex(p.get_facecolor()) for p in bars.patches} == {to_hex(instructor.STATE_COLOURS[state])}
+        assert {to_hex(p.get_facecolor()) for p in bars.patches} == {to_hex(progress.STATE_COLOURS[state])}
     labels = [t.get_text() for t in ax.get_yticklabels()]
     first = counts.iloc[0]
     assert labels[0] == f"{first['lecture']} {first['title']}"           # top bar = first exercise
@@ -74,7 +74,7 @@ def test_the_bars_are_the_counts_stacked_in_teaching_order(demo):
 
 
 def test_colours_are_blue_vermilion_grey_never_green(demo):
-    assert instructor.STATE_COLOURS == {"correct": GOOD, "incorrect": BAD, "not_attempted": NEUTRAL}
+    assert progress.STATE_COLOURS == {"correct": GOOD, "incorrect": BAD, "not_attempted": NEUTRAL}
     for p in demo[2].axes[0].patches:
         assert to_hex(p.get_facecolor()) not in ("#009e73", "#00ff00", "#008000", "#1a7f37")
 
@@ -88,9 +88,9 @@ def test_title_names_the_exercise_stuck_exercises_puts_first(demo):
     assert any(t.get_text() == NOTE for t in _texts(fig))
     # other numbers, other message
     calm = counts.assign(correct=counts["correct"] + counts["incorrect"], incorrect=0)
-    assert instructor.progress_message(calm) == "没有人卡住：30 位学员做过的题都答对了"
+    assert progress.progress_message(calm) == "没有人卡住：30 位学员做过的题都答对了"
     idle = counts.assign(correct=0, incorrect=0, not_attempted=30)
-    assert instructor.progress_message(idle) == "30 位学员还没有检查过任何一道题的答案"
+    assert progress.progress_message(idle) == "30 位学员还没有检查过任何一道题的答案"
 
 
 def test_text_is_at_least_11pt_and_chinese(demo):
@@ -124,7 +124,7 @@ def test_nothing_is_outside_the_figure(demo):
     long_note = "统计范围：" + "很长的说明" * 30                     # a note wider than the figure is caught
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)                  # "constrained_layout not applied"
-        assert _outside(instructor.progress_figure(demo[1], population=long_note))
+        assert _outside(progress.progress_figure(demo[1], population=long_note))
 
 
 def test_renders_without_missing_glyphs(demo, tmp_path):
@@ -142,7 +142,7 @@ def test_an_empty_progress_folder_gives_a_clear_figure_not_a_traceback(tmp_path,
     data = dashboard.collect(tmp_path)
     counts = dashboard.state_counts(data)
     assert counts.attrs["learners"] == 0 and (counts[list(dashboard.STATES)] == 0).all().all()
-    fig = instructor.progress_figure(counts)
+    fig = progress.progress_figure(counts)
     ax = fig.axes[0]
     assert ax.get_title(loc="left") == "没有读到任何学员的进度记录"
     assert not ax.patches
@@ -153,7 +153,7 @@ def test_an_empty_progress_folder_gives_a_clear_figure_not_a_traceback(tmp_path,
 
 
 def test_doctests():
-    assert doctest.testmod(instructor).failed == 0
+    assert doctest.testmod(progress).failed == 0
     finder = doctest.DocTestFinder()
     runner = doctest.DocTestRunner()
     for test in finder.find(dashboard.state_counts, "state_counts", globs=vars(dashboard)):
