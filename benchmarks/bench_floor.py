@@ -1,0 +1,130 @@
+"""What part of a lecture's time the 4x-baseline goal leaves for its content.
+
+    python benchmarks/bench_floor.py              # Lectures 3 and 4, best of 3
+    python benchmarks/bench_floor.py --repeat 5
+
+Runs with papermill, exactly as bench_notebooks.py does (kernel python3, the notebook's
+folder as working directory, SEED / N_CUSTOMERS at the defaults), interleaved so that
+every variant sees the same machine state:
+
+* the empty notebook (the baseline of the 4x goal);
+* each lecture's *floor*: its committed notebook cut after the set-up cell (kernel check
+  and parameters, imports, loading the bank, the tables every section uses), i.e. the
+  cost before any teaching content;
+* Lecture 3's first half: the set-up plus sections 一-四 (who leaves, data preparation,
+  the three models, evaluation), i.e. about half the content Lecture 3's issue asks for;
+* each full lecture notebook.
+
+Writes benchmarks/results/floor.md. Figures only; no assertion.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import nbformat  # noqa: E402
+
+from course_utils import config  # noqa: E402
+from tools.nbbuild import run_bounded  # noqa: E402
+
+#: Where Lecture 3's first half ends: the heading of its section 五.
+L3_HALF_END = "## 五、"
+
+
+def _cut(path: Path, upto) -> nbformat.NotebookNode:
+    """The notebook's cells up to the index ``upto(cells)`` (exclusive), outputs cleared."""
+    nb = nbformat.read(path, as_version=4)
+    cells = nb.cells[: upto(nb.cells)]
+    for c in cells:
+        if c.cell_type == "code":
+            c.outputs, c.execution_count = [], None
+    return nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
+
+
+def _after_setup(cells) -> int:
+    code = [i for i, c in enumerate(cells) if c.cell_type == "code"]
+    return code[1] + 1               # the parameters / kernel-check cell, then the set-up cell
+
+
+def _before_heading(prefix: str):
+    def upto(cells) -> int:
+        return next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith(prefix))
+    return upto
+
+
+def run_once(path: Path, cwd: Path, seed: int, n: int) -> float:
+    with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
+        cmd = [sys.executable, "-m", "papermill", str(path), str(Path(tmp) / "out.ipynb"), "-k", "python3",
+               "--cwd", str(cwd), "--execution-timeout", "300", "-p", "SEED", str(seed),
+               "-p", "N_CUSTOMERS", str(n), "--no-progress-bar", "--log-level", "WARNING"]
+        t0 = time.perf_counter()
+        code, out = run_bounded(cmd, 600)
+        if code != 0:
+            raise SystemExit(f"{path.name} failed:\n{out[-1500:]}")
+        return time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "floor.md"))
+    args = ap.parse_args()
+    seed, n = config.DEFAULT_SEED, config.DEFAULT_CUSTOMERS
+    lectures = ROOT / "notebooks"
+    l3, l4 = lectures / "L3_churn.ipynb", lectures / "L4_recommendation.ipynb"
+    with tempfile.TemporaryDirectory(prefix="bench-floor-nb-") as tmp:
+        tmp = Path(tmp)
+        empty = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            "SEED = 0\nN_CUSTOMERS = 0", metadata={"tags": ["parameters"]})])
+        empty.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        variants = {
+            "empty notebook (the baseline)": empty,
+            "L3 set-up only (floor)": _cut(l3, _after_setup),
+            "L3 set-up + sections 一-四 (about half the content)": _cut(l3, _before_heading(L3_HALF_END)),
+            "L3 whole notebook": nbformat.read(l3, as_version=4),
+            "L4 set-up only (floor)": _cut(l4, _after_setup),
+            "L4 whole notebook": nbformat.read(l4, as_version=4),
+        }
+        paths = {}
+        for k, (name, nb) in enumerate(variants.items()):
+            paths[name] = tmp / f"v{k}.ipynb"
+            nbformat.write(nb, paths[name])
+        run_once(paths["empty notebook (the baseline)"], lectures, seed, n)        # warm-up, not counted
+        times = {name: [] for name in variants}
+        for _ in range(args.repeat):
+            for name, path in paths.items():
+                times[name].append(run_once(path, lectures, seed, n))
+                print(f"{name:55s} {times[name][-1]:6.1f} s", flush=True)
+    base = min(times["empty notebook (the baseline)"])
+    code_cells = {name: sum(c.cell_type == "code" for c in nb.cells) for name, nb in variants.items()}
+    lines = [
+        "# What the 4x goal leaves for a lecture's content (bench_floor.py)", "",
+        f"Generated by `python benchmarks/bench_floor.py --repeat {args.repeat}` — SEED={seed}, N_CUSTOMERS={n:,}; "
+        "papermill as in bench_notebooks.py; the variants run interleaved, best of "
+        f"{args.repeat} each. Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, load average at the end {os.getloadavg()[0]:.2f}.", "",
+        "| variant | code cells | wall time (s), best | all runs (s) | × baseline |",
+        "|---|---:|---:|---|---:|",
+    ]
+    for name, ts in times.items():
+        lines.append(f"| {name} | {code_cells[name]} | {min(ts):.1f} | {', '.join(f'{t:.1f}' for t in ts)} "
+                     f"| {min(ts) / base:.1f} |")
+    l3_floor, l3_half = min(times["L3 set-up only (floor)"]), min(
+        times["L3 set-up + sections 一-四 (about half the content)"])
+    lines += ["", f"- The 4x goal allows {4 * base:.1f} s here. Lecture 3's set-up alone takes "
+              f"{l3_floor / base:.1f}x, and the set-up plus half of the issue's content {l3_half / base:.1f}x."]
+    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
