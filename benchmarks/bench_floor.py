@@ -24,16 +24,16 @@ import os
 import platform
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import bench_notebooks  # noqa: E402  (same folder)
 import nbformat  # noqa: E402
 
 from course_utils import config  # noqa: E402
-from tools.nbbuild import run_bounded  # noqa: E402
 
 #: Where Lecture 3's first half ends: the heading of its section 五.
 L3_HALF_END = "## 五、"
@@ -61,15 +61,11 @@ def _before_heading(prefix: str):
 
 
 def run_once(path: Path, cwd: Path, seed: int, n: int) -> float:
-    with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
-        cmd = [sys.executable, "-m", "papermill", str(path), str(Path(tmp) / "out.ipynb"), "-k", "python3",
-               "--cwd", str(cwd), "--execution-timeout", "300", "-p", "SEED", str(seed),
-               "-p", "N_CUSTOMERS", str(n), "--no-progress-bar", "--log-level", "WARNING"]
-        t0 = time.perf_counter()
-        code, out = run_bounded(cmd, 600)
-        if code != 0:
-            raise SystemExit(f"{path.name} failed:\n{out[-1500:]}")
-        return time.perf_counter() - t0
+    """bench_notebooks' papermill run (the same command); stops the benchmark on a failure."""
+    t, ok, tail = bench_notebooks.run_once(path, seed, n, cwd=cwd)
+    if not ok:
+        raise SystemExit(f"{path.name} failed:\n{tail}")
+    return t
 
 
 def main() -> int:
@@ -82,9 +78,7 @@ def main() -> int:
     l3, l4 = lectures / "L3_churn.ipynb", lectures / "L4_recommendation.ipynb"
     with tempfile.TemporaryDirectory(prefix="bench-floor-nb-") as tmp:
         tmp = Path(tmp)
-        empty = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-            "SEED = 0\nN_CUSTOMERS = 0", metadata={"tags": ["parameters"]})])
-        empty.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        empty = bench_notebooks.empty_notebook()
         variants = {
             "empty notebook (the baseline)": empty,
             "L3 set-up only (floor)": _cut(l3, _after_setup),

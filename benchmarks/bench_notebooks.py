@@ -49,10 +49,21 @@ def notebooks(only: list[str] | None) -> list[Path]:
     return paths
 
 
-def run_once(path: Path, seed: int, n: int) -> tuple[float, bool, str]:
+def empty_notebook():
+    """The baseline: one parameters cell, kernel python3 (interpreter + papermill + kernel start)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "SEED = 0\nN_CUSTOMERS = 0", metadata={"tags": ["parameters"]})])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def run_once(path: Path, seed: int, n: int, cwd: Path | None = None) -> tuple[float, bool, str]:
+    """Papermill wall time of ``path`` (working directory ``cwd``, default its folder), ok, output tail."""
     with tempfile.TemporaryDirectory(prefix="bench-nb-") as tmp:
         cmd = [sys.executable, "-m", "papermill", str(path), str(Path(tmp) / path.name),
-               "-k", "python3", "--cwd", str(path.parent), "--execution-timeout", "300",
+               "-k", "python3", "--cwd", str(cwd or path.parent), "--execution-timeout", "300",
                "-p", "SEED", str(seed), "-p", "N_CUSTOMERS", str(n),
                "--no-progress-bar", "--log-level", "WARNING"]
         t0 = time.perf_counter()
@@ -83,11 +94,7 @@ def main() -> int:
     measured = []
     with tempfile.TemporaryDirectory(prefix="bench-base-") as tmp:
         empty = Path(tmp) / "empty.ipynb"
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-            "SEED = 0\nN_CUSTOMERS = 0", metadata={"tags": ["parameters"]})])
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
-        nbformat.write(nb, empty)
+        nbformat.write(empty_notebook(), empty)
         run_once(empty, args.seed, args.customers)          # warm-up (disk cache), not counted
         for path in notebooks(args.only):
             times, bases, ok, tail = [], [], True, ""
