@@ -78,6 +78,7 @@ import functools
 import math
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -259,18 +260,69 @@ RULES: dict[str, dict] = {
 }
 
 
+class LazyTables(Mapping):
+    """Table name -> DataFrame, each made by ``load(name)`` on first access, then kept.
+
+    The committed bank has 13 tables and most notebooks read four or five of them:
+    reading only those saves about 0.35 s of every notebook's start (16 MB of CSV).
+    A broken file still raises :class:`DataFileError` naming the file, when the
+    table is first used.
+
+    >>> calls = []
+    >>> t = LazyTables(["a", "b"], lambda name: calls.append(name) or name.upper())
+    >>> list(t), t["b"], t["b"], calls, t.loaded()
+    (['a', 'b'], 'B', 'B', ['b'], ['b'])
+    """
+
+    def __init__(self, names, load):
+        self._names = list(dict.fromkeys(names))
+        self._load = load
+        self._got: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._got:
+            if name not in self._names:
+                raise KeyError(name)
+            self._got[name] = self._load(name)
+        return self._got[name]
+
+    def __contains__(self, name) -> bool:
+        return name in self._names
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def loaded(self) -> list[str]:
+        """Names of the tables read so far."""
+        return [n for n in self._names if n in self._got]
+
+
 class Bank:
-    """The bank's tables: one attribute per table, plus ``tables`` (a dict).
+    """The bank's tables: one attribute per table, plus ``tables`` (a mapping).
+
+    ``tables`` is a dict, or a :class:`LazyTables` (what :func:`get_bank` returns for the
+    committed data): then a table is read when it is first used.
 
     >>> b = Bank({"customers": pd.DataFrame({"customer_id": ["C1"]})})
     >>> b.customers.shape, list(b.tables)
     ((1, 1), ['customers'])
     """
 
-    def __init__(self, tables: dict[str, pd.DataFrame]):
-        self.tables = dict(tables)
-        for k, v in self.tables.items():
-            setattr(self, k, v)
+    def __init__(self, tables):
+        self.tables = tables if isinstance(tables, LazyTables) else dict(tables)
+        if not isinstance(tables, LazyTables):
+            for k, v in self.tables.items():
+                setattr(self, k, v)
+
+    def __getattr__(self, name: str):
+        # only called when ordinary lookup fails: a lazy table not read yet
+        tables = self.__dict__.get("tables")
+        if tables is not None and not name.startswith("__") and name in tables:
+            return tables[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -1142,19 +1194,22 @@ def get_bank(seed: int = config.DEFAULT_SEED, n_customers: int = config.DEFAULT_
     loaded folder. Every call returns fresh copies of the tables, so changing
     them in one cell never changes what the next ``get_bank()`` returns.
 
+    The committed files are read table by table when first used (``bank.tables`` is a
+    :class:`LazyTables`), each with the checks of :func:`load_bank` and cached per process.
+
     >>> small = get_bank(seed=7, n_customers=300)               # doctest: +SKIP
     >>> len(small.customers)                                     # doctest: +SKIP
     300
     """
     seed, n_customers = int(seed), int(n_customers)
     if (seed, n_customers) == (config.DEFAULT_SEED, config.DEFAULT_CUSTOMERS):
-        cached = _load_default(str(config.datasets_dir()))
-    else:
-        cached = _generated(seed, n_customers)
-    # fresh (copy-on-write, so cheap) copies: changing a table never alters the cache
+        folder = str(config.datasets_dir())
+        # fresh (copy-on-write, so cheap) copies: changing a table never alters the cache
+        return Bank(LazyTables(TABLES, lambda t: _load_default(folder, t).copy()))
+    cached = _generated(seed, n_customers)
     return Bank({k: v.copy() for k, v in cached.tables.items()})
 
 
-@functools.lru_cache(maxsize=2)
-def _load_default(folder: str) -> Bank:
-    return load_bank(folder)
+@functools.lru_cache(maxsize=64)
+def _load_default(folder: str, table: str) -> pd.DataFrame:
+    return load_bank(folder, tables=[table])[table]

@@ -48,6 +48,30 @@ def test_get_bank_defaults_are_the_committed_files_and_cached():
     assert set(b1.tables) == set(load_bank(tables=None).tables)
 
 
+def test_get_bank_reads_each_committed_table_when_first_used(tmp_path, monkeypatch):
+    from course_utils import data
+    shutil.copytree(config.datasets_dir(), tmp_path / "datasets")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "datasets"))
+    data._load_default.cache_clear()
+    try:
+        bank = get_bank()
+        assert bank.tables.loaded() == [] and list(bank) == list(data.TABLES)
+        holdings = bank.holdings
+        assert bank.tables.loaded() == ["holdings"] and bank["holdings"] is holdings
+        pd.testing.assert_frame_equal(holdings, load_bank(tmp_path / "datasets", tables=["holdings"]).holdings)
+        # a file damaged after get_bank() is named when its table is first used
+        path = tmp_path / "datasets" / "transactions.csv"
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+        with pytest.raises(DataFileError) as e:
+            bank.transactions
+        assert "transactions.csv" in str(e.value)
+        assert "transactions" not in bank.tables.loaded()
+        with pytest.raises(AttributeError):
+            bank.no_such_table
+    finally:
+        data._load_default.cache_clear()
+
+
 def test_get_bank_other_seed_generated_in_memory_with_same_dtypes():
     small = get_bank(seed=5, n_customers=300)
     pd.testing.assert_frame_equal(small.transactions, get_bank(seed=5, n_customers=300).transactions)
