@@ -73,3 +73,53 @@ def test_yuan_formats(value, unit, text):
 def test_yuan_rejects_unknown_unit():
     with pytest.raises(ValueError, match="unit"):
         plotting.yuan(1, unit="USD")
+
+
+_STATE = r"""
+import json, sys
+import matplotlib
+matplotlib.use("Agg")
+from course_utils import plotting
+if sys.argv[1] == "seaborn":            # what setup() did when it imported seaborn
+    import seaborn as sns
+    sns.set_theme(context="notebook", style="whitegrid", palette=plotting.PALETTE, font_scale=1.0)
+    plotting.apply_fonts()
+    for k, v in {"figure.figsize": (8.0, 4.5), "figure.dpi": 100, "savefig.bbox": "tight",
+                 "axes.spines.top": False, "axes.spines.right": False}.items():
+        matplotlib.rcParams[k] = v
+else:
+    plotting.setup()
+rc = {k: repr(v) for k, v in matplotlib.rcParams.items()}
+codes = {c: matplotlib.colors.to_rgba(c) for c in "bgrmyck"}
+print(json.dumps({"rc": rc, "codes": codes, "seaborn": "seaborn" in sys.modules,
+                  "scipy": "scipy.stats" in sys.modules}))
+"""
+
+
+def test_setup_without_seaborn_sets_exactly_what_seaborn_set():
+    """setup() writes seaborn's theme out (no seaborn/scipy import): every rcParam and colour
+    code equals what seaborn.set_theme gave, except image.cmap (seaborn's 'rocket' exists
+    only after importing seaborn; course charts always name their colour map)."""
+    import json
+    import subprocess
+    import sys
+
+    def state(how):
+        out = subprocess.run([sys.executable, "-c", _STATE, how], capture_output=True, text=True,
+                             check=True, cwd=str(plotting.FONT_FILE.parents[2]))
+        return json.loads(out.stdout)
+
+    fast, ref = state("fast"), state("seaborn")
+    assert not fast["seaborn"] and not fast["scipy"], "setup() imported seaborn or scipy.stats"
+    assert ref["rc"]["image.cmap"] == "'rocket'" and fast["rc"]["image.cmap"] == "'viridis'"
+    diff = {k: (fast["rc"].get(k), v) for k, v in ref["rc"].items()
+            if k != "image.cmap" and fast["rc"].get(k) != v}
+    assert diff == {}
+    assert fast["codes"] == ref["codes"]
+
+
+def test_setup_other_context_still_uses_seaborn():
+    plotting.setup(context="talk", font_scale=1.2)
+    assert matplotlib.rcParams["font.size"] > 12 * 1.2
+    plotting.setup()
+    assert matplotlib.rcParams["font.size"] == 12.0
