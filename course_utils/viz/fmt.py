@@ -136,6 +136,17 @@ def _visual_len(text: str) -> float:
     return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
 
 
+def text_width_in(texts, size_pt: float) -> float:
+    """Estimated width in inches of the widest line of ``texts`` at ``size_pt`` points (CJK = 1 em).
+
+    Used to leave room for long tick labels, e.g. a title that starts at the axes' left edge.
+
+    >>> round(text_width_in(["理财", "大额存单·三年期", "直接比较\\n（全部客户）"], 11), 2)
+    1.15
+    """
+    return max((_visual_len(line) for t in texts for line in str(t).split("\n")), default=0.0) * size_pt / 72
+
+
 def wrap_to_width(text: str, width_in: float, size_pt: float) -> str:
     """Break ``text`` into lines that fit ``width_in`` inches at ``size_pt`` points.
 

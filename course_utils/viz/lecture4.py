@@ -15,7 +15,7 @@ import pandas as pd
 
 from matplotlib.ticker import MaxNLocator
 
-from .fmt import percent, percent_axis, wrap_to_width
+from .fmt import percent, percent_axis, text_width_in, wrap_to_width
 from .theme import BAD, GOOD, INK, NEUTRAL, NOTE, SEQUENTIAL, TEXT_PT, TITLE_PT, new_figure, style_axes
 
 __all__ = [
@@ -29,8 +29,13 @@ BASELINE_KEYS = ("popularity", "热门推荐（基线）")
 
 
 def _titles(fig, ax, title: str, note: str | None) -> None:
-    """Message title (14 pt) and population note (11 pt, grey) wrapped to the figure's width."""
-    width = fig.get_figwidth() * 0.96
+    """Message title (14 pt) and population note (11 pt, grey) wrapped to the width they have.
+
+    Both start at the axes' left edge, which long y tick labels (product names) push to the
+    right: the width is the figure's minus the widest y tick label (plus its tick and pad).
+    """
+    left = text_width_in([t.get_text() for t in ax.get_yticklabels()], TEXT_PT) + 0.3   # inches
+    width = fig.get_figwidth() * 0.96 - left
     title = wrap_to_width(title, width, TITLE_PT)
     note = wrap_to_width(note, width, TEXT_PT) if note else None
     lines = note.count("\n") + 1 if note else 0
@@ -72,7 +77,7 @@ def similarity_figure(sim: pd.DataFrame, *, title: str | None = None, population
     v = sim.to_numpy(dtype=float)
     shown = np.where(np.eye(len(v), dtype=bool), np.nan, v)
     top = np.nanmax(shown) if np.isfinite(shown).any() else 1.0
-    im = ax.imshow(shown, cmap=SEQUENTIAL, vmin=0, vmax=max(top, 1e-9))
+    im = ax.imshow(shown, cmap=SEQUENTIAL, vmin=0, vmax=max(top, 1e-9), aspect="auto")  # fill the width
     for i in range(len(v)):
         for j in range(len(v)):
             txt, colour = ("—", NOTE) if i == j else (f"{v[i, j]:.2f}", "white" if v[i, j] > 0.6 * top else INK)
@@ -102,7 +107,7 @@ def method_comparison_figure(table: pd.DataFrame, *, labels: Mapping[str, str] |
     >>> t = pd.DataFrame({"value": [0.22, 0.09], "low": [0.21, 0.08], "high": [0.23, 0.10],
     ...                   "diff": [0.13, 0.0]}, index=["item_cf", "popularity"])
     >>> method_comparison_figure(t).axes[0].get_title(loc="left")
-    'item_cf 的 precision@5 是热门推荐的 2.4 倍（22.0% 对 9.0%），区间不重叠'
+    'item_cf 的 precision@5 是热门推荐的 2.4 倍（22.0% 对 9.0%），\\n区间不重叠'
     """
     labels = dict(labels or {})
     fig = new_figure(figsize)

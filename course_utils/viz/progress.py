@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .fmt import _visual_len, percent, wrap_to_width
+from .fmt import percent, text_width_in, wrap_to_width
 from .theme import BAD, GOOD, INK, NEUTRAL, TEXT_PT, TITLE_PT, new_figure, style_axes, title_and_note
 
 __all__ = ["STATE_COLOURS", "exercise_label", "progress_figure", "progress_message"]
@@ -116,7 +116,7 @@ def progress_figure(counts: pd.DataFrame, *, title: str | None = None, populatio
     ax.set_ylim(max(len(counts), 1) - 0.5, -0.5)         # teaching order, top to bottom
     style_axes(ax, "x")
     # the title starts at the axes' left edge: wrap it to what is left of the figure after the labels
-    label_in = max((_visual_len(s) for s in labels), default=0.0) * TEXT_PT / 72 + 0.35
+    label_in = text_width_in(labels, TEXT_PT) + 0.35
     room = max(figsize[0] - label_in - 0.3, 3.0)
     if population is None:
         population = f"统计范围：读到进度文件的 {learners} 位学员"
