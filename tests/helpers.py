@@ -39,6 +39,30 @@ def drawn_texts(fig) -> list:
             if t.get_text().strip() and t.get_visible()]
 
 
+def outside_figure(fig) -> list[str]:
+    """What sticks out of ``fig`` after a real (Agg) draw, layout done: every drawn text but the
+    tick labels (ticks beyond the view limits keep a position but are not drawn), then the whole
+    drawing's tight box. A PNG's tight crop hides such overflow: the image comes out wider."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer, box = canvas.get_renderer(), fig.bbox
+    ticks = {id(t) for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels()}
+    out = []
+    for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text")):
+        if id(t) in ticks or not (t.get_visible() and t.get_text().strip()):
+            continue
+        b = t.get_window_extent(renderer)
+        if b.x0 < box.x0 - 1 or b.y0 < box.y0 - 1 or b.x1 > box.x1 + 1 or b.y1 > box.y1 + 1:
+            out.append(f"{t.get_text()[:30]!r} {b.bounds}")
+    tight = fig.get_tightbbox(renderer)
+    if tight.x0 < -0.01 or tight.y0 < -0.01 or tight.x1 > fig.get_figwidth() + 0.01 \
+            or tight.y1 > fig.get_figheight() + 0.01:
+        out.append(f"drawing {tight.bounds} vs figure {fig.get_size_inches()}")
+    return out
+
+
 def small_texts(texts, min_pt: float = 11) -> list[tuple[str, float]]:
     """(text, size in pt) of every text artist smaller than ``min_pt`` points."""
     return [(t.get_text(), t.get_fontsize()) for t in texts if t.get_fontsize() < min_pt]

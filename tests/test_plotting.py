@@ -118,7 +118,7 @@ def test_setup_without_seaborn_sets_exactly_what_seaborn_set():
     assert fast["codes"] == ref["codes"]
 
 
-def test_setup_other_context_still_uses_seaborn():
+def test_setup_other_context_scales_the_fonts_and_the_default_restores_them():
     plotting.setup(context="talk", font_scale=1.2)
     assert matplotlib.rcParams["font.size"] > 12 * 1.2
     plotting.setup()

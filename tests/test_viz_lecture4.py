@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import drawn_texts, figure_title, png_warnings, small_texts
+from helpers import drawn_texts, figure_title, outside_figure, png_warnings, small_texts
 from matplotlib.colors import to_hex
 
 from course_utils.viz import lecture4 as L4
@@ -124,20 +124,6 @@ def test_degenerate_input_still_draws(bad):
     fig.savefig(io.BytesIO(), format="png", dpi=30)
 
 
-def _outside(fig) -> list[str]:
-    """Titles, notes and labels drawn past the figure's edges (the PNG's tight crop hides that:
-    the image just comes out wider than the figure). Tick labels are left out: ticks beyond
-    the view limits keep a position but are not drawn."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer, (w, h) = canvas.get_renderer(), fig.get_size_inches() * fig.dpi
-    ticks = {id(t) for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels()}
-    return [t.get_text()[:20] for t in drawn_texts(fig) if id(t) not in ticks
-            and ((b := t.get_window_extent(renderer)).x0 < -1 or b.x1 > w + 1 or b.y1 > h + 1)]
-
-
 def test_long_titles_wrap_to_the_room_left_by_long_product_names():
     # the title starts at the axes' left edge, pushed right by the y tick labels: measured on
     # the real bank, "最常被同一批客户持有的是…" ran 1.2 in past an 8.4 in figure before the fix
@@ -151,5 +137,5 @@ def test_long_titles_wrap_to_the_room_left_by_long_product_names():
     boot = pd.DataFrame({"value": [0.22, 0.09], "low": [0.21, 0.08], "high": [0.23, 0.10], "diff": [0.13, 0.0]},
                         index=["按年龄段 × 收入段推荐（冷启动）", "热门推荐（基线）"])
     for fig in (L4.similarity_figure(sim, population=NOTE), L4.method_comparison_figure(boot, population=NOTE)):
-        assert _outside(fig) == []
+        assert outside_figure(fig) == []
         assert "\n" in fig.axes[0].get_title(loc="left")

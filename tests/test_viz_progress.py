@@ -10,6 +10,7 @@ import warnings
 
 import pandas as pd
 import pytest
+from helpers import outside_figure
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 
@@ -102,29 +103,12 @@ def test_text_is_at_least_11pt_and_chinese(demo):
     assert legend == ["答对", "还没答对（卡住）", "未尝试"]
 
 
-def _outside(fig) -> list[str]:
-    """Texts (and the whole drawing) that stick out of the figure, in pixels."""
-    texts = _texts(fig)
-    renderer = fig.canvas.get_renderer()
-    box = fig.bbox
-    out = []
-    for t in texts:
-        b = t.get_window_extent(renderer)
-        if b.x0 < box.x0 - 1 or b.y0 < box.y0 - 1 or b.x1 > box.x1 + 1 or b.y1 > box.y1 + 1:
-            out.append(f"{t.get_text()!r} {b.bounds}")
-    tight = fig.get_tightbbox(renderer)
-    if tight.x0 < -0.01 or tight.y0 < -0.01 or tight.x1 > fig.get_figwidth() + 0.01 \
-            or tight.y1 > fig.get_figheight() + 0.01:
-        out.append(f"drawing {tight.bounds} vs figure {fig.get_size_inches()}")
-    return out
-
-
 def test_nothing_is_outside_the_figure(demo):
-    assert _outside(demo[2]) == []
+    assert outside_figure(demo[2]) == []
     long_note = "统计范围：" + "很长的说明" * 30                     # a note wider than the figure is caught
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)                  # "constrained_layout not applied"
-        assert _outside(progress.progress_figure(demo[1], population=long_note))
+        assert outside_figure(progress.progress_figure(demo[1], population=long_note))
 
 
 def test_renders_without_missing_glyphs(demo, tmp_path):
@@ -148,7 +132,7 @@ def test_an_empty_progress_folder_gives_a_clear_figure_not_a_traceback(tmp_path,
     assert not ax.patches
     words = " ".join(t.get_text() for t in _texts(fig))
     assert ".jsonl" in words and "统计范围" in words
-    assert _outside(fig) == []
+    assert outside_figure(fig) == []
     fig.savefig(io.BytesIO(), format="png", dpi=40)
 
 
